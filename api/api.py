@@ -1,0 +1,9 @@
+"""The JSON API (Django Ninja): the offline queue and future native apps use it.
+
+Session authentication with CSRF, like the pages; every endpoint goes through the access layer.
+"""
+
+from ninja import NinjaAPI
+from ninja.security import SessionAuth
+
+api = NinjaAPI(title="IEP Right API", version="1", auth=SessionAuth(), urls_namespace="api")

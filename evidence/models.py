@@ -1,0 +1,59 @@
+"""The append-only evidence ledger and content-addressed attachments (design.md section 5).
+
+This app sits at the bottom with accounts: it imports no other app of ours. Its link to the child
+is the string "plans.Child", and apps above hand it payloads through ``evidence.ledger.append``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class EvidenceRecord(models.Model):
+    """One link of a child's hash chain. Never updated, never deleted (triggers enforce it)."""
+
+    child = models.ForeignKey("plans.Child", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40)  # e.g. "log_entry.created", "log_entry.edited", "iep.created"
+    object_type = models.CharField(max_length=40)  # e.g. "log_entry"
+    object_id = models.CharField(max_length=64)
+    event_date = models.DateField(null=True, blank=True)  # the school day the record is about
+    payload = models.TextField()  # canonical JSON of the object's state after the change
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    recorded_by_name = models.CharField(max_length=150)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["child_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["child", "seq"], name="one_record_per_child_seq")]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind} {self.object_type}:{self.object_id}"
+
+
+class Attachment(models.Model):
+    """A file kept by its SHA-256: photos, work samples, emails, the IEP PDF."""
+
+    child = models.ForeignKey("plans.Child", on_delete=models.CASCADE, related_name="attachments")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveBigIntegerField()
+    original_name = models.CharField(max_length=255)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # What the file is attached to, e.g. ("log_entry", "42"); empty for a free-standing file.
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.original_name

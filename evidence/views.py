@@ -1,0 +1,1 @@
+"""Views of the evidence app: parse input, call a service, render."""

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from api.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("account/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("", include("accounts.urls")),
+    path("", include("plans.urls")),
+    path("", include("logbook.urls")),
+    path("", include("evidence.urls")),
+    path("", include("insights.urls")),
+    path("", include("reports.urls")),
+]

@@ -1,0 +1,1 @@
+"""Views of the insights app: parse input, call a service, render."""

@@ -1,0 +1,130 @@
+"""The daily log: the current state of what happened, one row per child, day, provision and session.
+
+Every change goes through ``logbook.services`` which also appends to the evidence ledger in the
+same transaction; these tables are the current state, the ledger is the history.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from plans.models import Child, Provision
+
+
+class Status(models.TextChoices):
+    DELIVERED = "delivered", "Delivered"
+    PARTIAL = "partial", "Partly"
+    MISSED = "missed", "Missed"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    UNKNOWN = "unknown", "Don't know"
+
+
+class MissReason(models.TextChoices):
+    # School-caused (design.md section 6): these count against the school.
+    PROVIDER_ABSENT = "provider_absent", "Provider or staff absent"
+    CANCELLED_BY_SCHOOL = "cancelled_by_school", "Cancelled by the school"
+    STAFF_SHORTAGE = "staff_shortage", "Staff shortage"
+    SCHEDULING = "scheduling", "Scheduling conflict"
+    NO_TRANSPORT = "no_transport", "No transport"
+    SUBSTITUTE = "substitute", "Substitute did not know or did not follow the IEP"
+    UNKNOWN = "unknown", "Reason not known"
+    # Not the school's doing.
+    STUDENT_ABSENT = "student_absent", "Child was absent or left early"
+    SCHOOL_CLOSED = "school_closed", "School closed"
+    PARENT_REQUEST = "parent_request", "Parent asked to skip it"
+
+
+SCHOOL_CAUSED_REASONS = frozenset(
+    {
+        MissReason.PROVIDER_ABSENT,
+        MissReason.CANCELLED_BY_SCHOOL,
+        MissReason.STAFF_SHORTAGE,
+        MissReason.SCHEDULING,
+        MissReason.NO_TRANSPORT,
+        MissReason.SUBSTITUTE,
+        MissReason.UNKNOWN,
+    }
+)
+
+
+class Source(models.TextChoices):
+    CHILD_SAID = "child_said", "My child told me"
+    TEACHER_SAID = "teacher_said", "A teacher or staff member told me"
+    SAW_IT = "saw_it", "I saw it myself"
+    SCHOOL_RECORD = "school_record", "A school record (log, email, report)"
+    WORK_SAMPLE = "work_sample", "A work sample"
+
+
+DEFAULT_DAY_TAGS = ["substitute", "test day", "field trip", "early release"]
+
+
+class LogEntry(models.Model):
+    """What happened with one provision on one day (or one make-up session)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="log_entries")
+    date = models.DateField()
+    provision = models.ForeignKey(Provision, on_delete=models.PROTECT, related_name="log_entries")
+    is_makeup = models.BooleanField("make-up session", default=False)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    minutes_delivered = models.PositiveIntegerField(null=True, blank=True)
+    miss_reason = models.CharField(max_length=24, choices=MissReason.choices, blank=True)
+    source = models.CharField("how you know", max_length=16, choices=Source.choices, blank=True)
+    reported_by = models.CharField("who said so", max_length=120, blank=True)
+    note = models.TextField(blank=True)
+    # Client-generated id: a retried request from a flaky phone never creates a duplicate.
+    client_id = models.UUIDField(default=uuid.uuid4, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Days between the school day and when it was first recorded: same-day records weigh more.
+    recording_lag_days = models.IntegerField(default=0)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    retraction_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["child_id", "date", "provision_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "date", "provision", "is_makeup"], name="one_entry_per_child_day_provision_session"
+            )
+        ]
+        indexes = [models.Index(fields=["child", "date"])]
+        verbose_name_plural = "log entries"
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.provision}: {self.status}"
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
+
+    @property
+    def is_school_caused_miss(self) -> bool:
+        return self.status in (Status.MISSED, Status.PARTIAL) and self.miss_reason in SCHOOL_CAUSED_REASONS
+
+
+class DayNote(models.Model):
+    """The day as a whole: tags such as "substitute" and a free note."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="day_notes")
+    date = models.DateField()
+    tags = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True)
+    client_id = models.UUIDField(default=uuid.uuid4, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["child_id", "date"]
+        constraints = [models.UniqueConstraint(fields=["child", "date"], name="one_day_note_per_child_day")]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.date}"

@@ -1,0 +1,1 @@
+"""Views of the logbook app: parse input, call a service, render."""

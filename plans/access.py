@@ -1,0 +1,68 @@
+"""The access layer for a child's records: the one way a view reaches a child.
+
+``child_for(user, id, need)`` returns the child only when the user's membership in the child's
+household satisfies ``need`` ("view", "edit" or "own"); otherwise Http404. Objects that belong to a
+child (IEPs, provisions, calendars, entries...) are reached through ``*_for`` functions that filter by
+the same rule, or by first getting the child and then its related objects.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import ROLES_FOR_NEED
+from plans.models import Child, Iep, Provision, SchoolCalendar
+
+if TYPE_CHECKING:
+    from accounts.access import AnyUser
+
+
+def children_for(user: AnyUser, need: str = "view") -> QuerySet[Child]:
+    if not user.is_authenticated:
+        return Child.objects.none()
+    return Child.objects.filter(
+        household__memberships__user=user, household__memberships__role__in=ROLES_FOR_NEED[need]
+    ).distinct()
+
+
+def _int(value: int | str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("Not found.") from None
+
+
+def child_for(user: AnyUser, child_id: int | str, need: str = "view") -> Child:
+    """The child ``child_id`` if ``user`` may ``need`` it, else Http404."""
+    try:
+        return children_for(user, need).select_related("household").get(pk=_int(child_id))
+    except Child.DoesNotExist:
+        raise Http404("No such child.") from None
+
+
+def iep_for(user: AnyUser, iep_id: int | str, need: str = "view") -> Iep:
+    try:
+        return Iep.objects.select_related("child__household").get(pk=_int(iep_id), child__in=children_for(user, need))
+    except Iep.DoesNotExist:
+        raise Http404("No such IEP.") from None
+
+
+def provision_for(user: AnyUser, provision_id: int | str, need: str = "view") -> Provision:
+    try:
+        return Provision.objects.select_related("iep__child__household").get(
+            pk=_int(provision_id), iep__child__in=children_for(user, need)
+        )
+    except Provision.DoesNotExist:
+        raise Http404("No such provision.") from None
+
+
+def calendar_for(user: AnyUser, calendar_id: int | str, need: str = "view") -> SchoolCalendar:
+    try:
+        return SchoolCalendar.objects.select_related("child__household").get(
+            pk=_int(calendar_id), child__in=children_for(user, need)
+        )
+    except SchoolCalendar.DoesNotExist:
+        raise Http404("No such calendar.") from None

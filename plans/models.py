@@ -1,0 +1,293 @@
+"""Children, their IEPs and provisions, school calendars and absences.
+
+The arithmetic of design.md section 6 stands on three questions this module answers for one record
+at a time: is a day a school day (``SchoolCalendar.is_school_day``), did the child attend
+(``Absence``), and is a provision expected on a day (``Provision.is_expected_on``). Work across
+many days lives in ``plans.schooldays``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import Household
+
+US_STATES = [
+    ("AL", "Alabama"),
+    ("AK", "Alaska"),
+    ("AZ", "Arizona"),
+    ("AR", "Arkansas"),
+    ("CA", "California"),
+    ("CO", "Colorado"),
+    ("CT", "Connecticut"),
+    ("DE", "Delaware"),
+    ("DC", "District of Columbia"),
+    ("FL", "Florida"),
+    ("GA", "Georgia"),
+    ("HI", "Hawaii"),
+    ("ID", "Idaho"),
+    ("IL", "Illinois"),
+    ("IN", "Indiana"),
+    ("IA", "Iowa"),
+    ("KS", "Kansas"),
+    ("KY", "Kentucky"),
+    ("LA", "Louisiana"),
+    ("ME", "Maine"),
+    ("MD", "Maryland"),
+    ("MA", "Massachusetts"),
+    ("MI", "Michigan"),
+    ("MN", "Minnesota"),
+    ("MS", "Mississippi"),
+    ("MO", "Missouri"),
+    ("MT", "Montana"),
+    ("NE", "Nebraska"),
+    ("NV", "Nevada"),
+    ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"),
+    ("NM", "New Mexico"),
+    ("NY", "New York"),
+    ("NC", "North Carolina"),
+    ("ND", "North Dakota"),
+    ("OH", "Ohio"),
+    ("OK", "Oklahoma"),
+    ("OR", "Oregon"),
+    ("PA", "Pennsylvania"),
+    ("PR", "Puerto Rico"),
+    ("RI", "Rhode Island"),
+    ("SC", "South Carolina"),
+    ("SD", "South Dakota"),
+    ("TN", "Tennessee"),
+    ("TX", "Texas"),
+    ("UT", "Utah"),
+    ("VT", "Vermont"),
+    ("VA", "Virginia"),
+    ("WA", "Washington"),
+    ("WV", "West Virginia"),
+    ("WI", "Wisconsin"),
+    ("WY", "Wyoming"),
+]
+
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONDAY_TO_FRIDAY = 0b0011111  # bit 0 = Monday ... bit 6 = Sunday
+
+
+def weekday_set(mask: int) -> set[int]:
+    """The weekdays (0 = Monday) whose bits are set in ``mask``."""
+    return {day for day in range(7) if mask & (1 << day)}
+
+
+def weekday_mask(days: set[int] | list[int]) -> int:
+    mask = 0
+    for day in days:
+        mask |= 1 << int(day)
+    return mask
+
+
+class Child(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="children")
+    name = models.CharField(max_length=120)
+    date_of_birth = models.DateField(null=True, blank=True)
+    school = models.CharField(max_length=160, blank=True)
+    grade = models.CharField(max_length=40, blank=True)
+    district = models.CharField(max_length=160, blank=True)
+    state = models.CharField(max_length=2, choices=US_STATES, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name_plural = "children"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def iep_on(self, day: date) -> Iep | None:
+        """The active or superseded IEP version in force on ``day`` (drafts never count)."""
+        return (
+            self.ieps.exclude(status=Iep.Status.DRAFT)
+            .filter(effective_from__lte=day)
+            .filter(models.Q(effective_to__isnull=True) | models.Q(effective_to__gte=day))
+            .order_by("-effective_from")
+            .first()
+        )
+
+
+class Iep(models.Model):
+    """One version of a child's IEP. An amendment is a new version, never an edit of the old one."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        SUPERSEDED = "superseded", "Superseded"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="ieps")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    effective_from = models.DateField("in effect from")
+    effective_to = models.DateField(
+        "in effect until", null=True, blank=True, help_text="Leave empty while this version is current."
+    )
+    meeting_date = models.DateField("IEP meeting date", null=True, blank=True)
+    annual_review_due = models.DateField(null=True, blank=True)
+    reevaluation_due = models.DateField(null=True, blank=True)
+    case_manager_name = models.CharField(max_length=120, blank=True)
+    case_manager_email = models.EmailField(blank=True)
+    amends = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        help_text="The version this one replaces.",
+    )
+    amendment_note = models.CharField(max_length=300, blank=True)
+    # The IEP document itself: an evidence.Attachment (stored by content hash).
+    source_file = models.ForeignKey(
+        "evidence.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["child_id", "-effective_from"]
+        verbose_name = "IEP"
+        verbose_name_plural = "IEPs"
+
+    def __str__(self) -> str:
+        return f"IEP of {self.child} from {self.effective_from:%Y-%m-%d}"
+
+    def is_in_force_on(self, day: date) -> bool:
+        return (
+            self.status != self.Status.DRAFT
+            and self.effective_from <= day
+            and (self.effective_to is None or day <= self.effective_to)
+        )
+
+
+class Provision(models.Model):
+    """One accommodation, modification, service or support, in the IEP's exact words."""
+
+    class Kind(models.TextChoices):
+        ACCOMMODATION = "accommodation", "Accommodation"
+        MODIFICATION = "modification", "Modification"
+        SERVICE = "service", "Service"
+        SUPPLEMENTARY_AID = "supplementary_aid", "Supplementary aid"
+        ASSISTIVE_TECHNOLOGY = "assistive_technology", "Assistive technology"
+        BEHAVIOR_SUPPORT = "behavior_support", "Behavior support"
+        STAFF_SUPPORT = "staff_support", "Support for school staff"
+        OTHER = "other", "Other"
+
+    class Schedule(models.TextChoices):
+        EVERY_DAY = "every_day", "Every school day the child attends"
+        WEEKDAYS = "weekdays", "Only on chosen weekdays"
+
+    class Period(models.TextChoices):
+        WEEK = "week", "per week"
+        MONTH = "month", "per month"
+
+    iep = models.ForeignKey(Iep, on_delete=models.CASCADE, related_name="provisions")
+    # Copies of one provision across IEP versions share a lineage, so its history can be followed.
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    label = models.CharField(
+        "short label", max_length=80, help_text="A few words you will recognise, e.g. “Extended time”."
+    )
+    wording = models.TextField("exact IEP wording", help_text="Copy the words from the IEP exactly.")
+    setting = models.CharField("where", max_length=120, blank=True, help_text="e.g. general education classroom")
+    responsible_staff = models.CharField("who provides it", max_length=120, blank=True)
+    schedule = models.CharField(max_length=12, choices=Schedule.choices, default=Schedule.EVERY_DAY)
+    weekdays = models.PositiveSmallIntegerField(
+        default=MONDAY_TO_FRIDAY,
+        help_text="Bit mask of weekdays (bit 0 = Monday) when the schedule is chosen weekdays.",
+    )
+    minutes = models.PositiveIntegerField("minutes required", null=True, blank=True)
+    period = models.CharField(max_length=8, choices=Period.choices, blank=True)
+    session_minutes = models.PositiveIntegerField(
+        "usual session length (minutes)",
+        null=True,
+        blank=True,
+        help_text="Used as the default when you log a session.",
+    )
+    purpose = models.TextField("purpose or importance, as the IEP states it", blank=True)
+
+    class Meta:
+        ordering = ["iep_id", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_service_with_minutes(self) -> bool:
+        return self.minutes is not None and bool(self.period)
+
+    def scheduled_weekdays(self) -> set[int]:
+        if self.schedule == self.Schedule.WEEKDAYS:
+            return weekday_set(self.weekdays)
+        return set(range(7))
+
+    def is_expected_on(self, day: date, calendar: SchoolCalendar | None, absent: bool = False) -> bool:
+        """Is this provision owed on ``day``: an attended school day, in force, on its schedule?"""
+        return (
+            not absent
+            and calendar is not None
+            and calendar.is_school_day(day)
+            and self.iep.is_in_force_on(day)
+            and day.weekday() in self.scheduled_weekdays()
+        )
+
+
+class SchoolCalendar(models.Model):
+    """One school year for one child: first and last day, regular weekdays, non-school days."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="calendars")
+    name = models.CharField(max_length=80, help_text="e.g. 2026-27 school year")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    weekdays = models.PositiveSmallIntegerField(default=MONDAY_TO_FRIDAY, help_text="Bit mask, bit 0 = Monday.")
+
+    class Meta:
+        ordering = ["child_id", "-first_day"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def regular_weekdays(self) -> set[int]:
+        return weekday_set(self.weekdays)
+
+    def is_school_day(self, day: date) -> bool:
+        """A regular weekday inside the year that is not a named non-school day."""
+        if not (self.first_day <= day <= self.last_day) or day.weekday() not in self.regular_weekdays():
+            return False
+        return not any(off.start <= day <= off.end for off in self.non_school_days.all())
+
+
+class NonSchoolDay(models.Model):
+    """A holiday, break or closure: one day (start = end) or a range."""
+
+    calendar = models.ForeignKey(SchoolCalendar, on_delete=models.CASCADE, related_name="non_school_days")
+    name = models.CharField(max_length=80)
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["calendar_id", "start"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Absence(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="absences")
+    date = models.DateField()
+    reason = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["child_id", "-date"]
+        constraints = [models.UniqueConstraint(fields=["child", "date"], name="one_absence_per_child_day")]
+
+    def __str__(self) -> str:
+        return f"{self.child} absent {self.date}"

@@ -1,0 +1,1 @@
+"""Views of the plans app: parse input, call a service, render."""
