@@ -40,7 +40,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Back to the invitation this browser came through, if any; else the home page."""
         invitation = pending_invitation(request)
         if invitation is not None:
             return reverse("accounts:invitation", kwargs={"token": invitation.token})
         return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        invitation = pending_invitation(request)
+        if invitation is not None:
+            return reverse("accounts:invitation", kwargs={"token": invitation.token})
+        return super().get_signup_redirect_url(request)

@@ -18,9 +18,11 @@ from accounts import services
 from accounts.access import CURRENT_HOUSEHOLD, household_for, households_for, membership_for, pick_current
 from accounts.adapter import PENDING_INVITATION
 from accounts.forms import HouseholdForm, InviteForm, ProfileForm, RoleForm
-from accounts.models import AccessLog, Household, Invitation, Role
+from accounts.models import AccessLog, Household, Invitation, Membership, Role
 
 INVALID = 422  # an invalid form is answered with this status, the form and its messages
+
+ACCESS_WORDS = {Role.OWNER.value: "owner's", Role.EDITOR.value: "edit", Role.VIEWER.value: "read-only"}
 
 # How the access log names the pages people looked at; other pages are named by their URL name.
 PAGE_WORDS = {
@@ -178,10 +180,16 @@ def invitation_revoke(request: HttpRequest, household_id: int, invitation_id: in
     return redirect("accounts:household", household_id=household.pk)
 
 
+def _managed_member(request: HttpRequest, household_id: int, membership_id: int) -> tuple[Household, Membership]:
+    """A membership of a household the requester owns (anyone else gets 404)."""
+    household = household_for(request.user, household_id, need="own")
+    memberships = Membership.objects.select_related("user").filter(household=household)
+    return household, get_object_or_404(memberships, pk=membership_id)
+
+
 @login_required
 def member_role(request: HttpRequest, household_id: int, membership_id: int) -> HttpResponse:
-    household = household_for(request.user, household_id, need="own")
-    membership = get_object_or_404(household.memberships.select_related("user"), pk=membership_id)  # type: ignore[attr-defined]
+    household, membership = _managed_member(request, household_id, membership_id)
     if not_allowed := _only_post(request):
         return not_allowed
     form = RoleForm(request.POST)
@@ -193,14 +201,13 @@ def member_role(request: HttpRequest, household_id: int, membership_id: int) -> 
         except services.MembershipError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{membership.user.name} now has {Role(membership.role).label.lower()} access.")
+            messages.success(request, f"{membership.user.name} now has {ACCESS_WORDS[membership.role]} access.")
     return redirect("accounts:household", household_id=household.pk)
 
 
 @login_required
 def member_remove(request: HttpRequest, household_id: int, membership_id: int) -> HttpResponse:
-    household = household_for(request.user, household_id, need="own")
-    membership = get_object_or_404(household.memberships.select_related("user"), pk=membership_id)  # type: ignore[attr-defined]
+    household, membership = _managed_member(request, household_id, membership_id)
     if not_allowed := _only_post(request):
         return not_allowed
     try:
@@ -246,7 +253,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         membership = services.accept_invitation(invitation, request.user)  # type: ignore[arg-type]
         request.session.pop(PENDING_INVITATION, None)
         request.session[CURRENT_HOUSEHOLD] = invitation.household_id
-        messages.success(request, f"You joined {invitation.household.name} ({Role(membership.role).label.lower()}).")
+        messages.success(
+            request, f"You joined {invitation.household.name}, with {ACCESS_WORDS[membership.role]} access."
+        )
         return redirect("accounts:home")
     context["already_member"] = membership_for(request.user, invitation.household)
     return render(request, "accounts/invitation.html", context)

@@ -79,7 +79,9 @@ def holidays(start_year: int) -> list[tuple[str, date, date]]:
 
 
 # (kind, label, wording, setting, responsible staff, extra fields)
-ELLA_PROVISIONS: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
+Row = tuple[str, str, str, str, str, dict[str, Any]]
+
+ELLA_PROVISIONS: list[Row] = [
     (
         "accommodation",
         "Visual schedule",
@@ -177,7 +179,17 @@ ELLA_PROVISIONS: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
     ),
 ]
 
-MARCUS_PROVISIONS: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
+ELLA_CHECK_IN: Row = (
+    "behavior_support",
+    "Check-in/check-out",
+    "Check-in with the special education teacher at arrival and check-out before dismissal, using a "
+    "visual feelings scale.",
+    "Special education classroom",
+    "Special education teacher",
+    {},
+)
+
+MARCUS_PROVISIONS: list[Row] = [
     (
         "accommodation",
         "Extended time",
@@ -283,7 +295,7 @@ def _person(email: str, password: str, name: str) -> User:
     return user
 
 
-def _add_provisions(iep: Iep, rows: list[tuple[str, str, str, str, str, dict[str, Any]]], user: User) -> None:
+def _add_provisions(iep: Iep, rows: list[Row], user: User) -> None:
     for kind, label, wording, setting, staff, extra in rows:
         extra = dict(extra)
         days = extra.pop("days", None)
@@ -324,34 +336,43 @@ def _absences(child: Child, calendar: SchoolCalendar, wanted: list[tuple[date, s
             services.add_absence(Absence(child=child, date=day, reason=reason), user=user)
 
 
+def _child_with_iep(
+    family: DemoFamily, child: dict[str, Any], iep: dict[str, Any], rows: list[Row], user: User
+) -> tuple[Child, Iep]:
+    """A child with this school year's calendar and an IEP in effect, entered by ``user``."""
+    made = Child.objects.create(household=family.household, state="CA", **child)
+    family.children.append(made)
+    family.calendars[made.pk] = _calendar(made, school_year_start(family.today), user)
+    version = services.create_iep(Iep(child=made, **iep), user=user)
+    _add_provisions(version, rows, user)
+    services.activate_iep(version, user=user)
+    return made, version
+
+
 def _ella(family: DemoFamily, y: int) -> None:
-    dana, sam = family.owner, family.coparent
-    ella = Child.objects.create(
-        household=family.household,
-        name="Ella Okafor",
-        date_of_birth=date(y - 8, 5, 2),
-        school="Lincoln Elementary School",
-        grade="3",
-        district="Oakdale Unified School District",
-        state="CA",
+    """Third grade; her IEP was amended in October (more OT, a check-in added)."""
+    dana = family.owner
+    ella, iep = _child_with_iep(
+        family,
+        {
+            "name": "Ella Okafor",
+            "date_of_birth": date(y - 8, 5, 2),
+            "school": "Lincoln Elementary School",
+            "grade": "3",
+            "district": "Oakdale Unified School District",
+        },
+        {
+            "effective_from": date(y, 3, 16),
+            "effective_to": date(y + 1, 3, 15),
+            "meeting_date": date(y, 3, 10),
+            "annual_review_due": date(y + 1, 3, 9),
+            "reevaluation_due": date(y + 2, 2, 22),
+            "case_manager_name": "Laura Chen",
+            "case_manager_email": "lchen@oakdale-usd.example",
+        },
+        ELLA_PROVISIONS,
+        dana,
     )
-    family.children.append(ella)
-    family.calendars[ella.pk] = _calendar(ella, y, dana)
-    iep = services.create_iep(
-        Iep(
-            child=ella,
-            effective_from=date(y, 3, 16),
-            effective_to=date(y + 1, 3, 15),
-            meeting_date=date(y, 3, 10),
-            annual_review_due=date(y + 1, 3, 9),
-            reevaluation_due=date(y + 2, 2, 22),
-            case_manager_name="Laura Chen",
-            case_manager_email="lchen@oakdale-usd.example",
-        ),
-        user=dana,
-    )
-    _add_provisions(iep, ELLA_PROVISIONS, dana)
-    services.activate_iep(iep, user=dana)
     amendment = services.amend_iep(
         iep,
         date(y, 10, 19),
@@ -361,72 +382,40 @@ def _ella(family: DemoFamily, y: int) -> None:
     amendment.meeting_date = date(y, 10, 14)
     services.update_iep(amendment, user=dana)
     ot = amendment.provisions.get(label="Occupational therapy")
-    ot.wording = (
-        "Occupational therapy, 60 minutes per week, individual, in the OT room (pull-out), addressing fine "
-        "motor skills and sensory regulation."
-    )
+    ot.wording = ot.wording.replace("30 minutes per week", "60 minutes per week")
     ot.minutes = 60
     ot.weekdays = weekday_mask([MON, WED])
     services.save_provision(ot, user=dana)
-    _add_provisions(
-        amendment,
-        [
-            (
-                "behavior_support",
-                "Check-in/check-out",
-                "Check-in with the special education teacher at arrival and check-out before dismissal, using a "
-                "visual feelings scale.",
-                "Special education classroom",
-                "Special education teacher",
-                {},
-            )
-        ],
-        dana,
-    )
-    _absences(
-        ella,
-        family.calendars[ella.pk],
-        [(date(y, 9, 15), "Sick (fever)"), (date(y, 10, 22), "Doctor's appointment"), (date(y + 1, 2, 3), "Sick")],
-        family.today,
-        sam,
-    )
+    _add_provisions(amendment, [ELLA_CHECK_IN], dana)
+    wanted = [(date(y, 9, 15), "Sick (fever)"), (date(y, 10, 22), "Doctor's appointment"), (date(y + 1, 2, 3), "Sick")]
+    _absences(ella, family.calendars[ella.pk], wanted, family.today, family.coparent)
 
 
 def _marcus(family: DemoFamily, y: int) -> None:
-    dana, sam = family.owner, family.coparent
-    marcus = Child.objects.create(
-        household=family.household,
-        name="Marcus Okafor",
-        date_of_birth=date(y - 12, 11, 19),
-        school="Roosevelt Middle School",
-        grade="7",
-        district="Oakdale Unified School District",
-        state="CA",
+    """Seventh grade; his IEP was written at the start of the school year, entered by the co-parent."""
+    marcus, _ = _child_with_iep(
+        family,
+        {
+            "name": "Marcus Okafor",
+            "date_of_birth": date(y - 12, 11, 19),
+            "school": "Roosevelt Middle School",
+            "grade": "7",
+            "district": "Oakdale Unified School District",
+        },
+        {
+            "effective_from": date(y, 9, 8),
+            "effective_to": date(y + 1, 9, 7),
+            "meeting_date": date(y, 8, 27),
+            "annual_review_due": date(y + 1, 8, 26),
+            "reevaluation_due": date(y + 1, 5, 14),
+            "case_manager_name": "David Ortiz",
+            "case_manager_email": "dortiz@oakdale-usd.example",
+        },
+        MARCUS_PROVISIONS,
+        family.coparent,
     )
-    family.children.append(marcus)
-    family.calendars[marcus.pk] = _calendar(marcus, y, dana)
-    iep = services.create_iep(
-        Iep(
-            child=marcus,
-            effective_from=date(y, 9, 8),
-            effective_to=date(y + 1, 9, 7),
-            meeting_date=date(y, 8, 27),
-            annual_review_due=date(y + 1, 8, 26),
-            reevaluation_due=date(y + 1, 5, 14),
-            case_manager_name="David Ortiz",
-            case_manager_email="dortiz@oakdale-usd.example",
-        ),
-        user=sam,
-    )
-    _add_provisions(iep, MARCUS_PROVISIONS, sam)
-    services.activate_iep(iep, user=sam)
-    _absences(
-        marcus,
-        family.calendars[marcus.pk],
-        [(date(y, 10, 2), "Sick"), (date(y, 11, 16), "Family emergency"), (date(y + 1, 1, 26), "Sick")],
-        family.today,
-        dana,
-    )
+    wanted = [(date(y, 10, 2), "Sick"), (date(y, 11, 16), "Family emergency"), (date(y + 1, 1, 26), "Sick")]
+    _absences(marcus, family.calendars[marcus.pk], wanted, family.today, family.owner)
 
 
 def build_family(today: date) -> DemoFamily:

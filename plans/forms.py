@@ -55,7 +55,7 @@ def weekday_field(label: str, help_text: str = "") -> forms.MultipleChoiceField:
         choices=WEEKDAY_CHOICES,
         required=False,
         help_text=help_text,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "weekday-choices"}),
+        widget=forms.CheckboxSelectMultiple,  # styled as a two-column grid (#id_days in app.css)
     )
 
 
@@ -173,19 +173,7 @@ class ProvisionForm(forms.ModelForm):
             "purpose": forms.Textarea(attrs={"rows": 3}),
         }
 
-    field_order = [
-        "kind",
-        "label",
-        "wording",
-        "schedule",
-        "days",
-        "minutes",
-        "period",
-        "session_minutes",
-        "setting",
-        "responsible_staff",
-        "purpose",
-    ]
+    field_order = ["kind", "label", "wording", "schedule", "days"]  # the weekday boxes right after the schedule
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

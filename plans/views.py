@@ -46,6 +46,14 @@ def _page(
     return render(request, template, {"child": child, "can_edit": _can_edit(request, child), **context}, status=status)
 
 
+def _refuse_if_superseded(request: HttpRequest, iep: Iep) -> HttpResponse | None:
+    """A replaced version is kept as it was: send the person back to it with a word why."""
+    if iep.status != Iep.Status.SUPERSEDED:
+        return None
+    messages.error(request, "This version was replaced by an amendment. It is kept exactly as it was.")
+    return redirect("plans:iep", child_id=iep.child_id, iep_id=iep.pk)
+
+
 # --- Children ---------------------------------------------------------------------------------
 
 
@@ -132,9 +140,8 @@ def iep_detail(request: HttpRequest, child_id: int, iep_id: int) -> HttpResponse
 def iep_edit(request: HttpRequest, child_id: int, iep_id: int) -> HttpResponse:
     iep = iep_for(request.user, iep_id, need="edit", child_id=child_id)
     child = iep.child
-    if iep.status == Iep.Status.SUPERSEDED:
-        messages.error(request, "This version was replaced by an amendment. It is kept exactly as it was.")
-        return redirect("plans:iep", child_id=child.pk, iep_id=iep.pk)
+    if refused := _refuse_if_superseded(request, iep):
+        return refused
     form = IepForm(request.POST or None, request.FILES or None, instance=iep)
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,9 +203,8 @@ def _provision_page(
 @login_required
 def provision_new(request: HttpRequest, child_id: int, iep_id: int) -> HttpResponse:
     iep = iep_for(request.user, iep_id, need="edit", child_id=child_id)
-    if iep.status == Iep.Status.SUPERSEDED:
-        messages.error(request, "This version was replaced by an amendment. It is kept exactly as it was.")
-        return redirect("plans:iep", child_id=iep.child_id, iep_id=iep.pk)
+    if refused := _refuse_if_superseded(request, iep):
+        return refused
     form = ProvisionForm(request.POST or None, instance=Provision(iep=iep))
     if request.method == "POST":
         if form.is_valid():
@@ -215,9 +221,8 @@ def provision_new(request: HttpRequest, child_id: int, iep_id: int) -> HttpRespo
 def provision_edit(request: HttpRequest, child_id: int, provision_id: int) -> HttpResponse:
     provision = provision_for(request.user, provision_id, need="edit", child_id=child_id)
     iep = provision.iep
-    if iep.status == Iep.Status.SUPERSEDED:
-        messages.error(request, "This version was replaced by an amendment. It is kept exactly as it was.")
-        return redirect("plans:iep", child_id=iep.child_id, iep_id=iep.pk)
+    if refused := _refuse_if_superseded(request, iep):
+        return refused
     form = ProvisionForm(request.POST or None, instance=provision)
     if request.method == "POST":
         if form.is_valid():
