@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from evidence import views
 
 app_name = "evidence"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("children/<int:child_id>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+]

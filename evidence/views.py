@@ -1,1 +1,39 @@
-"""Views of the evidence app: parse input, call a service, render."""
+"""Views of the evidence app: parse input, call a service, render.
+
+Views sit above every app, so they (and only they, in this app) reach the child through
+``plans.access.child_for``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_GET
+
+from accounts.access import log_access
+from evidence.attachments import is_image, open_attachment
+from evidence.models import Attachment
+from plans.access import child_for
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, child_id: int, attachment_id: int) -> FileResponse:
+    """Serve one stored file to a member of the child's household (404 for anyone else)."""
+    child = child_for(request.user, child_id, need="view")
+    att = Attachment.objects.filter(pk=attachment_id, child=child).first()
+    if att is None:
+        raise Http404("No such file.")
+    try:
+        handle = open_attachment(att)
+    except FileNotFoundError:
+        raise Http404("The stored file is missing.") from None
+    response = FileResponse(
+        handle, content_type=att.content_type, as_attachment=not is_image(att), filename=att.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    # A served file never runs anything, even if a browser were to render it.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    log_access(request.user, child.household, "attachment", child_id=child.pk, path=request.path)
+    return response
