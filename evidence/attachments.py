@@ -304,3 +304,10 @@ def open_attachment(att: Attachment) -> IO[bytes]:
 
 def is_image(att: Attachment) -> bool:
     return att.content_type in IMAGE_TYPES
+
+
+def remove_unreferenced_files(hashes: Iterable[str]) -> None:
+    """Delete stored files that no attachment row points to any more (after a purge)."""
+    still_used = set(Attachment.objects.filter(sha256__in=list(hashes)).values_list("sha256", flat=True))
+    for sha256 in set(hashes) - still_used:
+        attachment_path(sha256).unlink(missing_ok=True)
