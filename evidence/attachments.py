@@ -229,6 +229,11 @@ def attachment_payload(att: Attachment) -> dict[str, Any]:
     }
 
 
+def current_attachments(child_id: int) -> dict[str, dict[str, Any]]:
+    """Verification loader: each attachment of the child as its latest record should show it."""
+    return {str(att.pk): attachment_payload(att) for att in Attachment.objects.filter(child_id=child_id)}
+
+
 def store_attachment(
     *,
     child_id: int,

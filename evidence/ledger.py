@@ -19,6 +19,7 @@ from django.utils import timezone
 from evidence.models import EvidenceRecord
 
 GENESIS_HASH = "0" * 64
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # recorded_at in UTC, always with microseconds
 
 
 def canonical_json(value: Any) -> str:
@@ -63,16 +64,20 @@ def record_body(record: EvidenceRecord) -> dict[str, Any]:
         "object_id": record.object_id,
         "event_date": record.event_date.isoformat() if record.event_date else None,
         "payload": json.loads(record.payload),
-        "recorded_at": record.recorded_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "recorded_at": record.recorded_at.astimezone(UTC).strftime(TIMESTAMP_FORMAT),
         "recorded_by": record.recorded_by_id,
         "recorded_by_name": record.recorded_by_name,
         "prev_hash": record.prev_hash,
     }
 
 
+def chain_hash(prev_hash: str, body: dict[str, Any]) -> str:
+    """hash = SHA-256 of the UTF-8 bytes of prev_hash + canonical_json(body), in lowercase hex."""
+    return hashlib.sha256((prev_hash + canonical_json(body)).encode("utf-8")).hexdigest()
+
+
 def compute_hash(record: EvidenceRecord) -> str:
-    text = record.prev_hash + canonical_json(record_body(record))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return chain_hash(record.prev_hash, record_body(record))
 
 
 def append(
