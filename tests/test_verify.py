@@ -265,12 +265,17 @@ class VerifyPageTests(VerifyTestCase):
 
 
 class ExportTests(VerifyTestCase):
-    def run_script(self, document: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    def run_script(self, document: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
+        """Write ``document`` to a file and run the standalone verifier on it, as a stranger would."""
         with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
             json.dump(document, handle, ensure_ascii=False, indent=2)
         self.addCleanup(Path(handle.name).unlink)
         return subprocess.run(
-            [sys.executable, "-I", str(SCRIPT), handle.name], capture_output=True, text=True, timeout=60, check=False
+            [sys.executable, "-I", str(SCRIPT), handle.name, *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
 
     def test_the_export_has_the_documented_shape(self) -> None:
@@ -319,6 +324,15 @@ class ExportTests(VerifyTestCase):
         assert result.returncode == 1
         assert "holds 4" in result.stdout
 
+    def test_the_script_confirms_an_earlier_head_hash_is_still_in_the_chain(self) -> None:
+        earlier = EvidenceRecord.objects.get(child_id=self.child.pk, seq=3).hash
+        self.log("6", {"status": "missed"})
+        document = ledger_export(self.child.pk)
+        for head, code, words in [(earlier, 0, "is record 3"), ("ab" * 32, 1, "has changed since")]:
+            result = self.run_script(document, "--expect-head", head)
+            assert result.returncode == code
+            assert words in result.stdout
+
     def test_a_member_downloads_the_export_as_a_file(self) -> None:
         self.client.force_login(self.alice)
         response = self.client.get(reverse("evidence:export", kwargs={"child_id": self.child.pk}))
@@ -326,3 +340,32 @@ class ExportTests(VerifyTestCase):
         assert response["Content-Disposition"] == 'attachment; filename="maya-rivera-records.json"'
         assert json.loads(response.content)["record_count"] == 5
         assert AccessLog.objects.filter(action="export", child_id=self.child.pk).exists()
+
+
+class DocumentedRuleTests(VerifyTestCase):
+    def test_the_worked_example_in_docs_verification_md_holds(self) -> None:
+        from evidence.ledger import chain_hash
+
+        body = {
+            "child": 7,
+            "seq": 1,
+            "kind": "log_entry.created",
+            "object_type": "log_entry",
+            "object_id": "42",
+            "event_date": "2026-09-15",
+            "payload": {
+                "date": "2026-09-15",
+                "provision": 3,
+                "status": "missed",
+                "note": "Sub teacher — no extended time",
+            },
+            "recorded_at": "2026-09-15T19:04:05.123456Z",
+            "recorded_by": 1,
+            "recorded_by_name": "Alice Rivera",
+            "prev_hash": GENESIS_HASH,
+        }
+        expected = "ffc44e2b5af253bbbad0ede38fce558e7b42ea634c6d8194f5e78c08b09f522c"
+        assert chain_hash(GENESIS_HASH, body) == expected
+        docs = (SCRIPT.parent.parent / "docs" / "verification.md").read_text(encoding="utf-8")
+        assert expected in docs
+        assert canonical_json(body) in docs

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Verify an IEP Right ledger export without the app (Python 3.8+, standard library only).
 
-    python3 verify_ledger_export.py records.json
+    python3 verify_ledger_export.py records.json [--expect-head HASH]
 
 Prints "OK" with the record count and head hash, or "BROKEN" and the first broken record, and exits
-with 0 or 1. The rule it checks is stated in docs/verification.md:
+with 0 or 1. With --expect-head, the chain must also contain a record with that hash: give it the
+head hash printed on an earlier report to confirm that nothing up to that report has changed since. The rule it checks is stated in docs/verification.md:
 
     hash = SHA-256( UTF-8( prev_hash + canonical_json(record without its "hash" field) ) )
 
@@ -98,11 +99,22 @@ def verify(document: dict[str, Any]) -> tuple[int, str]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print(f"usage: {argv[0]} EXPORT.json", file=sys.stderr)
+    args = argv[1:]
+    expected_head = None
+    if len(args) == 3 and args[1] == "--expect-head":
+        expected_head = args[2].strip().replace(" ", "").lower()
+        args = args[:1]
+    if len(args) != 1:
+        print(f"usage: {argv[0]} EXPORT.json [--expect-head HASH]", file=sys.stderr)
         return 2
     try:
-        count, head = verify(load(argv[1]))
+        document = load(args[0])
+        count, head = verify(document)
+        if expected_head is not None:
+            seqs = [record["seq"] for record in document["records"] if record["hash"] == expected_head]
+            if not seqs:
+                raise Broken(f"No record has the expected head hash {expected_head}: the chain has changed since.")
+            print(f"The expected head hash is record {seqs[0]}: nothing up to it has changed.")
     except Broken as problem:
         print(f"BROKEN: {problem}")
         return 1
