@@ -74,3 +74,32 @@ def calendar_payload(calendar: SchoolCalendar) -> dict[str, Any]:
 
 def absence_payload(absence: Absence) -> dict[str, Any]:
     return {"id": absence.pk, "child": absence.child_id, "date": absence.date, "reason": absence.reason}
+
+
+# --- Current-state loaders for verification (evidence.verify.register_current_state) -----------
+# Each returns {object_id: payload} for one child's current rows, as the ledger should show them.
+
+
+def current_ieps(child_id: int) -> dict[str, dict[str, Any]]:
+    ieps = Iep.objects.filter(child_id=child_id).select_related("source_file")
+    return {str(iep.pk): iep_payload(iep) for iep in ieps}
+
+
+def current_provisions(child_id: int) -> dict[str, dict[str, Any]]:
+    return {str(p.pk): provision_payload(p) for p in Provision.objects.filter(iep__child_id=child_id)}
+
+
+def current_calendars(child_id: int) -> dict[str, dict[str, Any]]:
+    return {str(c.pk): calendar_payload(c) for c in SchoolCalendar.objects.filter(child_id=child_id)}
+
+
+def current_absences(child_id: int) -> dict[str, dict[str, Any]]:
+    return {str(a.pk): absence_payload(a) for a in Absence.objects.filter(child_id=child_id)}
+
+
+CURRENT_STATE_LOADERS = {
+    "iep": current_ieps,
+    "provision": current_provisions,
+    "calendar": current_calendars,
+    "absence": current_absences,
+}

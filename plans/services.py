@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from evidence import ledger
+from evidence.attachments import AttachmentRejected, store_attachment
 from plans.models import Absence, Iep, NonSchoolDay, Provision, SchoolCalendar
 from plans.payloads import absence_payload, calendar_payload, iep_payload, provision_payload
 from plans.validation import long_date
@@ -80,8 +81,6 @@ def ensure_changeable(iep: Iep) -> None:
 
 def store_iep_document(iep: Iep, document: UploadedFile, user: Any) -> Attachment:
     """Keep the IEP file as an evidence attachment: stored by content hash, its type checked by content."""
-    from evidence.attachments import AttachmentRejected, store_attachment
-
     try:
         return store_attachment(
             child_id=iep.child_id, uploaded_file=document, user=user, object_type="iep", object_id=str(iep.pk)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
+import tempfile
 from datetime import date
+from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 
-from evidence.models import EvidenceRecord
+from evidence.models import Attachment, EvidenceRecord
 from plans import services
 from plans.models import Iep, Provision
 from plans.payloads import iep_payload, provision_payload
@@ -249,3 +255,53 @@ class AmendTests(IepTestCase):
         self.client.force_login(self.dave)
         assert self.client.post(self.url("iep_amend", self.iep.pk), {"effective_from": "2027-01-11"}).status_code == 404
         assert Iep.objects.count() == 1
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+class IepDocumentTests(IepTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        root = Path(tempfile.mkdtemp(prefix="iepright-iep-docs-"))
+        self.enterContext(override_settings(ATTACHMENT_ROOT=root))
+        self.addCleanup(shutil.rmtree, root, True)
+
+    def test_the_iep_pdf_is_kept_as_an_attachment_with_its_fingerprint(self) -> None:
+        self.client.force_login(self.alice)
+        upload = SimpleUploadedFile("Maya IEP 2027.pdf", PDF, content_type="application/pdf")
+        self.client.post(self.url("iep_new"), {**IEP, "document": upload})
+        iep = Iep.objects.get(effective_from=date(2027, 1, 4))
+        assert iep.source_file is not None
+        assert (iep.source_file.content_type, iep.source_file.sha256) == (
+            "application/pdf",
+            hashlib.sha256(PDF).hexdigest(),
+        )
+        assert (iep.source_file.object_type, iep.source_file.object_id) == ("iep", str(iep.pk))
+        assert ledger(self.child.pk) == [("attachment.created", str(iep.source_file.pk)), ("iep.created", str(iep.pk))]
+        payload = json.loads(EvidenceRecord.objects.get(kind="iep.created").payload)
+        assert payload["source_file"]["sha256"] == hashlib.sha256(PDF).hexdigest()
+        html = self.client.get(self.url("iep", iep.pk)).content.decode()
+        link = reverse("evidence:attachment", args=[self.child.pk, iep.source_file.pk])
+        assert f'<a href="{link}">Maya IEP 2027.pdf</a>' in html
+        assert self.client.get(link)["Content-Type"] == "application/pdf"
+
+    def test_a_file_that_is_not_a_pdf_photo_or_text_is_refused_and_nothing_is_saved(self) -> None:
+        self.client.force_login(self.alice)
+        upload = SimpleUploadedFile(
+            "iep.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"
+        )
+        counts = (Iep.objects.count(), Attachment.objects.count(), EvidenceRecord.objects.count())
+        response = self.client.post(self.url("iep_new"), {**IEP, "document": upload})
+        assert response.status_code == 422
+        assert 'id="id_document_error"><li>This file looks like a web page' in response.content.decode()
+        assert (Iep.objects.count(), Attachment.objects.count(), EvidenceRecord.objects.count()) == counts
+
+    def test_a_corrected_copy_can_be_added_when_editing(self) -> None:
+        self.client.force_login(self.bob)
+        upload = SimpleUploadedFile("signed.pdf", PDF, content_type="application/pdf")
+        data = {**IEP, "effective_from": "2026-09-01", "document": upload}
+        assert self.client.post(self.url("iep_edit", self.iep.pk), data).status_code == 302
+        self.iep.refresh_from_db()
+        assert self.iep.source_file is not None and self.iep.source_file.original_name == "signed.pdf"
+        assert [kind for kind, _ in ledger(self.child.pk)] == ["attachment.created", "iep.edited"]

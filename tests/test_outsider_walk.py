@@ -13,14 +13,20 @@ an argument name the walk does not know fails the test: add the name to ``KWARG_
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, Role
+from evidence.attachments import store_attachment
 from evidence.models import Attachment
 from logbook.models import LogEntry, Status
 from plans.models import Absence, Child
@@ -117,9 +123,11 @@ class OutsiderWalkTests(BaseTestCase):
         cls.entry = LogEntry.objects.create(
             child=cls.child, date=date(2026, 11, 30), provision=cls.extended_time, status=Status.DELIVERED
         )
-        cls.attachment = Attachment.objects.create(
-            child=cls.child, sha256="0" * 64, content_type="application/pdf", size=9, original_name="iep.pdf"
-        )
+        root = Path(tempfile.mkdtemp(prefix="iepright-walk-"))
+        cls.addClassCleanup(shutil.rmtree, root, True)
+        cls.enterClassContext(override_settings(ATTACHMENT_ROOT=root))
+        upload = SimpleUploadedFile("iep.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        cls.attachment = store_attachment(child_id=cls.child.pk, uploaded_file=upload, user=cls.alice)
         cls.report_id = None  # the reports app: create one of Maya's reports here when it has a model
         # charlie's own household and child, to mix his child's id with alice's objects.
         cls.own_child = Child.objects.create(household=make_family(cls.charlie, "Charlie's"), name="Zed")

@@ -17,8 +17,10 @@ from django.test import TestCase
 
 from accounts.models import Household, Membership, Role, User
 from evidence.models import EvidenceRecord
+from evidence.verify import register_current_state, unregister_current_state, verify_child
 from plans.demo import DEMO_PEOPLE, holidays, nth_weekday
 from plans.models import Child, Iep
+from plans.payloads import CURRENT_STATE_LOADERS
 from plans.schooldays import SchoolDays
 
 TODAY = date(2026, 11, 28)
@@ -147,3 +149,20 @@ def test_holidays_fall_on_the_right_days() -> None:
     assert found["Presidents' Day"][0] == date(2027, 2, 15)
     assert found["Memorial Day"][0] == date(2027, 5, 31)
     assert nth_weekday(2026, 8, 2, 3) == date(2026, 8, 19)
+
+
+class DemoVerificationTests(TestCase):
+    def test_the_demo_ledger_matches_every_current_plan_record(self) -> None:
+        """Given the demo made through the services, when verification compares the IEPs, items,
+        calendars and absences with their latest ledger records, then every one matches."""
+        for object_type, loader in CURRENT_STATE_LOADERS.items():
+            register_current_state(object_type, loader)
+            self.addCleanup(unregister_current_state, object_type)
+        seed(today=TODAY)
+        reports = [verify_child(child.pk) for child in Child.objects.all()]
+        assert [r.problem for r in reports] == [None, None]
+        assert all({"iep", "provision", "calendar", "absence"} <= set(r.checked_types) for r in reports)
+        # And a change made behind the services' back is caught.
+        Child.objects.get(name="Marcus Okafor").absences.update(reason="changed quietly")
+        problem = verify_child(Child.objects.get(name="Marcus Okafor").pk).problem
+        assert problem is not None and problem.object_type == "absence"
