@@ -28,6 +28,8 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields(["name", "email", "password1", "password2"])
+        # One plain sentence instead of the validators' list of rules.
+        self.fields["password1"].help_text = "At least 10 characters. Not a common password, and not only numbers."
 
 
 class HouseholdForm(forms.ModelForm):

@@ -78,6 +78,7 @@ class AddProvisionTests(ProvisionTestCase):
             '<ul class="errorlist" id="id_period_error"><li>Choose per week or per month for these minutes.</li></ul>'
             in response.content.decode()
         )
+        assert "Please check the fields marked below." in response.content.decode()
         assert self.state() == before
 
     def test_a_period_without_minutes_is_refused(self) -> None:
