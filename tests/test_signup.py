@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import TYPE_CHECKING
 
+import time_machine
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client, TestCase
@@ -148,5 +151,52 @@ class SignInTests(TestCase):
         user = make_user("alice@example.com", "Alice")
         self.client.force_login(user)
         html = self.client.get(reverse("mfa_index")).content.decode()
-        assert "Authenticator App" in html
+        assert "Authenticator app" in html
         assert 'class="topbar"' in html  # our layout, not allauth's bare one
+
+
+class TwoFactorTests(TestCase):
+    def setUp(self) -> None:
+        cache.clear()
+        self.user = make_user("alice@example.com", "Alice")
+        EmailAddress.objects.create(user=self.user, email=self.user.email, verified=True, primary=True)
+        make_family(self.user)
+
+    def sign_in(self) -> _MonkeyPatchedWSGIResponse:
+        return self.client.post(
+            reverse("account_login"), {"login": "alice@example.com", "password": "correct horse battery"}
+        )
+
+    @time_machine.travel("2026-11-30 12:00:05 -05:00", tick=False)
+    def test_a_parent_turns_on_two_step_sign_in_and_then_needs_a_code(self) -> None:
+        self.sign_in()
+        # Changing security settings asks for the password again.
+        assert self.client.get(reverse("mfa_activate_totp"))["Location"].startswith(reverse("account_reauthenticate"))
+        self.client.post(reverse("account_reauthenticate"), {"password": "correct horse battery"})
+        page = self.client.get(reverse("mfa_activate_totp"))
+        html = page.content.decode()
+        assert "Turn on two-step sign-in" in html and 'alt="QR code to scan with your authenticator app"' in html
+        secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7=]+)"', html, re.S)
+        assert secret, html
+        counter = int(time.time()) // 30
+        response = self.client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret.group(1), counter)})
+        assert response.status_code == 302
+        assert Authenticator.objects.filter(user=self.user, type=Authenticator.Type.TOTP).exists()
+        assert "On" in self.client.get(reverse("mfa_index")).content.decode()
+
+        self.client.post(reverse("account_logout"))
+        response = self.sign_in()
+        assert response["Location"] == reverse("mfa_authenticate")
+        assert "Enter your code" in self.client.get(reverse("mfa_authenticate")).content.decode()
+        wrong = self.client.post(reverse("mfa_authenticate"), {"code": "000000"})
+        assert "Incorrect code" in wrong.content.decode()
+        assert self.client.get(reverse("accounts:home")).status_code == 302
+        with time_machine.travel("2026-11-30 12:00:35 -05:00", tick=False):  # the app shows the next code
+            self.client.post(reverse("mfa_authenticate"), {"code": totp_code(secret.group(1), counter + 1)})
+        assert self.client.get(reverse("accounts:home")).status_code == 200
+
+
+def totp_code(secret: str, counter: int) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, counter))
