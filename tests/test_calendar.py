@@ -87,6 +87,18 @@ class SchoolYearTests(CalendarTestCase):
         assert "Monday to Friday" in html
         assert "Add a day off" not in html  # a viewer reads only
 
+    def test_the_calendar_list_shows_each_school_year(self) -> None:
+        SchoolCalendar.objects.create(
+            child=self.child, name="2027-28", first_day=date(2027, 8, 23), last_day=date(2028, 6, 9)
+        )
+        self.client.force_login(self.dave)
+        html = self.client.get(self.url("calendars")).content.decode()
+        assert html.index("2027-28") < html.index("2026-27")  # the newest year first
+        assert "Aug 24, 2026 to Jun 11, 2027 · 1 holiday or break" in html
+        assert "Add a school year" not in html
+        self.client.force_login(self.charlie)
+        assert self.client.get(self.url("calendars")).status_code == 404
+
     def test_a_viewer_and_an_outsider_cannot_change_the_year(self) -> None:
         before = self.state()
         for person in (self.dave, self.charlie):

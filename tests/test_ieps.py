@@ -10,7 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evidence.models import Attachment, EvidenceRecord
@@ -95,6 +97,18 @@ class IepPageTests(IepTestCase):
         assert "Extended time (1.5x) on tests and quizzes." in html
         assert "Tuesday, Thursday" in html and "60 per week (sessions of 30 min)" in html
         assert 'Items <span class="count">2</span>' in html
+
+    def test_the_iep_page_costs_the_same_number_of_queries_with_more_items(self) -> None:
+        self.client.force_login(self.alice)
+        url = self.url("iep", self.iep.pk)
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as two_items:
+            self.client.get(url)
+        for n in range(10):
+            Provision.objects.create(iep=self.iep, kind="accommodation", label=f"Item {n}", wording="Words.")
+        with self.assertNumQueries(len(two_items)):
+            html = self.client.get(url).content.decode()
+        assert 'Items <span class="count">12</span>' in html
 
     def test_a_viewer_sees_no_edit_buttons(self) -> None:
         self.client.force_login(self.dave)
