@@ -26,7 +26,7 @@ How versions are handled (docs/method.md says the same in plain words):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -52,7 +52,7 @@ from insights.results import (
     sum_counts,
 )
 from logbook.models import SCHOOL_CAUSED_REASONS, DayNote, LogEntry, MissReason, Status
-from plans.models import Iep, Provision, weekday_set
+from plans.models import MONDAY_TO_FRIDAY, Iep, Provision, weekday_set
 from plans.schooldays import SchoolDays
 
 if TYPE_CHECKING:
@@ -217,19 +217,29 @@ def compute_compliance(child: Child, start: date, end: date, provision_ids: Iter
 
 # --- The arithmetic, in memory -------------------------------------------------------------------
 
+# An entry as loaded: date, provision id, make-up?, status, minutes, miss reason, source.
 _Entry = tuple[date, int, bool, str, int | None, str, str]
-_COUNT_FIELDS = ("expected", "delivered", "partial", "missed", "not_applicable", "unknown", "not_logged")
-_STATUS_FIELD = {
-    DELIVERED: "delivered",
-    PARTIAL: "partial",
-    MISSED: "missed",
-    NOT_APPLICABLE: "not_applicable",
-    UNKNOWN: "unknown",
+_FIELDS = tuple(f.name for f in fields(DayCounts))  # DayCounts is built positionally in this order
+_INDEX = {name: index for index, name in enumerate(_FIELDS)}
+_STATUS_INDEX = {
+    DELIVERED: _INDEX["delivered"],
+    PARTIAL: _INDEX["partial"],
+    MISSED: _INDEX["missed"],
+    NOT_APPLICABLE: _INDEX["not_applicable"],
+    UNKNOWN: _INDEX["unknown"],
 }
+_EXPECTED, _NOT_LOGGED = _INDEX["expected"], _INDEX["not_logged"]
+_MONDAY_TO_FRIDAY = weekday_set(MONDAY_TO_FRIDAY)
+_SCHOOL_CAUSED, _OTHER = _INDEX["missed_school_caused"], _INDEX["missed_other"]
 
 
 class _Calculation:
-    """One run of the arithmetic over loaded rows (no queries from here on)."""
+    """One run of the arithmetic over loaded rows (no queries from here on).
+
+    Days are handled as offsets from ``start``; what depends only on an IEP version (its attended
+    days, its runs of days in force, its periods) is computed once per IEP and shared by its
+    provisions.
+    """
 
     def __init__(
         self,
@@ -249,12 +259,19 @@ class _Calculation:
         self.tags_by_day = tags_by_day
         self.school_days = school_days
         self.dates = [start + timedelta(days=offset) for offset in range(count)]
+        self.weekday = [day.weekday() for day in self.dates]
         self.school = [school_days.is_school_day(day) for day in self.dates]
         self.absent = [school_days.is_absent(day) for day in self.dates]
         self.attended = [s and not a for s, a in zip(self.school, self.absent, strict=True)]
+        self.period_start = {
+            WEEK: [day - timedelta(days=day.weekday()) for day in self.dates],
+            MONTH: [day.replace(day=1) for day in self.dates],
+        }
+        self.calendar_weekdays = {id(c): c.regular_weekdays() for c in school_days.calendars}
         self.regular_weekdays_cache: dict[tuple[str, date], int] = {}
-        # Per-day totals over every provision, for the heat map and the months.
-        self.day_totals = {name: [0] * count for name in (*_COUNT_FIELDS, "missed_school_caused", "missed_other")}
+        self.iep_cache: dict[tuple[str, int], Any] = {}
+        # Per-day totals over every provision (one list per field), for the heat map and the months.
+        self.day_totals = [[0] * count for _ in _FIELDS]
         self.version_of = {version.id: version for version in versions}
         self.lineage_of = {version.id: str(version.row["lineage"]) for version in versions}
         self.service_ids: dict[str, set[int]] = defaultdict(set)  # lineage -> versions with minutes
@@ -266,16 +283,54 @@ class _Calculation:
             self.entries_by_lineage[self.lineage_of[entry[1]]].append(entry)
         self.counted: list[CountedEntry] = []
 
+    def offset(self, day: date) -> int:
+        return (day - self.start).days
+
     def regular_weekdays(self, kind: str, period_start: date) -> int:
-        """Regular school weekdays in the whole period (5 in a normal week)."""
+        """Regular school weekdays in the whole period (5 in a normal week), from the calendar of each day."""
         key = (kind, period_start)
         if key not in self.regular_weekdays_cache:
             first, last = period_bounds(kind, period_start)
-            days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-            self.regular_weekdays_cache[key] = sum(
-                1 for day in days if day.weekday() in self.school_days.regular_weekdays_on(day)
-            )
+            total = 0
+            for n in range((last - first).days + 1):
+                day = first + timedelta(days=n)
+                calendar = self.school_days.calendar_on(day)
+                weekdays = self.calendar_weekdays[id(calendar)] if calendar is not None else _MONDAY_TO_FRIDAY
+                total += day.weekday() in weekdays
+            self.regular_weekdays_cache[key] = total
         return self.regular_weekdays_cache[key]
+
+    # What depends on the IEP version only ---------------------------------------------------------
+
+    def attended_offsets(self, version: _Version) -> list[int]:
+        key = ("attended", int(version.row["iep_id"]))
+        if key not in self.iep_cache:
+            self.iep_cache[key] = [offset for offset in version.offsets if self.attended[offset]]
+        return self.iep_cache[key]  # type: ignore[no-any-return]
+
+    def runs(self, version: _Version) -> tuple[tuple[date, date], ...]:
+        key = ("runs", int(version.row["iep_id"]))
+        if key not in self.iep_cache:
+            self.iep_cache[key] = _runs(version.offsets, self.start)
+        return self.iep_cache[key]  # type: ignore[no-any-return]
+
+    def slots(self, version: _Version) -> dict[date, list[Any]]:
+        """Period start -> [first day in force, last day in force, attended days] for the version's IEP."""
+        kind = version.service_period
+        key = (kind, int(version.row["iep_id"]))
+        if key not in self.iep_cache:
+            slots: dict[date, list[Any]] = {}
+            starts, dates, attended = self.period_start[kind], self.dates, self.attended
+            for offset in version.offsets:
+                slot = slots.get(starts[offset])
+                if slot is None:
+                    slot = slots[starts[offset]] = [dates[offset], dates[offset], 0]
+                slot[1] = dates[offset]
+                slot[2] += attended[offset]
+            self.iep_cache[key] = slots
+        return self.iep_cache[key]  # type: ignore[no-any-return]
+
+    # The result ----------------------------------------------------------------------------------
 
     def result(self) -> Compliance:
         provisions = [self.provision(lineage, group) for lineage, group in self.by_lineage.items()]
@@ -289,19 +344,23 @@ class _Calculation:
             required_in_gaps=sum(s.required_in_gaps for s in services),
             gap_periods=sum(len(s.gaps) for s in services),
         )
+        columns = self.day_totals
         days = tuple(
             DaySummary(
                 date=day,
                 school_day=self.school[offset],
                 absent=self.absent[offset],
-                counts=DayCounts(**{name: values[offset] for name, values in self.day_totals.items()}),
+                counts=DayCounts(*(column[offset] for column in columns)),
             )
             for offset, day in enumerate(self.dates)
         )
-        month_counts: dict[date, DayCounts] = {}
-        for summary in days:
-            month = summary.date.replace(day=1)
-            month_counts[month] = month_counts.get(month, DayCounts()) + summary.counts
+        month_spans: dict[date, list[int]] = {}
+        for offset, month in enumerate(self.period_start[MONTH]):
+            month_spans.setdefault(month, [offset, offset])[1] = offset
+        months = tuple(
+            MonthSummary(month, DayCounts(*(sum(column[first : last + 1]) for column in columns)))
+            for month, (first, last) in month_spans.items()
+        )
         self.counted.sort(key=lambda e: (e.date, e.label, e.provision_id))
         return Compliance(
             child_id=self.child.pk,
@@ -311,7 +370,7 @@ class _Calculation:
             provisions=tuple(provisions),
             totals=sum_counts(p.days for p in provisions),
             minutes=minutes,
-            months=tuple(MonthSummary(month, counts) for month, counts in sorted(month_counts.items())),
+            months=months,
             days=days,
             entries=tuple(self.counted),
         )
@@ -364,34 +423,33 @@ class _Calculation:
     ) -> DayCounts:
         """Count the version's expected days: attended, in force, on its schedule."""
         chosen = version.chosen_weekdays
-        scheduled = set(range(7)) if chosen is None else chosen
-        counts = dict.fromkeys((*_COUNT_FIELDS, "missed_school_caused", "missed_other"), 0)
+        offsets = self.attended_offsets(version)
+        if chosen is not None:
+            offsets = [offset for offset in offsets if self.weekday[offset] in chosen]
+        counts = [0] * len(_FIELDS)
         totals = self.day_totals
-        for offset in version.offsets:
+        for offset in offsets:
             day = self.dates[offset]
-            if not self.attended[offset] or day.weekday() not in scheduled:
-                continue
-            counts["expected"] += 1
-            totals["expected"][offset] += 1
+            counts[_EXPECTED] += 1
+            totals[_EXPECTED][offset] += 1
             found = regular.get(day)
             if not found:
-                counts["not_logged"] += 1
-                totals["not_logged"][offset] += 1
+                counts[_NOT_LOGGED] += 1
+                totals[_NOT_LOGGED][offset] += 1
                 continue
             used.add(day)
-            entry = next((e for e in found if e[1] == version.id), found[0])
+            entry = found[0] if len(found) == 1 else next((e for e in found if e[1] == version.id), found[0])
             status = entry[3]
-            name = _STATUS_FIELD.get(status, "unknown")
-            counts[name] += 1
-            totals[name][offset] += 1
+            index = _STATUS_INDEX.get(status, _INDEX["unknown"])
+            counts[index] += 1
+            totals[index][offset] += 1
             if status == MISSED:
                 reason = entry[5] or NO_REASON
                 reasons[reason] += 1
-                split = "missed_school_caused" if reason in SCHOOL_CAUSED else "missed_other"
+                split = _SCHOOL_CAUSED if reason in SCHOOL_CAUSED else _OTHER
                 counts[split] += 1
                 totals[split][offset] += 1
             if status in RATED_STATUSES:
-                source_row = self.version_of[entry[1]].row
                 self.counted.append(
                     CountedEntry(
                         date=day,
@@ -401,11 +459,11 @@ class _Calculation:
                         status=status,
                         miss_reason=(entry[5] or NO_REASON) if status == MISSED else entry[5],
                         source=entry[6],
-                        provider=str(source_row["responsible_staff"]),
+                        provider=str(self.version_of[entry[1]].row["responsible_staff"]),
                         tags=self.tags_by_day.get(day, ()),
                     )
                 )
-        return DayCounts(**counts)
+        return DayCounts(*counts)
 
     def version_result(self, version: _Version, days: DayCounts, service: ServiceMinutes | None) -> VersionCompliance:
         row = version.row
@@ -420,7 +478,7 @@ class _Calculation:
             weekdays=tuple(sorted(version.chosen_weekdays or ())),
             minutes=row["minutes"],
             period=str(row["period"] or ""),
-            in_force=_runs(version.offsets, self.start),
+            in_force=self.runs(version),
             days=days,
             service=service,
         )
@@ -430,29 +488,27 @@ class _Calculation:
     def service_minutes(self, group: list[_Version], ids: set[int], entries: list[_Entry]) -> ServiceMinutes:
         """Periods of the versions in ``group`` (all with minutes) and the minutes of the entries logged
         against the versions ``ids`` in those periods."""
-        # (kind, period start) -> [first counted day, last counted day, {provision id: (minutes, attended)}]
+        # (kind, period start) -> [first counted day, last counted day, {provision id: [minutes, attended]}]
         slots: dict[tuple[str, date], list[Any]] = {}
         for version in group:
             kind, minutes = version.service_period, int(version.row["minutes"])
-            for offset in version.offsets:
-                day = self.dates[offset]
-                key = (kind, period_bounds(kind, day)[0])
-                slot = slots.get(key)
+            for period_start, (first, last, attended) in self.slots(version).items():
+                slot = slots.get((kind, period_start))
                 if slot is None:
-                    slot = slots[key] = [day, day, {}]
-                slot[1] = day
-                share = slot[2].setdefault(version.id, [minutes, 0])
-                if self.attended[offset]:
-                    share[1] += 1
+                    slots[(kind, period_start)] = [first, last, {version.id: [minutes, attended]}]
+                else:
+                    slot[0], slot[1] = min(slot[0], first), max(slot[1], last)
+                    share = slot[2].setdefault(version.id, [minutes, 0])
+                    share[1] += attended
         kinds = list(dict.fromkeys(v.service_period for v in group))
         delivered: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0])  # minutes, make-up, entries
         for entry in entries:
             if entry[1] not in ids:
                 continue  # an entry of a version without minutes, or of another version (per-version run)
             own = self.version_of[entry[1]].service_period
-            candidates = [own] + [k for k in kinds if k != own]
+            offset = self.offset(entry[0])
             found = next(
-                (k for k in ((kind, period_bounds(kind, entry[0])[0]) for kind in candidates) if k in slots), None
+                (k for k in ((kind, self.period_start[kind][offset]) for kind in (own, *kinds)) if k in slots), None
             )
             if found is None:
                 continue  # no period of this provision in force around that day

@@ -13,6 +13,33 @@ from fractions import Fraction
 
 WEEK = "week"
 MONTH = "month"
+# English names without strftime (locale-free, and fast in loops over many days).
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MONTH_ABBR = tuple(name[:3] for name in MONTH_NAMES)
+WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def short_date(day: date) -> str:
+    """7 Sep 2026."""
+    return f"{day.day} {MONTH_ABBR[day.month - 1]} {day.year}"
+
+
+def month_label(day: date) -> str:
+    """September 2026."""
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def round_half_up(value: Fraction) -> int:
@@ -54,8 +81,8 @@ def period_bounds(kind: str, day: date) -> tuple[date, date]:
 def period_label(kind: str, start: date) -> str:
     """How a period is named on pages and in reports: "Week of 7 Sep 2026" or "September 2026"."""
     if kind == WEEK:
-        return f"Week of {start.day} {start:%b %Y}"
-    return f"{start:%B %Y}"
+        return f"Week of {short_date(start)}"
+    return month_label(start)
 
 
 def format_p_value(p: float) -> str:

@@ -15,19 +15,17 @@ a reason, so they are shown as a breakdown of the misses (share of each reason).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from insights.numbers import format_p_value, percent, rate_json
+from insights.numbers import format_p_value, month_label, percent, rate_json
 from logbook.models import SCHOOL_CAUSED_REASONS, MissReason, Source, Status
 from plans.models import WEEKDAY_NAMES
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from insights.results import Compliance, CountedEntry
 
 MIN_MISSES = 3
@@ -173,17 +171,29 @@ class Patterns:
 # --- Groups and their words ----------------------------------------------------------------------
 
 
-def _groups(entry: CountedEntry) -> Iterable[tuple[str, str]]:
-    """The (dimension, group key) pairs an entry belongs to."""
-    yield "weekday", str(entry.date.weekday())
-    yield "month", f"{entry.date:%Y-%m}"
-    for tag in dict.fromkeys(entry.tags):
+def _group_keys(entry: CountedEntry) -> list[tuple[str, str, object]]:
+    """The (lineage, dimension, group) keys an entry counts in. Groups are kept cheap here (a weekday
+    number, a (year, month) pair) and turned into their string keys only for findings."""
+    lineage, day = entry.lineage, entry.date
+    keys: list[tuple[str, str, object]] = [
+        (lineage, "weekday", day.weekday()),
+        (lineage, "month", (day.year, day.month)),
+    ]
+    for tag in entry.tags if len(entry.tags) < 2 else dict.fromkeys(entry.tags):
         if tag:
-            yield "tag", tag
+            keys.append((lineage, "tag", tag))
     if entry.source:
-        yield "source", entry.source
+        keys.append((lineage, "source", entry.source))
     if entry.provider:
-        yield "provider", entry.provider
+        keys.append((lineage, "provider", entry.provider))
+    return keys
+
+
+def _group_key(group: object) -> str:
+    """The string key of a group: "0" for Monday, "2026-11" for a month, else the value itself."""
+    if isinstance(group, tuple):
+        return f"{group[0]:04d}-{group[1]:02d}"
+    return str(group)
 
 
 def _words(dimension: str, group: str) -> tuple[str, str, str]:
@@ -193,7 +203,7 @@ def _words(dimension: str, group: str) -> tuple[str, str, str]:
         return name, f"on {name}", "on other days"
     if dimension == "month":
         year, month = group.split("-")
-        label = f"{date(int(year), int(month), 1):%B %Y}"
+        label = month_label(date(int(year), int(month), 1))
         return label, f"in {label}", "in other months"
     if dimension == "tag":
         return f"days tagged {group}", f"on days tagged {group}", f"on days not tagged {group}"
@@ -251,31 +261,36 @@ def _strength(finding: Finding) -> tuple[float, Fraction, int, int, str]:
 def find_patterns(compliance: Compliance) -> Patterns:
     """Findings and reason breakdowns for the entries behind ``compliance``'s day counts."""
     labels: dict[str, str] = {p.lineage: p.label for p in compliance.provisions}
-    # scope -> [entries, misses]; (scope, dimension, group) -> [entries, misses]
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    groups: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    seen: list[tuple[str, str, object]] = []
+    missed: list[tuple[str, str, object]] = []
+    scope_entries: Counter[str] = Counter()
+    scope_misses: Counter[str] = Counter()
+    reasons: dict[str, Counter[str]] = defaultdict(Counter)
     for entry in compliance.entries:
-        missed = int(entry.status == MISSED)
-        pairs = list(_groups(entry))
-        for scope in (ALL, entry.lineage):
-            scope_total = totals[scope]
-            scope_total[0] += 1
-            scope_total[1] += missed
-            for dimension, group in pairs:
-                counts = groups[(scope, dimension, group)]
-                counts[0] += 1
-                counts[1] += missed
-            if missed:
-                reasons[scope][entry.miss_reason] += 1
+        keys = _group_keys(entry)
+        seen += keys
+        scope_entries[entry.lineage] += 1
+        if entry.status == MISSED:
+            missed += keys
+            scope_misses[entry.lineage] += 1
+            reasons[entry.lineage][entry.miss_reason] += 1
+    # Counted per provision; all provisions together is the sum over provisions.
+    groups: dict[tuple[str, str, object], list[int]] = defaultdict(lambda: [0, 0])
+    for column, counter in ((0, Counter(seen)), (1, Counter(missed))):
+        for (lineage, dimension, group), n in counter.items():
+            groups[(lineage, dimension, group)][column] += n
+            groups[(ALL, dimension, group)][column] += n
+    totals = {lineage: [n, scope_misses[lineage]] for lineage, n in scope_entries.items()}
+    totals[ALL] = [sum(scope_entries.values()), sum(scope_misses.values())]
+    reasons[ALL] = sum(reasons.values(), Counter())
 
     # All provisions together only adds something when more than one provision has entries.
-    skip_all = len(totals) <= 2
+    skip_all = len(scope_entries) < 2
     findings = []
     for (scope, dimension, group), counts in groups.items():
         if scope == ALL and skip_all:
             continue
-        finding = _finding(scope, labels.get(scope), dimension, group, counts, totals[scope])
+        finding = _finding(scope, labels.get(scope), dimension, _group_key(group), counts, totals[scope])
         if finding is not None:
             findings.append(finding)
     findings.sort(key=_strength)

@@ -11,7 +11,7 @@ from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from insights.numbers import percent, period_label, rate, rate_json
+from insights.numbers import month_label, percent, period_label, rate, rate_json
 from plans.models import WEEKDAY_NAMES
 
 if TYPE_CHECKING:
@@ -40,7 +40,17 @@ class DayCounts:
     missed_other: int = 0
 
     def __add__(self, other: DayCounts) -> DayCounts:
-        return DayCounts(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return DayCounts(
+            self.expected + other.expected,
+            self.delivered + other.delivered,
+            self.partial + other.partial,
+            self.missed + other.missed,
+            self.not_applicable + other.not_applicable,
+            self.unknown + other.unknown,
+            self.not_logged + other.not_logged,
+            self.missed_school_caused + other.missed_school_caused,
+            self.missed_other + other.missed_other,
+        )
 
     @property
     def logged(self) -> int:
@@ -375,7 +385,7 @@ class MonthSummary:
 
     @property
     def label(self) -> str:
-        return f"{self.month:%B %Y}"
+        return month_label(self.month)
 
     def to_json(self) -> dict[str, Any]:
         return {"month": f"{self.month:%Y-%m}", "days": self.counts.to_json()}
