@@ -141,8 +141,8 @@ def build_child(years: int = 4, seed: int = 4, last_year: int = LAST_YEAR) -> tu
                         **({"lineage": lineages[label]} if label in lineages else {}),
                     )
                 )
-            for position, (label, minutes, period, mask, session) in enumerate(SERVICES, start=len(ACCOMMODATIONS)):
-                raised = minutes + (30 if number == 1 and period == "week" else 0)
+            for position, (label, weekly, period, mask, session) in enumerate(SERVICES, start=len(ACCOMMODATIONS)):
+                raised = weekly + (30 if number == 1 and period == "week" else 0)
                 rows.append(
                     Provision(
                         iep=iep,
@@ -200,7 +200,7 @@ def build_child(years: int = 4, seed: int = 4, last_year: int = LAST_YEAR) -> tu
                 if roll < miss_chance + 0.07
                 else "delivered"
             )
-            minutes: int | None = None
+            minutes = None
             if provision.minutes is not None:
                 minutes = {"delivered": provision.session_minutes, "partial": 15, "missed": 0}.get(status)
             reason = ""
