@@ -1,10 +1,12 @@
 """Server-rendered SVG charts of the compliance numbers, each with a table as its text alternative.
 
-Pure functions: they read a ``Compliance`` (or one provision's service minutes) and return a
-``Chart`` with the SVG markup and a ``Table`` holding the same facts for screen readers (and for
-PDFs that draw their own charts). Every piece of text in the SVG is escaped; colours and sizes are
-presentation attributes (``fill=``), never ``style=``, because the Content Security Policy forbids
-inline styles. The SVG carries ``role="img"``, an ``aria-label`` and a ``<title>``.
+Pure functions: they read a ``Compliance`` (or one provision with service minutes) and return a
+``Chart``: the SVG markup and a ``Table`` holding the same facts for screen readers (and for PDFs
+that draw their own charts from the same data: ``Compliance.months``, ``Compliance.days`` with
+``DaySummary.category``, ``ServiceMinutes.periods``). Every piece of text in the SVG is escaped;
+colours and sizes are presentation attributes (``fill=``), never ``style=``, because the Content
+Security Policy forbids inline styles. Each SVG carries ``role="img"``, an ``aria-label`` and a
+``<title>``. The canvas is 360 units wide so that text stays readable on a phone.
 """
 
 from __future__ import annotations
@@ -15,16 +17,27 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from insights.numbers import WEEKDAY_ABBR, percent, short_date
-from insights.results import LOGGED, NOT_LOGGED, Compliance, DaySummary, ProvisionCompliance, ServicePeriod
+from insights.numbers import MONTH_ABBR, WEEKDAY_ABBR, percent, short_date
+from insights.results import (
+    LOGGED,
+    NOT_LOGGED,
+    Compliance,
+    DaySummary,
+    ProvisionCompliance,
+    ServicePeriod,
+)
 
-# Colours distinguishable with the common colour-vision deficiencies (blue / orange / dark red / grey),
-# each at least 3:1 against white, except "off" which is background.
+WIDTH = 360
+# Blue / orange / dark red / grey stay apart with the common colour-vision deficiencies; each is at
+# least 3:1 against white except "off", which is background. The tables carry every number anyway.
 COLOURS = {
     "delivered": "#1f5fa8",
-    "mixed": "#c26a00",
     "partial": "#c26a00",
     "missed": "#a61b1b",
+    "all_delivered": "#1f5fa8",
+    "most_delivered": "#5a8cc8",
+    "some_delivered": "#c26a00",
+    "none_delivered": "#a61b1b",
     "not_logged": "#7d8894",
     "off": "#e6e9ee",
     "ink": "#1a1a1a",
@@ -32,9 +45,10 @@ COLOURS = {
     "grid": "#d5dbe1",
 }
 CATEGORY_WORDS = {
-    "delivered": "All delivered",
-    "mixed": "Some not delivered",
-    "missed": "None delivered",
+    "all_delivered": "All delivered",
+    "most_delivered": "80% or more delivered",
+    "some_delivered": "Less than 80% delivered",
+    "none_delivered": "None delivered",
     "not_logged": "Not logged",
     "off": "No school, absent or nothing expected",
 }
@@ -52,9 +66,12 @@ class Table:
 @dataclass(frozen=True)
 class Chart:
     title: str
-    summary: str  # one sentence: the SVG's aria-label
+    summary: str  # one or two sentences: the SVG's aria-label
     svg: SafeString
     table: Table
+
+
+# --- Drawing helpers (every text goes through _e) ---------------------------------------------------
 
 
 def _e(text: object) -> str:
@@ -69,55 +86,74 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _svg(width: float, height: float, title: str, summary: str, body: list[str]) -> SafeString:
+def _svg(height: float, title: str, summary: str, body: list[str]) -> SafeString:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {_n(height)}" '
         f'class="chart" role="img" aria-label="{_e(summary)}" font-family="system-ui, sans-serif">'
         f"<title>{_e(title)}</title>"
     )
-    # Safe: every text and attribute value above went through _e() or is a number we formatted.
+    # Safe: every text and attribute value in ``body`` went through _e() or is a number we formatted.
     return mark_safe(head + "".join(body) + "</svg>")
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str, extra: str = "", title: str = "") -> str:
-    inner = f"<title>{_e(title)}</title>" if title else ""
     attrs = f'x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" fill="{fill}"{extra}'
-    return f"<rect {attrs}>{inner}</rect>" if inner else f"<rect {attrs}/>"
+    return f"<rect {attrs}><title>{_e(title)}</title></rect>" if title else f"<rect {attrs}/>"
 
 
-def _text(x: float, y: float, text: str, size: int = 11, anchor: str = "start", fill: str = COLOURS["ink"]) -> str:
+def _outline(x: float, y: float, w: float, h: float, colour: str, title: str = "") -> str:
+    return _rect(x, y, w, h, "none", f' stroke="{colour}" stroke-dasharray="2 2"', title)
+
+
+def _text(x: float, y: float, text: str, size: int = 10, anchor: str = "start", fill: str = COLOURS["ink"]) -> str:
     return f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size}" text-anchor="{anchor}" fill="{fill}">{_e(text)}</text>'
 
 
-def _line(x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 1, dash: str = "") -> str:
-    dashed = f' stroke-dasharray="{dash}"' if dash else ""
+def _line(x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 1) -> str:
     return (
-        f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{stroke}" '
-        f'stroke-width="{_n(width)}"{dashed}/>'
+        f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{stroke}" stroke-width="{_n(width)}"/>'
     )
 
 
-def _legend(x: float, y: float, items: list[tuple[str, str, str]]) -> list[str]:
-    """Keys in a row, wrapping before 590 units; each (shape: "box", "line" or "dashed", colour, words)."""
-    parts, cx, cy = [], x, y
+def _legend(y: float, items: list[tuple[str, str, str]]) -> tuple[list[str], float]:
+    """Keys (shape "box", "line" or "dashed", colour, words) in rows across the canvas.
+    Returns the parts and the y below the last row."""
+    parts: list[str] = []
+    x = 4.0
     for shape, colour, words in items:
-        width = 18 + 6.2 * len(words)
-        if cx + width > 590:
-            cx, cy = x, cy + 16
+        width = 16 + 5.6 * len(words)
+        if x + width > WIDTH - 4 and x > 4:
+            x, y = 4.0, y + 15
         if shape == "line":
-            parts.append(_line(cx, cy - 4, cx + 10, cy - 4, colour, 2))
+            parts.append(_line(x, y - 4, x + 10, y - 4, colour, 2))
         elif shape == "dashed":
-            parts.append(_rect(cx, cy - 9, 10, 10, "none", f' stroke="{colour}" stroke-dasharray="2 2"'))
+            parts.append(_outline(x, y - 9, 10, 10, colour))
         else:
-            parts.append(_rect(cx, cy - 9, 10, 10, colour))
-        parts.append(_text(cx + 14, cy, words, 11))
-        cx += width + 10
-    return parts
+            parts.append(_rect(x, y - 9, 10, 10, colour))
+        parts.append(_text(x + 14, y, words, 10))
+        x += width + 10
+    return parts, y + 8
 
 
 def _pct(numerator: int, denominator: int) -> str:
     value = percent(numerator, denominator)
     return f"{value}%" if value is not None else "—"
+
+
+def _month_step(month_width: float) -> int:
+    """Label every month, or every 2nd, 3rd, 6th or 12th, so that labels never crowd."""
+    return next((step for step in (1, 2, 3, 6, 12) if month_width * step >= 24), 12)
+
+
+def _month_label(x: float, y: float, month: date, step: int, first: bool) -> list[str]:
+    """The month's name under its first bar when it falls on the step, with the year under the
+    first label drawn (``first``) and under each January."""
+    if (month.year * 12 + month.month - 1) % step:
+        return []
+    parts = [_text(x, y, MONTH_ABBR[month.month - 1], 10, "middle")]
+    if first or month.month == 1:
+        parts.append(_text(x, y + 12, str(month.year), 9, "middle", COLOURS["muted"]))
+    return parts
 
 
 # --- Month by month -------------------------------------------------------------------------------
@@ -126,15 +162,14 @@ def _pct(numerator: int, denominator: int) -> str:
 def monthly_delivery_chart(compliance: Compliance) -> Chart:
     """A 100% stacked bar per month: delivered, partly and missed days of every selected provision."""
     months = compliance.months
-    width, height, left, top, plot_h = 600.0, 250.0, 40.0, 12.0, 170.0
-    plot_w = width - left - 10
-    slot = plot_w / max(len(months), 1)
+    left, top, plot_h = 34, 8, 140
+    slot = (WIDTH - left - 4) / max(len(months), 1)
     body = []
     for share in (0, 50, 100):
         y = top + plot_h * (1 - share / 100)
-        body.append(_line(left, y, width - 10, y, COLOURS["grid"]))
-        body.append(_text(left - 4, y + 4, f"{share}%", 10, "end", COLOURS["muted"]))
-    step = 1 if len(months) <= 12 else 3 if len(months) <= 36 else 6
+        body.append(_line(left, y, WIDTH - 4, y, COLOURS["grid"]))
+        body.append(_text(left - 4, y + 3.5, f"{share}%", 10, "end", COLOURS["muted"]))
+    labelled = False
     for index, month in enumerate(months):
         c = month.counts
         x, bar_w = left + index * slot + slot * 0.15, slot * 0.7
@@ -142,34 +177,33 @@ def monthly_delivery_chart(compliance: Compliance) -> Chart:
             f"{month.label}: {c.delivered} delivered, {c.partial} partly, {c.missed} missed, "
             f"{c.not_logged} not logged; delivery rate {_pct(c.delivered, c.rated)}"
         )
-        if c.rated:
+        if c.rated:  # nothing is drawn for a month without school (summer)
             y = top + plot_h
             for count, colour in ((c.delivered, "delivered"), (c.partial, "partial"), (c.missed, "missed")):
                 h = plot_h * count / c.rated
                 if h > 0:
                     body.append(_rect(x, y - h, bar_w, h, COLOURS[colour], title=title))
                 y -= h
-        else:
-            body.append(
-                _rect(x, top, bar_w, plot_h, "none", f' stroke="{COLOURS["grid"]}" stroke-dasharray="3 3"', title)
-            )
-        if index % step == 0:
-            label = f"{month.month:%b}" + (f" {month.month:%y}" if month.month.month in (1, 9) or index == 0 else "")
-            body.append(_text(x + bar_w / 2, top + plot_h + 14, label, 10, "middle"))
-    body += _legend(
-        left,
-        top + plot_h + 38,
+        elif c.expected:
+            body.append(_outline(x, top, bar_w, plot_h, COLOURS["not_logged"], title))
+        label = _month_label(x + bar_w / 2, top + plot_h + 13, month.month, _month_step(slot), not labelled)
+        labelled = labelled or bool(label)
+        body += label
+    legend, height = _legend(
+        top + plot_h + 44,
         [
             ("box", COLOURS["delivered"], "Delivered"),
             ("box", COLOURS["partial"], "Partly"),
             ("box", COLOURS["missed"], "Missed"),
-            ("dashed", COLOURS["grid"], "Nothing logged"),
+            ("dashed", COLOURS["not_logged"], "Nothing logged"),
         ],
     )
+    body += legend
     total = compliance.totals
+    span = f"{months[0].label} to {months[-1].label}" if months else ""
     summary = (
-        f"Delivery by month, {months[0].label if months else ''} to {months[-1].label if months else ''}: "
-        f"{total.delivered} of {total.rated} logged days delivered ({_pct(total.delivered, total.rated)})."
+        f"Delivery by month, {span}: {total.delivered} of {total.rated} logged days delivered "
+        f"({_pct(total.delivered, total.rated)}), {total.partial} partly, {total.missed} missed."
     )
     table = Table(
         caption="Delivery by month (days of every selected provision)",
@@ -187,9 +221,8 @@ def monthly_delivery_chart(compliance: Compliance) -> Chart:
             for m in months
         ),
     )
-    return Chart(
-        "Delivery month by month", summary, _svg(width, height, "Delivery month by month", summary, body), table
-    )
+    title = "Delivery month by month"
+    return Chart(title, summary, _svg(height, title, summary, body), table)
 
 
 # --- Calendar heat map -----------------------------------------------------------------------------
@@ -208,65 +241,81 @@ def _day_title(summary: DaySummary) -> str:
 
 
 def heatmap_chart(compliance: Compliance) -> Chart:
-    """A calendar: one row per month, one square per day, coloured by what was delivered that day."""
-    cell, gap, left, top = 10, 2, 58, 16
+    """A calendar: one row per month, one square per day, coloured by the share delivered that day."""
+    cell, pitch, row_pitch, left, top = 9, 10, 11, 50, 12
     by_month: dict[date, list[DaySummary]] = {}
     for summary in compliance.days:
         by_month.setdefault(summary.date.replace(day=1), []).append(summary)
-    width = left + 31 * (cell + gap) + 4
-    height = top + len(by_month) * (cell + gap) + 58
     body = [
-        _text(left + (day - 1) * (cell + gap) + cell / 2, top - 5, str(day), 8, "middle", COLOURS["muted"])
+        _text(left + (day - 1) * pitch + cell / 2, top - 3, str(day), 8, "middle", COLOURS["muted"])
         for day in (1, 10, 20, 31)
     ]
     rows = []
     for row, (month, days) in enumerate(by_month.items()):
-        y = top + row * (cell + gap)
-        body.append(_text(left - 6, y + cell - 1, f"{month:%b %Y}", 10, "end"))
+        y = top + row * row_pitch
+        body.append(_text(left - 4, y + cell - 1, f"{MONTH_ABBR[month.month - 1]} {month.year}", 9, "end"))
         counts = dict.fromkeys(CATEGORY_WORDS, 0)
         for summary in days:
             category = summary.category
             counts[category] += 1
-            x = left + (summary.date.day - 1) * (cell + gap)
-            body.append(_rect(x, y, cell, cell, COLOURS[category], title=_day_title(summary)))
-        school = sum(1 for s in days if s.school_day)
-        absent = sum(1 for s in days if s.school_day and s.absent)
+            body.append(
+                _rect(
+                    left + (summary.date.day - 1) * pitch, y, cell, cell, COLOURS[category], title=_day_title(summary)
+                )
+            )
         rows.append(
             (
                 f"{month:%B %Y}",
-                str(counts["delivered"]),
-                str(counts["mixed"]),
-                str(counts["missed"]),
-                str(counts["not_logged"]),
-                str(absent),
-                str(school),
+                *(str(counts[key]) for key in CATEGORY_WORDS if key != "off"),
+                str(sum(1 for s in days if s.school_day and s.absent)),
             )
         )
-    body += _legend(4, height - 34, [("box", COLOURS[key], words) for key, words in CATEGORY_WORDS.items()])
-    totals = [sum(int(r[column]) for r in rows) for column in (1, 2, 3, 4)]
+    legend, height = _legend(
+        top + len(by_month) * row_pitch + 14, [("box", COLOURS[key], words) for key, words in CATEGORY_WORDS.items()]
+    )
+    body += legend
+    totals = [sum(int(r[column]) for r in rows) for column in range(1, 6)]
     summary_text = (
-        f"Calendar of {len(by_month)} months, one square per day. Days with something expected: "
-        f"{totals[0]} all delivered, {totals[1]} some not delivered, {totals[2]} none delivered, "
-        f"{totals[3]} not logged."
+        f"Calendar of {len(by_month)} months, one square per day. School days with something expected: "
+        f"{totals[0]} all delivered, {totals[1]} 80% or more delivered, {totals[2]} less than 80% delivered, "
+        f"{totals[3]} none delivered, {totals[4]} not logged."
     )
     table = Table(
         caption="Days by month",
-        headers=(
-            "Month",
-            "All delivered",
-            "Some not delivered",
-            "None delivered",
-            "Not logged",
-            "Absent",
-            "School days",
-        ),
+        headers=("Month", *(words for key, words in CATEGORY_WORDS.items() if key != "off"), "Absent"),
         rows=tuple(rows),
     )
-    title = "Calendar of the school year"
-    return Chart(title, summary_text, _svg(width, height, title, summary_text, body), table)
+    title = "Calendar of the school days"
+    return Chart(title, summary_text, _svg(height, title, summary_text, body), table)
 
 
-# --- Minutes per week against required ----------------------------------------------------------
+# --- Minutes per period against required ----------------------------------------------------------
+
+
+def _ticks(top_value: int) -> list[int]:
+    step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600, 1200, 3000, 6000) if top_value / s <= 5)
+    return list(range(0, top_value + 1, step))
+
+
+def _period_note(period: ServicePeriod) -> str:
+    notes = []
+    if period.state == NOT_LOGGED:
+        notes.append("Not logged (a gap in the record)")
+    elif period.state != LOGGED:
+        notes.append("No school days attended")
+    if period.makeup_minutes:
+        notes.append(f"{period.makeup_minutes} make-up minutes")
+    if period.is_cut and period.state != NOT_LOGGED:
+        notes.append(f"Counted {short_date(period.counted_from)} to {short_date(period.counted_to)}")
+    return "; ".join(notes)
+
+
+def _period_words(period: ServicePeriod) -> str:
+    if period.state == NOT_LOGGED:
+        return f"not logged ({period.required} minutes would be required)"
+    if period.state != LOGGED:
+        return "no school days attended, nothing required"
+    return f"{period.delivered} of {period.required} required minutes delivered"
 
 
 def minutes_chart(provision: ProvisionCompliance) -> Chart:
@@ -275,25 +324,27 @@ def minutes_chart(provision: ProvisionCompliance) -> Chart:
     if service is None:
         raise ValueError(f"{provision.label} has no minutes.")
     periods = service.periods
-    width, height, left, top, plot_h = 600.0, 250.0, 44.0, 12.0, 170.0
-    plot_w = width - left - 10
-    slot = plot_w / max(len(periods), 1)
+    left, top, plot_h = 34, 8, 140
+    slot = (WIDTH - left - 4) / max(len(periods), 1)
     top_value = max([p.required for p in periods] + [p.delivered for p in periods] + [1])
     scale = plot_h / (top_value * 1.1)
+    base = top + plot_h
     body = []
     for tick in _ticks(top_value):
-        y = top + plot_h - tick * scale
-        body.append(_line(left, y, width - 10, y, COLOURS["grid"]))
-        body.append(_text(left - 4, y + 4, str(tick), 10, "end", COLOURS["muted"]))
-    last_month = None
+        y = base - tick * scale
+        body.append(_line(left, y, WIDTH - 4, y, COLOURS["grid"]))
+        body.append(_text(left - 4, y + 3.5, str(tick), 10, "end", COLOURS["muted"]))
+    seen: set[date] = set()  # months whose first period is drawn
+    labelled: set[date] = set()  # months with a label under them
+    step = _month_step(slot * (4.35 if service.period_kind == "week" else 1))
     for index, period in enumerate(periods):
         x, bar_w = left + index * slot + slot * 0.12, max(slot * 0.76, 0.8)
-        base = top + plot_h
         title = f"{period.label}: {_period_words(period)}"
         if period.state == NOT_LOGGED:
-            h = period.required * scale
             body.append(
-                _rect(x, base - h, bar_w, h, "none", f' stroke="{COLOURS["not_logged"]}" stroke-dasharray="2 2"', title)
+                _outline(
+                    x, base - period.required * scale, bar_w, period.required * scale, COLOURS["not_logged"], title
+                )
             )
         elif period.delivered:
             h = period.delivered * scale
@@ -301,20 +352,22 @@ def minutes_chart(provision: ProvisionCompliance) -> Chart:
         if period.required and period.state == LOGGED:
             y = base - period.required * scale
             body.append(_line(x - slot * 0.08, y, x + bar_w + slot * 0.08, y, COLOURS["ink"], 2))
-        month = (period.start.year, period.start.month)
-        if month != last_month and (period.kind == "month" or period.start.day <= 7):
-            if last_month is None or len(periods) <= 60 or period.start.month in (1, 4, 7, 10):
-                body.append(_text(x, base + 14, f"{period.start:%b}", 10))
-            last_month = month
-    body += _legend(
-        left,
-        top + plot_h + 38,
+        month = period.start.replace(day=1)
+        if month not in seen and (period.kind == "month" or period.start.day <= 7):
+            seen.add(month)
+            label = _month_label(x + bar_w / 2, base + 13, month, step, not labelled)
+            if label:
+                labelled.add(month)
+                body += label
+    legend, height = _legend(
+        base + 44,
         [
             ("box", COLOURS["delivered"], "Minutes delivered"),
             ("line", COLOURS["ink"], "Required"),
             ("dashed", COLOURS["not_logged"], "Not logged"),
         ],
     )
+    body += legend
     summary = (
         f"{provision.label}: minutes per {service.period_kind} against the required minutes. "
         f"{service.delivered} of {service.required} required minutes delivered in logged periods; "
@@ -335,30 +388,4 @@ def minutes_chart(provision: ProvisionCompliance) -> Chart:
         ),
     )
     title = f"{provision.label}: minutes per {service.period_kind}"
-    return Chart(title, summary, _svg(width, height, title, summary, body), table)
-
-
-def _ticks(top_value: int) -> list[int]:
-    step = next(s for s in (5, 10, 15, 30, 60, 120, 300, 600, 1200, 3000) if top_value / s <= 5)
-    return list(range(0, top_value + 1, step))
-
-
-def _period_note(period: ServicePeriod) -> str:
-    notes = []
-    if period.state == NOT_LOGGED:
-        notes.append("Not logged (a gap in the record)")
-    elif period.state != LOGGED:
-        notes.append("No school days attended")
-    if period.makeup_minutes:
-        notes.append(f"{period.makeup_minutes} make-up minutes")
-    if period.is_cut and period.state != NOT_LOGGED:
-        notes.append(f"Counted {period.counted_from:%d %b} to {period.counted_to:%d %b}")
-    return "; ".join(notes)
-
-
-def _period_words(period: ServicePeriod) -> str:
-    if period.state == NOT_LOGGED:
-        return f"not logged ({period.required} minutes would be required)"
-    if period.state != LOGGED:
-        return "no school days attended, nothing required"
-    return f"{period.delivered} of {period.required} required minutes delivered"
+    return Chart(title, summary, _svg(height, title, summary, body), table)

@@ -28,6 +28,7 @@ class InsightsFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, provision_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         date_input = {"type": "date"}
         # "from" is a Python keyword, so these two are added by name.

@@ -196,21 +196,22 @@ def _group_key(group: object) -> str:
     return str(group)
 
 
-def _words(dimension: str, group: str) -> tuple[str, str, str]:
-    """(group label, "were ..." phrase for the group, phrase for the rest)."""
+def _words(dimension: str, group: str) -> tuple[str, str, str, str]:
+    """(group label, "were ..." phrase for the sentence, the group and the rest in the detail)."""
     if dimension == "weekday":
         name = f"{WEEKDAY_NAMES[int(group)]}s"
-        return name, f"on {name}", "on other days"
+        return name, f"on {name}", f"on {name}", "on other days"
     if dimension == "month":
         year, month = group.split("-")
         label = month_label(date(int(year), int(month), 1))
-        return label, f"in {label}", "in other months"
+        return label, f"in {label}", f"in {label}", "in other months"
     if dimension == "tag":
-        return f"days tagged {group}", f"on days tagged {group}", f"on days not tagged {group}"
+        return f"days tagged {group}", f"on days tagged {group}", f"tagged {group}", f"not tagged {group}"
     if dimension == "source":
         label = SOURCE_LABELS.get(group, group)
-        return label, f"logged with the source “{label}”", "logged with other or no sources"
-    return group, f"with {group} responsible", "with other staff responsible"
+        source = f"with the source “{label}”"
+        return label, f"logged {source}", source, "with another or no source"
+    return group, f"with {group} responsible", f"with {group} responsible", "with other staff responsible"
 
 
 def _finding(
@@ -224,9 +225,9 @@ def _finding(
     if misses * rest_entries < MIN_RATIO * rest_misses * entries:
         return None
     p_value = fisher_exact_greater(misses, entries - misses, rest_misses, rest_entries - rest_misses)
-    group_label, in_group, in_rest = _words(dimension, group)
+    group_label, in_sentence, in_group, in_rest = _words(dimension, group)
     whose = f"of {label}" if label else "across all provisions"
-    unit = "logged days" if label else "logged items"
+    unit = "days" if label else "items"
     return Finding(
         lineage=scope or None,
         provision_label=label,
@@ -238,9 +239,9 @@ def _finding(
         rest_misses=rest_misses,
         rest_entries=rest_entries,
         p_value=p_value,
-        sentence=f"{misses} of {total[1]} misses {whose} were {in_group}.",
+        sentence=f"{misses} of {total[1]} misses {whose} were {in_sentence}.",
         detail=(
-            f"Missed on {misses} of {entries} {unit} {in_group} ({percent(misses, entries)}%), "
+            f"Missed: {misses} of {entries} logged {unit} {in_group} ({percent(misses, entries)}%), "
             f"against {rest_misses} of {rest_entries} {in_rest} ({percent(rest_misses, rest_entries)}%). "
             f"One-sided Fisher exact test: p {'' if p_value < 0.0001 else '= '}{format_p_value(p_value)}."
         ),

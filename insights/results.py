@@ -356,15 +356,20 @@ class DaySummary:
 
     @property
     def category(self) -> str:
-        """ "off" (no school, absent or nothing expected), "not_logged", "delivered", "mixed" or "missed"."""
+        """For the heat map: "off" (no school, absent or nothing expected), "not_logged" (nothing
+        delivered, partly delivered or missed is logged), else by the day's delivery rate:
+        "all_delivered" (100%), "most_delivered" (80% or more), "some_delivered" (above 0) or
+        "none_delivered"."""
         c = self.counts
         if not self.school_day or self.absent or c.expected == 0:
             return "off"
         if c.rated == 0:
             return "not_logged"
         if c.delivered == c.rated:
-            return "delivered"
-        return "missed" if c.delivered == 0 else "mixed"
+            return "all_delivered"
+        if c.delivered == 0:
+            return "none_delivered"
+        return "most_delivered" if 5 * c.delivered >= 4 * c.rated else "some_delivered"
 
     def to_json(self) -> dict[str, Any]:
         return {

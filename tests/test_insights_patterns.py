@@ -97,8 +97,8 @@ class ThresholdTests(PatternTestCase):
         (finding,) = self.findings("tag", "substitute")
         assert finding.sentence == "3 of 8 misses of Extended time were on days tagged substitute."
         assert (finding.group_rate, finding.rest_rate, finding.ratio) == (Fraction(1, 2), Fraction(1, 4), 2)
-        assert "Missed on 3 of 6 logged days on days tagged substitute (50.0%)" in finding.detail
-        assert "against 5 of 20 on days not tagged substitute (25.0%)" in finding.detail
+        assert "Missed: 3 of 6 logged days tagged substitute (50.0%)" in finding.detail
+        assert "against 5 of 20 not tagged substitute (25.0%)" in finding.detail
         assert f"p = {finding.p_value:.2f}" in finding.detail
 
     def test_a_group_just_below_twice_the_rest_is_not_reported(self) -> None:
@@ -165,7 +165,10 @@ class DimensionTests(PatternTestCase):
         assert [f.sentence for f in findings] == [
             "3 of 3 misses across all provisions were with Speech-language pathologist responsible."
         ]
-        assert "Missed on 3 of 4 logged items" in findings[0].detail
+        assert findings[0].detail.startswith(
+            "Missed: 3 of 4 logged items with Speech-language pathologist responsible (75.0%), "
+            "against 0 of 20 with other staff responsible (0.0%)."
+        )
 
     def test_findings_are_ordered_strongest_first(self) -> None:
         """Given several findings, when listed, then their p-values never decrease."""
