@@ -73,9 +73,9 @@ def monday_on_or_after(day: date) -> date:
 
 
 def school_year_dates(year: int) -> tuple[date, date, list[tuple[str, date, date]]]:
-    """First day (a late-August Monday), last day (a mid-June Friday) and the breaks of a year."""
+    """First day (a late-August Monday), last day (the first Friday of June) and the breaks of a year."""
     first = monday_on_or_after(date(year, 8, 24))
-    last = date(year + 1, 6, 14) - timedelta(days=(date(year + 1, 6, 14).weekday() - 4) % 7)
+    last = date(year + 1, 6, 7) - timedelta(days=(date(year + 1, 6, 7).weekday() - 4) % 7)
     labor_day = monday_on_or_after(date(year, 9, 1))
     thanksgiving = date(year, 11, 22) + timedelta(days=(3 - date(year, 11, 22).weekday()) % 7)
     winter = monday_on_or_after(date(year, 12, 18))

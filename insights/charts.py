@@ -62,6 +62,19 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
+    def html(self) -> SafeString:
+        """The table as HTML (first cell of each row a row header), built here rather than in a
+        template because charts over several years have hundreds of rows."""
+        head = "".join(f'<th scope="col">{_e(header)}</th>' for header in self.headers)
+        body = "".join(
+            f'<tr><th scope="row">{_e(row[0])}</th>' + "".join(f"<td>{_e(cell)}</td>" for cell in row[1:]) + "</tr>"
+            for row in self.rows
+        )
+        # Safe: every cell went through _e().
+        return mark_safe(
+            f"<table><caption>{_e(self.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
+
 
 @dataclass(frozen=True)
 class Chart:

@@ -361,7 +361,6 @@ class _Calculation:
             MonthSummary(month, DayCounts(*(sum(column[first : last + 1]) for column in columns)))
             for month, (first, last) in month_spans.items()
         )
-        self.counted.sort(key=lambda e: (e.date, e.label, e.provision_id))
         return Compliance(
             child_id=self.child.pk,
             child_name=self.child.name,

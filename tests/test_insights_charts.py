@@ -59,6 +59,14 @@ class ChartTests(BaseTestCase):
         assert september[:5] == ("September 2026", "2", "0", "1", "66.7%")
         assert october[:5] == ("October 2026", "0", "1", "0", "0.0%")
 
+    def test_the_table_html_has_headers_and_escapes_every_cell(self) -> None:
+        """Given the minutes table of a label with markup, when rendered, then cells are escaped
+        and each row starts with a row header."""
+        html = self.charts()[2].table.html()
+        assert html.startswith("<table><caption>Speech &lt;script&gt;")
+        assert '<th scope="col">Documented shortfall</th>' in html
+        assert '<tr><th scope="row">Week of 14 Sep 2026</th><td>60</td><td>30</td><td>30</td><td></td></tr>' in html
+
     def test_the_minutes_table_marks_weeks_not_logged(self) -> None:
         """Given speech logged only in the week of 14 Sep, when tabled, then the other weeks are gaps."""
         rows = {row[0]: row for row in self.charts()[2].table.rows}

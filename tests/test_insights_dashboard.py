@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import AccessLog, Membership, Role
 from logbook.models import DayNote, LogEntry
+from plans.models import Child
 from tests.base import BaseTestCase, make_user
 from tests.insights_support import D, log, tag_day
 
@@ -126,6 +127,21 @@ class ContentTests(DashboardTestCase):
         response = self.get(data={"range": "custom", "from": "2026-09-16"})
         assert response.status_code == 422  # type: ignore[attr-defined]
         self.assertContains(response, "Choose the last day.", status_code=422)  # type: ignore[arg-type]
+
+
+class EmptyStartTests(DashboardTestCase):
+    def test_a_child_with_no_calendar_or_iep_yet_gets_a_calm_page(self) -> None:
+        """Given a second child with nothing entered yet, when the page opens,
+        then it shows the last 30 days and says plainly that there is nothing to count."""
+        sibling = Child.objects.create(household=self.household, name="Leo Rivera")
+        self.client.force_login(self.alice)
+        response = self.client.get(reverse("insights:dashboard", kwargs={"child_id": sibling.pk}))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Last 30 days: 16 Sep 2026 to 15 Oct 2026" in html
+        assert "Nothing delivered, partly delivered or missed is logged for these dates yet." in html
+        assert "No provision of an IEP in force falls in these dates." in html
+        assert "No pattern stands out in these dates." in html
 
 
 class QueryCountTests(DashboardTestCase):
