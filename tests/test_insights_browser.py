@@ -61,7 +61,7 @@ def page(live_server: object, transactional_db: None) -> Iterator[tuple[object, 
         )
         context = browser.new_context(viewport={"width": 390, "height": 844})
         context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": str(live_server)}]
+            [{"name": settings.SESSION_COOKIE_NAME, "value": str(session.session_key), "url": str(live_server)}]
         )
         yield context.new_page(), url + "?range=custom&from=2026-09-01&to=2026-10-31"
         browser.close()
