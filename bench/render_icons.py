@@ -5,21 +5,17 @@ Run from the project root: ``.venv/bin/python bench/render_icons.py``. Needs /us
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ICONS = Path(__file__).resolve().parent.parent / "static" / "icons"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.browser.chromium import launch  # noqa: E402
+
+ICONS = ROOT / "static" / "icons"
 RENDERS = [
     ("icon.svg", "icon-192.png", 192),
     ("icon.svg", "icon-512.png", 512),
@@ -29,7 +25,7 @@ RENDERS = [
 
 def main() -> None:
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         for source, target, size in RENDERS:
             page = browser.new_page(viewport={"width": size, "height": size})
             html = Path(tmp) / "icon.html"

@@ -20,17 +20,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no Chromium")]
+from tests.browser.chromium import CHROMIUM, launch
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not CHROMIUM.exists(), reason="no Chromium")]
+
 PASSWORD = "a calm long password 2026"
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(__file__).resolve().parents[2] / "data" / "screenshots")
 
@@ -40,7 +33,7 @@ def page(live_server: Any) -> Iterator[Page]:
     cache.clear()  # allauth's rate limits (one confirmation email per address per 3 minutes) live there
     problems: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
         page = context.new_page()
         page.set_default_timeout(10_000)
