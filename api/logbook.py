@@ -14,10 +14,11 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import File, Router, Schema, Status, UploadedFile
 
 from logbook import services
 from logbook.days import DayStatus, LogWindow, entry_summary, lag_text
@@ -117,6 +118,15 @@ class RetractIn(Schema):
     reason: str
 
 
+class AttachmentOut(Schema):
+    id: int
+    sha256: str
+    content_type: str
+    size: int
+    original_name: str
+    url: str
+
+
 class ErrorsOut(Schema):
     errors: dict[str, list[str]]
 
@@ -195,9 +205,9 @@ def save_entry(request: HttpRequest, child_id: int, payload: EntryIn) -> Any:
             edit_reason=payload.edit_reason,
         )
     except ValidationError as error:
-        return 422, _errors(error)
+        return Status(422, _errors(error))
     status = LogWindow(child, entry.date, entry.date).status(entry.date, timezone.localdate())
-    return 200, {**_entry_out(entry), "day_status": _status_out(status)}
+    return Status(200, {**_entry_out(entry), "day_status": _status_out(status)})
 
 
 @router.post(
@@ -211,8 +221,8 @@ def all_delivered(request: HttpRequest, child_id: int, day: date, payload: Clien
     try:
         created = services.record_day_all_delivered(child, day, request.user, payload.client_id)
     except ValidationError as error:
-        return 422, _errors(error)
-    return 200, {**_day_out(child, day), "created": [_entry_out(entry) for entry in created]}
+        return Status(422, _errors(error))
+    return Status(200, {**_day_out(child, day), "created": [_entry_out(entry) for entry in created]})
 
 
 @router.post(
@@ -228,10 +238,10 @@ def save_day_note(request: HttpRequest, child_id: int, day: date, payload: DayNo
             child, day, tags=payload.tags, note=payload.note, user=request.user, client_id=payload.client_id
         )
     except ValidationError as error:
-        return 422, _errors(error)
+        return Status(422, _errors(error))
     if note is None:
         note = DayNote(child=child, date=day)
-    return 200, {"id": note.pk, "date": note.date, "tags": note.tags, "note": note.note}
+    return Status(200, {"id": note.pk, "date": note.date, "tags": note.tags, "note": note.note})
 
 
 @router.post(
@@ -248,5 +258,37 @@ def retract_entry(request: HttpRequest, child_id: int, entry_id: int, payload: R
     try:
         services.retract_entry(entry, request.user, payload.reason)
     except ValidationError as error:
-        return 422, _errors(error)
-    return 200, _entry_out(entry)
+        return Status(422, _errors(error))
+    return Status(200, _entry_out(entry))
+
+
+@router.post(
+    "/children/{int:child_id}/entries/{int:entry_id}/attachments",
+    response={200: list[AttachmentOut], 422: ErrorsOut},
+    url_name="entry_attachments",
+)
+def add_attachments(request: HttpRequest, child_id: int, entry_id: int, files: File[list[UploadedFile]]) -> Any:
+    """Photos or files for an entry (multipart ``files``): all kept, or none when one is refused."""
+    child = child_for(request.user, child_id, need="edit")
+    entry = LogEntry.objects.filter(child=child, pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry.")
+    try:
+        with transaction.atomic():
+            kept = services.attach_files(entry, list(files), request.user)
+    except ValidationError as error:
+        return Status(422, _errors(error))
+    return Status(
+        200,
+        [
+            {
+                "id": att.pk,
+                "sha256": att.sha256,
+                "content_type": att.content_type,
+                "size": att.size,
+                "original_name": att.original_name,
+                "url": reverse("evidence:attachment", args=[child.pk, att.pk]),
+            }
+            for att in kept
+        ],
+    )

@@ -21,7 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from evidence import ledger
-from evidence.models import EvidenceRecord
+from evidence.attachments import AttachmentRejected, remove_unreferenced_files, store_attachment
+from evidence.models import Attachment, EvidenceRecord
 from logbook import validators as rules
 from logbook.days import (
     DayPlan,
@@ -37,6 +38,8 @@ from plans.models import Child, Provision
 
 __all__ = [
     "DayPlan",
+    "attach_files",
+    "attachments_of",
     "day_plan",
     "entry_history",
     "expected_provisions",
@@ -372,6 +375,44 @@ def save_day_note(
         return day_note
 
     return _once(write)
+
+
+def attach_files(entry: LogEntry, files: list[Any], user: Any) -> list[Attachment]:
+    """Keep photos or files with an entry: each stored by content hash with its own ledger record.
+
+    Raises ``ValidationError`` on ``files`` (nothing kept) when a file is refused, e.g. too big or
+    not a photo, PDF, text or email. Call it in the transaction that saved the entry.
+    """
+    kept: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            for uploaded in files:
+                kept.append(
+                    store_attachment(
+                        child_id=entry.child_id,
+                        uploaded_file=uploaded,
+                        user=user,
+                        object_type="log_entry",
+                        object_id=entry.pk,
+                    )
+                )
+    except AttachmentRejected as refused:
+        name = getattr(uploaded, "name", "") or "A file"
+        remove_unreferenced_files([att.sha256 for att in kept])
+        raise ValidationError({"files": [f"{name}: {refused}"]}) from None
+    return kept
+
+
+def attachments_of(entries: list[LogEntry]) -> dict[int, list[Attachment]]:
+    """The files attached to each of ``entries`` (one query), by entry id."""
+    by_entry: dict[int, list[Attachment]] = {entry.pk: [] for entry in entries}
+    if not entries:
+        return by_entry
+    for att in Attachment.objects.filter(
+        child_id=entries[0].child_id, object_type="log_entry", object_id__in=[str(pk) for pk in by_entry]
+    ).order_by("uploaded_at", "pk"):
+        by_entry[int(att.object_id)].append(att)
+    return by_entry
 
 
 # --- History ------------------------------------------------------------------------------------

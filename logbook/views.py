@@ -16,12 +16,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import membership_for
+from evidence.models import Attachment
 from logbook import services
 from logbook.days import LogWindow, Row, entry_summary, is_service, lag_text, load_today
 from logbook.forms import AllDeliveredForm, DayNoteForm, EntryForm, RetractForm
@@ -75,6 +77,7 @@ class RowView:
     errors: dict[str, list[str]] = field(default_factory=dict)
     open: bool = False
     needs_reason: bool = False
+    attachments: list[Attachment] = field(default_factory=list)
 
     @property
     def provision(self) -> Provision:
@@ -106,7 +109,7 @@ class RowView:
         return [message for messages_ in self.errors.values() for message in messages_]
 
 
-def _row_view(row: Row, day: date, today: date, failed: Failed | None) -> RowView:
+def _row_view(row: Row, today: date, failed: Failed | None, attachments: list[Attachment]) -> RowView:
     entry = row.entry
     if failed is not None and failed.key == row.key:
         return RowView(
@@ -116,6 +119,7 @@ def _row_view(row: Row, day: date, today: date, failed: Failed | None) -> RowVie
             failed.errors,
             open=True,
             needs_reason=entry is not None and services.needs_edit_reason(entry, today),
+            attachments=attachments,
         )
     values = {
         "minutes_delivered": entry.minutes_delivered
@@ -131,7 +135,9 @@ def _row_view(row: Row, day: date, today: date, failed: Failed | None) -> RowVie
     live = row.live_entry
     open_details = live is not None and live.status in (Status.MISSED, Status.PARTIAL) and not live.miss_reason
     needs_reason = entry is not None and services.needs_edit_reason(entry, today)
-    return RowView(row, str(uuid.uuid4()), values, open=open_details, needs_reason=needs_reason)
+    return RowView(
+        row, str(uuid.uuid4()), values, open=open_details, needs_reason=needs_reason, attachments=attachments
+    )
 
 
 def _render_day(
@@ -142,6 +148,7 @@ def _render_day(
     plan = data.plan
     can_edit = _can_edit(request.user, child) and day <= today
     note = plan.day_note
+    files = services.attachments_of(plan.entries)
     note_values: dict[str, Any] = {"tags": note.tags if note else [], "note": note.note if note else "", "new_tag": ""}
     makeup_values: dict[str, Any] = {"provision": "", "minutes_delivered": "", "note": ""}
     if failed is not None and failed.key == "note":
@@ -160,7 +167,7 @@ def _render_day(
         "next_day": day + timedelta(days=1) if day < today else None,
         "chips": data.chips,
         "reminder": data.reminder,
-        "rows": [_row_view(row, day, today, failed) for row in plan.rows],
+        "rows": [_row_view(row, today, failed, files.get(row.entry.pk, []) if row.entry else []) for row in plan.rows],
         "tags": data.tags + [tag for tag in (note.tags if note else []) if tag not in data.tags],
         "note_values": note_values,
         "makeup_values": makeup_values,
@@ -224,25 +231,29 @@ def save_entry(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     if provision is None:
         raise Http404("No such provision.")
     status = data["status"]
+    files = request.FILES.getlist("files")
     try:
-        entry = services.record_entry(
-            child,
-            day,
-            provision,
-            status=status,
-            user=request.user,
-            client_id=data["client_id"],
-            minutes_delivered=data["minutes_delivered"] if status in (Status.DELIVERED, Status.PARTIAL) else None,
-            is_makeup=data["is_makeup"],
-            miss_reason=data["miss_reason"] if status in (Status.MISSED, Status.PARTIAL) else "",
-            source=data["source"],
-            reported_by=data["reported_by"],
-            note=data["note"],
-            edit_reason=data["edit_reason"],
-        )
+        with transaction.atomic():  # the entry and its files are kept together, or neither
+            entry = services.record_entry(
+                child,
+                day,
+                provision,
+                status=status,
+                user=request.user,
+                client_id=data["client_id"],
+                minutes_delivered=data["minutes_delivered"] if status in (Status.DELIVERED, Status.PARTIAL) else None,
+                is_makeup=data["is_makeup"],
+                miss_reason=data["miss_reason"] if status in (Status.MISSED, Status.PARTIAL) else "",
+                source=data["source"],
+                reported_by=data["reported_by"],
+                note=data["note"],
+                edit_reason=data["edit_reason"],
+            )
+            kept = services.attach_files(entry, files, request.user) if files else []
     except ValidationError as error:
         return _render_day(request, child, day, failed=Failed(key, values, _errors(error)), status=422)
-    messages.success(request, f"Saved: {entry.provision.label}, {entry.get_status_display().lower()}.")
+    with_files = f" with {len(kept)} file{'s' if len(kept) != 1 else ''}" if kept else ""
+    messages.success(request, f"Saved: {entry.provision.label}, {entry.get_status_display().lower()}{with_files}.")
     return HttpResponseRedirect(_day_url(child, day, f"p{provision.pk}{'m' if entry.is_makeup else ''}"))
 
 
@@ -308,6 +319,7 @@ def _render_history(
         "child": child,
         "entry": entry,
         "history": services.entry_history(entry),
+        "attachments": services.attachments_of([entry])[entry.pk],
         "can_edit": _can_edit(request.user, child),
         "form": form or RetractForm(),
         "lag": lag_text(entry.recording_lag_days),

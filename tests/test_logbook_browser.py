@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -84,6 +85,9 @@ def browser() -> Iterator[Any]:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield instance
         instance.close()
+        # Queries made while Playwright runs use their own connection (another async context):
+        # close it here, or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 def signed_in_page(browser: Any, live_server: Any, user: User, *, javascript: bool) -> Any:

@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from evidence.models import EvidenceRecord
+from evidence.verify import verify_child
 from logbook import services
 from logbook.days import LogWindow, lag_text
 from logbook.models import DayNote, LogEntry, MissReason, Source, Status
@@ -468,3 +469,12 @@ class CurrentStateTests(LogbookTestCase):
         current |= {("day_note", k): v for k, v in current_day_notes(self.child.pk).items()}
         assert current == latest
         assert latest[("log_entry", str(entry.pk))]["status"] == "missed"
+
+    def test_the_ledger_verification_checks_log_entries_and_day_notes(self) -> None:
+        entry = self.log(TODAY, status=Status.MISSED)
+        services.save_day_note(self.child, TODAY, tags=["substitute"], note="", user=self.alice, client_id=new_id())
+        report = verify_child(self.child.pk)
+        assert report.ok and {"log_entry", "day_note"} <= set(report.checked_types)
+        LogEntry.objects.filter(pk=entry.pk).update(status=Status.DELIVERED)  # changed behind the ledger's back
+        problem = verify_child(self.child.pk).problem
+        assert problem is not None and problem.object_type == "log_entry" and problem.object_id == str(entry.pk)
