@@ -106,10 +106,10 @@ class _Session:
 
     at: datetime
     day: date
+    expected: list[Provision]
     items: list[_Item]
     tags: list[str]
     note: str = ""
-    all_delivered_rest: bool = True
 
 
 def _weighted(rng: random.Random, choices: list[tuple[Any, int]]) -> Any:
@@ -174,8 +174,10 @@ def add_demo_logs(
                 if item.provision.lineage == flaky_lineage and item.status == Status.MISSED and rng.random() < 0.35:
                     owed_makeups.append((provision, rng.randint(1, 6)))
         still_owed = []
+        made_up: set[int] = set()
         for service, wait in owed_makeups:
-            if wait <= 0 and service.iep.is_in_force_on(day):
+            if wait <= 0 and service.iep.is_in_force_on(day) and service.pk not in made_up:
+                made_up.add(service.pk)
                 minutes = service.session_minutes or 30
                 items.append(
                     _Item(
@@ -200,7 +202,7 @@ def add_demo_logs(
         note = ""
         if substitute and rng.random() < 0.5:
             note = rng.choice(["Substitute today.", "Sub in the classroom all day.", "Regular teacher out."])
-        sessions.append(_Session(at=at, day=day, items=items, tags=tags, note=note))
+        sessions.append(_Session(at=at, day=day, expected=expected, items=items, tags=tags, note=note))
 
     sessions.sort(key=lambda s: s.at)
     with transaction.atomic():
@@ -241,27 +243,27 @@ def _decide(
 
 
 def _record(child: Child, user: Any, session: _Session, summary: DemoSummary) -> None:
+    """One sitting: the exceptions as told, everything else delivered (as one tap would)."""
+    told = {item.provision.pk for item in session.items if not item.is_makeup}
+    batch = [
+        services.NewEntry(
+            item.provision,
+            item.status,
+            item.minutes,
+            item.is_makeup,
+            item.reason,
+            item.source,
+            item.reported_by,
+            item.note,
+        )
+        for item in session.items
+    ]
+    batch += [services.NewEntry(provision) for provision in session.expected if provision.pk not in told]
     with simulated_clock(session.at):
-        for item in session.items:
-            services.record_entry(
-                child,
-                session.day,
-                item.provision,
-                status=item.status,
-                user=user,
-                client_id=uuid.uuid4(),
-                minutes_delivered=item.minutes,
-                is_makeup=item.is_makeup,
-                miss_reason=item.reason,
-                source=item.source,
-                reported_by=item.reported_by,
-                note=item.note,
-            )
-            summary.entries += 1
-            summary.misses += item.status in (Status.MISSED, Status.PARTIAL)
-            summary.makeups += item.is_makeup
-        created = services.record_day_all_delivered(child, session.day, user, uuid.uuid4())
+        created = services.record_new_entries(child, session.day, batch, user=user, client_id=uuid.uuid4())
         summary.entries += len(created)
+        summary.misses += sum(item.status in (Status.MISSED, Status.PARTIAL) for item in session.items)
+        summary.makeups += sum(item.is_makeup for item in session.items)
         if session.tags or session.note:
             services.save_day_note(
                 child, session.day, tags=session.tags, note=session.note, user=user, client_id=uuid.uuid4()

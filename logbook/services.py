@@ -46,6 +46,7 @@ __all__ = [
     "family_tags",
     "record_day_all_delivered",
     "record_entry",
+    "record_new_entries",
     "retract_entry",
     "save_day_note",
 ]
@@ -96,6 +97,16 @@ def _append(kind: str, obj: LogEntry | DayNote, user: Any) -> None:
         user=user,
         event_date=obj.date,
     )
+
+
+def _default_minutes(provision: Provision, status: str, minutes: int | None) -> int | None:
+    """A service delivered without minutes had its usual session; a missed one had none."""
+    if minutes is None and is_service(provision):
+        if status == Status.DELIVERED:
+            return provision.session_minutes
+        if status == Status.MISSED:
+            return 0
+    return minutes
 
 
 def _entry_errors(
@@ -158,12 +169,7 @@ def record_entry(
     cid = _client_uuid(client_id)
     today = timezone.localdate()
     reported_by, note, edit_reason = reported_by.strip(), note.strip(), edit_reason.strip()
-    minutes = minutes_delivered
-    if minutes is None and is_service(provision):
-        if status == Status.DELIVERED:
-            minutes = provision.session_minutes
-        elif status == Status.MISSED:
-            minutes = 0
+    minutes = _default_minutes(provision, status, minutes_delivered)
     errors = _entry_errors(
         child,
         day,
@@ -247,9 +253,105 @@ def needs_edit_reason(entry: LogEntry, today: date) -> bool:
     return rules.reason_given_for_past_edit(entry.date, first_recorded_on(entry), today, "") is not None
 
 
-def _batch_entry_id(batch: uuid.UUID, day: date, provision_id: int) -> uuid.UUID:
-    """The client id of one entry of an "Everything delivered" batch: derived, so stable on retry."""
-    return uuid.uuid5(batch, f"{day.isoformat()}:{provision_id}")
+def _batch_entry_id(batch: uuid.UUID, day: date, provision_id: int, is_makeup: bool = False) -> uuid.UUID:
+    """The client id of one entry of a batch (e.g. "Everything delivered"): derived, so stable on retry."""
+    return uuid.uuid5(batch, f"{day.isoformat()}:{provision_id}{':makeup' if is_makeup else ''}")
+
+
+@dataclass
+class NewEntry:
+    """One entry of a batch for ``record_new_entries``."""
+
+    provision: Provision
+    status: str = Status.DELIVERED
+    minutes_delivered: int | None = None
+    is_makeup: bool = False
+    miss_reason: str = ""
+    source: str = ""
+    reported_by: str = ""
+    note: str = ""
+
+
+def _create_batch(child: Child, day: date, items: list[NewEntry], user: Any, batch: uuid.UUID) -> list[LogEntry]:
+    """Insert new entries in one statement, then append a "created" record for each."""
+    lag = (timezone.localdate() - day).days
+    entries = [
+        LogEntry(
+            child=child,
+            date=day,
+            provision=item.provision,
+            is_makeup=item.is_makeup,
+            status=item.status,
+            minutes_delivered=item.minutes_delivered,
+            miss_reason=item.miss_reason,
+            source=item.source,
+            reported_by=item.reported_by,
+            note=item.note,
+            client_id=_batch_entry_id(batch, day, item.provision.pk, item.is_makeup),
+            created_by=user,
+            updated_by=user,
+            recording_lag_days=lag,
+        )
+        for item in items
+    ]
+    LogEntry.objects.bulk_create(entries)
+    for entry in entries:
+        _append("log_entry.created", entry, user)
+    return entries
+
+
+def _batch_result(child: Child, day: date, batch: uuid.UUID) -> list[LogEntry]:
+    """On a retry: the entries that batch created."""
+    return [
+        entry
+        for entry in LogEntry.objects.filter(child=child, date=day)
+        if entry.client_id == _batch_entry_id(batch, day, entry.provision_id, entry.is_makeup)
+    ]
+
+
+def record_new_entries(
+    child: Child, day: date, items: list[NewEntry], *, user: Any, client_id: uuid.UUID | str
+) -> list[LogEntry]:
+    """Several entries of one day, none logged yet, in one go: for imports and demo data.
+
+    The same rules as ``record_entry`` (service minutes default to the session length); a slot
+    that is already logged is refused. One insert for all entries, one ledger record each.
+    """
+    cid = _client_uuid(client_id)
+    today = timezone.localdate()
+    ready: list[NewEntry] = []
+    for item in items:
+        minutes = _default_minutes(item.provision, item.status, item.minutes_delivered)
+        errors = _entry_errors(
+            child,
+            day,
+            item.provision,
+            today=today,
+            status=item.status,
+            minutes=minutes,
+            is_makeup=item.is_makeup,
+            miss_reason=item.miss_reason,
+            source=item.source,
+            reported_by=item.reported_by,
+            note=item.note,
+            edit_reason="",
+        )
+        if errors:
+            raise ValidationError(errors)
+        ready.append(NewEntry(**{**item.__dict__, "minutes_delivered": minutes}))
+
+    def write() -> list[LogEntry]:
+        if _receipt(cid) is not None:
+            return _batch_result(child, day, cid)
+        slots = {(item.provision.pk, item.is_makeup) for item in ready}
+        taken = LogEntry.objects.filter(child=child, date=day, provision__in=[pk for pk, _ in slots])
+        if any((entry.provision_id, entry.is_makeup) in slots for entry in taken):
+            raise ValidationError({NON_FIELD_ERRORS: ["Some of these items are already logged for this day."]})
+        entries = _create_batch(child, day, ready, user, cid)
+        _keep_receipt(cid, child, "log_day", day.isoformat())
+        return entries
+
+    return _once(write)
 
 
 def record_day_all_delivered(child: Child, day: date, user: Any, client_id: uuid.UUID | str) -> list[LogEntry]:
@@ -266,33 +368,18 @@ def record_day_all_delivered(child: Child, day: date, user: Any, client_id: uuid
 
     def write() -> list[LogEntry]:
         if _receipt(cid) is not None:
-            return [
-                entry
-                for entry in LogEntry.objects.filter(child=child, date=day, is_makeup=False)
-                if entry.client_id == _batch_entry_id(cid, day, entry.provision_id)
-            ]
+            return _batch_result(child, day, cid)
         plan = LogWindow(child, day, day).plan(day)
         if plan.asks_nothing:
             raise ValidationError({NON_FIELD_ERRORS: [f"{plan.why_nothing} Nothing was saved."]})
-        entries = [
-            LogEntry(
-                child=child,
-                date=day,
-                provision=row.provision,
-                is_makeup=False,
-                status=Status.DELIVERED,
-                minutes_delivered=row.provision.session_minutes if is_service(row.provision) else None,
-                client_id=_batch_entry_id(cid, day, row.provision.pk),
-                created_by=user,
-                updated_by=user,
-                recording_lag_days=(today - day).days,
+        items = [
+            NewEntry(
+                row.provision, minutes_delivered=row.provision.session_minutes if is_service(row.provision) else None
             )
             for row in plan.rows
             if row.expected and row.entry is None
         ]
-        LogEntry.objects.bulk_create(entries)
-        for entry in entries:
-            _append("log_entry.created", entry, user)
+        entries = _create_batch(child, day, items, user, cid)
         _keep_receipt(cid, child, "log_day", day.isoformat())
         return entries
 

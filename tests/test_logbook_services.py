@@ -374,6 +374,47 @@ class AllDeliveredTests(LogbookTestCase):
         assert LogEntry.objects.count() == 0
 
 
+class NewEntriesTests(LogbookTestCase):
+    def test_a_batch_of_new_entries_is_saved_with_one_record_each(self) -> None:
+        items = [
+            services.NewEntry(self.extended_time, Status.MISSED, miss_reason=MissReason.SUBSTITUTE),
+            services.NewEntry(self.speech),
+            services.NewEntry(self.speech, is_makeup=True, minutes_delivered=20),
+        ]
+        client_id = new_id()
+        created = services.record_new_entries(self.child, TODAY, items, user=self.alice, client_id=client_id)
+        assert [(e.provision, e.status, e.minutes_delivered, e.is_makeup) for e in created] == [
+            (self.extended_time, Status.MISSED, None, False),
+            (self.speech, Status.DELIVERED, 30, False),
+            (self.speech, Status.DELIVERED, 20, True),
+        ]
+        assert [json.loads(r.payload) for r in records()] == [entry_payload(e) for e in created]
+        again = services.record_new_entries(self.child, TODAY, items, user=self.alice, client_id=client_id)
+        assert sorted(e.pk for e in again) == sorted(e.pk for e in created)
+        assert len(records()) == 3
+
+    def test_a_batch_touching_a_logged_slot_or_breaking_a_rule_saves_nothing(self) -> None:
+        self.log(TODAY)
+        with self.assertRaises(ValidationError) as caught:
+            services.record_new_entries(
+                self.child,
+                TODAY,
+                [services.NewEntry(self.speech), services.NewEntry(self.extended_time)],
+                user=self.alice,
+                client_id=new_id(),
+            )
+        assert caught.exception.messages == ["Some of these items are already logged for this day."]
+        with self.assertRaises(ValidationError):
+            services.record_new_entries(
+                self.child,
+                TODAY,
+                [services.NewEntry(self.extended_time, minutes_delivered=5)],
+                user=self.alice,
+                client_id=new_id(),
+            )
+        assert LogEntry.objects.count() == 1 and len(records()) == 1
+
+
 class DayNoteTests(LogbookTestCase):
     def test_a_day_note_keeps_tags_and_note_and_is_recorded(self) -> None:
         note = services.save_day_note(
