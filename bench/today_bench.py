@@ -38,9 +38,9 @@ import django  # noqa: E402
 django.setup()
 
 import time_machine  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 NOW = datetime(2026, 11, 5, 16, 0, tzinfo=ZoneInfo("America/New_York"))

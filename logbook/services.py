@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -99,31 +99,44 @@ def _append(kind: str, obj: LogEntry | DayNote, user: Any) -> None:
     )
 
 
-def _default_minutes(provision: Provision, status: str, minutes: int | None) -> int | None:
-    """A service delivered without minutes had its usual session; a missed one had none."""
-    if minutes is None and is_service(provision):
-        if status == Status.DELIVERED:
-            return provision.session_minutes
-        if status == Status.MISSED:
-            return 0
-    return minutes
+@dataclass
+class NewEntry:
+    """One entry of a batch for ``record_new_entries``."""
+
+    provision: Provision
+    status: str = Status.DELIVERED
+    minutes_delivered: int | None = None
+    is_makeup: bool = False
+    miss_reason: str = ""
+    source: str = ""
+    reported_by: str = ""
+    note: str = ""
+
+    def cleaned(self) -> NewEntry:
+        """Text trimmed; a service delivered without minutes had its usual session, a missed one none."""
+        minutes = self.minutes_delivered
+        if minutes is None and is_service(self.provision):
+            if self.status == Status.DELIVERED:
+                minutes = self.provision.session_minutes
+            elif self.status == Status.MISSED:
+                minutes = 0
+        return replace(self, minutes_delivered=minutes, reported_by=self.reported_by.strip(), note=self.note.strip())
+
+    def content(self) -> dict[str, Any]:
+        """The values an entry takes from this (its slot aside)."""
+        return {
+            "status": self.status,
+            "minutes_delivered": self.minutes_delivered,
+            "miss_reason": self.miss_reason,
+            "source": self.source,
+            "reported_by": self.reported_by,
+            "note": self.note,
+        }
 
 
-def _entry_errors(
-    child: Child,
-    day: date,
-    provision: Provision,
-    *,
-    today: date,
-    status: str,
-    minutes: int | None,
-    is_makeup: bool,
-    miss_reason: str,
-    source: str,
-    reported_by: str,
-    note: str,
-    edit_reason: str,
-) -> Errors:
+def _entry_errors(child: Child, day: date, item: NewEntry, *, today: date, edit_reason: str = "") -> Errors:
+    """Every rule ``item`` breaks, by field (see ``logbook.validators``)."""
+    provision, status, minutes, reason = item.provision, item.status, item.minutes_delivered, item.miss_reason
     errors: Errors = {}
     _add(errors, "day", rules.not_in_future(day, today))
     _add(errors, "provision", rules.belongs_to_child(provision, child))
@@ -132,11 +145,11 @@ def _entry_errors(
     _add(errors, "minutes_delivered", rules.minutes_only_for_services(provision, minutes))
     _add(errors, "minutes_delivered", rules.minutes_in_range(minutes))
     _add(errors, "minutes_delivered", rules.minutes_fit_status(status, minutes))
-    _add(errors, "miss_reason", rules.known_reason(miss_reason) or rules.reason_only_for_misses(status, miss_reason))
-    _add(errors, "source", rules.known_source(source))
-    _add(errors, "is_makeup", rules.makeup_only_for_services(provision, is_makeup))
-    _add(errors, "reported_by", rules.short_enough(reported_by, 120))
-    _add(errors, "note", rules.short_enough(note, 5000))
+    _add(errors, "miss_reason", rules.known_reason(reason) or rules.reason_only_for_misses(status, reason))
+    _add(errors, "source", rules.known_source(item.source))
+    _add(errors, "is_makeup", rules.makeup_only_for_services(provision, item.is_makeup))
+    _add(errors, "reported_by", rules.short_enough(item.reported_by, 120))
+    _add(errors, "note", rules.short_enough(item.note, 5000))
     _add(errors, "edit_reason", rules.short_enough(edit_reason, 300))
     return errors
 
@@ -168,32 +181,12 @@ def record_entry(
     """
     cid = _client_uuid(client_id)
     today = timezone.localdate()
-    reported_by, note, edit_reason = reported_by.strip(), note.strip(), edit_reason.strip()
-    minutes = _default_minutes(provision, status, minutes_delivered)
-    errors = _entry_errors(
-        child,
-        day,
-        provision,
-        today=today,
-        status=status,
-        minutes=minutes,
-        is_makeup=is_makeup,
-        miss_reason=miss_reason,
-        source=source,
-        reported_by=reported_by,
-        note=note,
-        edit_reason=edit_reason,
-    )
+    edit_reason = edit_reason.strip()
+    item = NewEntry(provision, status, minutes_delivered, is_makeup, miss_reason, source, reported_by, note).cleaned()
+    errors = _entry_errors(child, day, item, today=today, edit_reason=edit_reason)
     if errors:
         raise ValidationError(errors)
-    values = {
-        "status": status,
-        "minutes_delivered": minutes,
-        "miss_reason": miss_reason,
-        "source": source,
-        "reported_by": reported_by,
-        "note": note,
-    }
+    values = item.content()
 
     def write() -> LogEntry:
         receipt = _receipt(cid)
@@ -258,20 +251,6 @@ def _batch_entry_id(batch: uuid.UUID, day: date, provision_id: int, is_makeup: b
     return uuid.uuid5(batch, f"{day.isoformat()}:{provision_id}{':makeup' if is_makeup else ''}")
 
 
-@dataclass
-class NewEntry:
-    """One entry of a batch for ``record_new_entries``."""
-
-    provision: Provision
-    status: str = Status.DELIVERED
-    minutes_delivered: int | None = None
-    is_makeup: bool = False
-    miss_reason: str = ""
-    source: str = ""
-    reported_by: str = ""
-    note: str = ""
-
-
 def _create_batch(child: Child, day: date, items: list[NewEntry], user: Any, batch: uuid.UUID) -> list[LogEntry]:
     """Insert new entries in one statement, then append a "created" record for each."""
     lag = (timezone.localdate() - day).days
@@ -281,12 +260,7 @@ def _create_batch(child: Child, day: date, items: list[NewEntry], user: Any, bat
             date=day,
             provision=item.provision,
             is_makeup=item.is_makeup,
-            status=item.status,
-            minutes_delivered=item.minutes_delivered,
-            miss_reason=item.miss_reason,
-            source=item.source,
-            reported_by=item.reported_by,
-            note=item.note,
+            **item.content(),
             client_id=_batch_entry_id(batch, day, item.provision.pk, item.is_makeup),
             created_by=user,
             updated_by=user,
@@ -319,26 +293,11 @@ def record_new_entries(
     """
     cid = _client_uuid(client_id)
     today = timezone.localdate()
-    ready: list[NewEntry] = []
-    for item in items:
-        minutes = _default_minutes(item.provision, item.status, item.minutes_delivered)
-        errors = _entry_errors(
-            child,
-            day,
-            item.provision,
-            today=today,
-            status=item.status,
-            minutes=minutes,
-            is_makeup=item.is_makeup,
-            miss_reason=item.miss_reason,
-            source=item.source,
-            reported_by=item.reported_by,
-            note=item.note,
-            edit_reason="",
-        )
+    ready = [item.cleaned() for item in items]
+    for item in ready:
+        errors = _entry_errors(child, day, item, today=today)
         if errors:
             raise ValidationError(errors)
-        ready.append(NewEntry(**{**item.__dict__, "minutes_delivered": minutes}))
 
     def write() -> list[LogEntry]:
         if _receipt(cid) is not None:
