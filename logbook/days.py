@@ -225,7 +225,7 @@ class LogWindow:
     def closed_reason(self, day: date) -> str:
         calendar = self.school_days.calendar_on(day)
         if calendar is None:
-            return "outside the school year"
+            return "outside the school calendar"
         if day.weekday() not in calendar.regular_weekdays():
             return WEEKDAY_NAMES[day.weekday()]
         for off in calendar.non_school_days.all():

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Household, Membership, Role, User
+from logbook import services
 from logbook.days import lag_text
 from logbook.models import LogEntry, MissReason, Source, Status
 from plans.models import Child, Iep, Provision, SchoolCalendar
@@ -231,3 +234,70 @@ def test_a_normal_day_takes_one_tap_without_javascript(browser: Any, live_server
     assert "Saved: 2 items delivered." in page.content()
     assert taps.count == 1
     assert len(entries(child, day)) == 2
+
+
+def test_a_tap_made_offline_is_kept_on_the_phone_and_sent_once_back_online(
+    browser: Any, live_server: Any, family: dict[str, Any]
+) -> None:
+    child, day = family["child"], school_days_back(1)[0]
+    page = signed_in_page(browser, live_server, family["alice"], javascript=True)
+    page.goto(day_url(live_server, child, day))
+    card = page.locator("article.entry").filter(has_text="Speech therapy")
+    page.context.set_offline(True)
+    card.get_by_role("button", name="Delivered", exact=True).click()
+    saved_message(page, "Saved on this phone")
+    assert page.evaluate("JSON.parse(localStorage.getItem('iepright.logbook.queue.v1')).length") == 1
+    assert not LogEntry.objects.filter(child=child).exists()
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    saved_message(page, "Saved: Speech therapy, delivered.")
+    assert page.evaluate("JSON.parse(localStorage.getItem('iepright.logbook.queue.v1')).length") == 0
+    entry = LogEntry.objects.get(child=child)
+    assert (entry.provision, entry.status, entry.minutes_delivered) == (family["speech"], Status.DELIVERED, 30)
+
+
+def test_enter_in_a_text_field_without_javascript_saves_nothing_by_accident(
+    browser: Any, live_server: Any, family: dict[str, Any]
+) -> None:
+    child, day = family["child"], school_days_back(1)[0]
+    page = signed_in_page(browser, live_server, family["alice"], javascript=False)
+    page.goto(day_url(live_server, child, day))
+    card = page.locator("article.entry").filter(has_text="Extended time")
+    card.locator("summary", has_text="Missed or partly? Add details").click()
+    card.get_by_label("Who said so or was involved? (name or role)").fill("Maya")
+    card.get_by_label("Who said so or was involved? (name or role)").press("Enter")
+    page.wait_for_load_state()
+    assert "Choose what happened" in page.content()
+    assert (
+        page.locator("article.entry")
+        .filter(has_text="Extended time")
+        .get_by_label("Who said so or was involved? (name or role)")
+        .input_value()
+        == "Maya"
+    )
+    assert not LogEntry.objects.filter(child=child).exists()
+
+
+def test_changing_a_settled_past_entry_asks_for_the_reason_in_place(
+    browser: Any, live_server: Any, family: dict[str, Any]
+) -> None:
+    child, day = family["child"], school_days_back(3)[2]
+    with time_machine.travel(timezone.now() - timedelta(days=(timezone.localdate() - day).days), tick=True):
+        services.record_entry(
+            child, day, family["extended"], status=Status.DELIVERED, user=family["alice"], client_id=uuid.uuid4()
+        )
+    page = signed_in_page(browser, live_server, family["alice"], javascript=True)
+    page.goto(day_url(live_server, child, day))
+    card = page.locator("article.entry").filter(has_text="Extended time")
+    reason = card.get_by_label("Reason for changing a past day")
+    assert not reason.is_visible()
+    card.get_by_role("button", name="Missed", exact=True).click()
+    saved_message(page, "Not saved: This day is in the past, so a change needs a short reason.")
+    assert reason.is_visible()
+    assert page.evaluate("document.activeElement.name") == "edit_reason"
+    assert card.get_attribute("data-status") == "delivered"
+    reason.fill("Maya told me the next day")
+    card.get_by_role("button", name="Missed", exact=True).click()
+    saved_message(page, "Saved: Extended time, missed.")
+    entry = LogEntry.objects.get(child=child, date=day)
+    assert (entry.status, entry.edit_reason) == (Status.MISSED, "Maya told me the next day")

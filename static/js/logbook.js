@@ -217,7 +217,11 @@
     }
     if (data && data.errors && data.errors.edit_reason) {
       var reason = card.querySelector("input[name=edit_reason]");
-      if (reason) { reason.focus(); }
+      if (reason) {
+        var holder = reason.closest("details");
+        if (holder) { holder.open = true; }
+        reason.focus();
+      }
     }
   }
 
