@@ -12,7 +12,9 @@ from datetime import date
 from django.test import TestCase
 
 from accounts.models import Household, Membership, Role, User
+from evidence.ledger import append
 from plans.models import Child, Iep, NonSchoolDay, Provision, SchoolCalendar
+from plans.payloads import calendar_payload, iep_payload, provision_payload
 
 
 def make_user(email: str, name: str = "") -> User:
@@ -23,6 +25,25 @@ def make_family(owner: User, name: str = "Rivera household") -> Household:
     household = Household.objects.create(name=name)
     Membership.objects.create(user=owner, household=household, role=Role.OWNER)
     return household
+
+
+def record_fixture_in_ledger(user: User, calendar: SchoolCalendar, iep: Iep, provisions: list[Provision]) -> None:
+    """Give fixture plan records their ledger records, as the plans services would have written them.
+
+    The fixture is made with the ORM for brevity; verification compares current plan tables with the
+    latest ledger payloads, so each object gets its "created" record.
+    """
+    rows = [("calendar", calendar, calendar_payload(calendar)), ("iep", iep, iep_payload(iep))]
+    rows += [("provision", provision, provision_payload(provision)) for provision in provisions]
+    for object_type, obj, payload in rows:
+        append(
+            child_id=iep.child_id,
+            kind=f"{object_type}.created",
+            object_type=object_type,
+            object_id=obj.pk,
+            payload=payload,
+            user=user,
+        )
 
 
 class BaseTestCase(TestCase):
@@ -89,6 +110,7 @@ class BaseTestCase(TestCase):
             period=Provision.Period.WEEK,
             session_minutes=30,
         )
+        record_fixture_in_ledger(cls.alice, cls.calendar, cls.iep, [cls.extended_time, cls.speech])
 
 
 class ViewerTestCase(BaseTestCase):
