@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import QuerySet
 from django.test import TestCase
 
 from accounts.models import Household, Membership, Role, User
 from evidence.ledger import append
+from evidence.models import EvidenceRecord
 from plans.models import Child, Iep, NonSchoolDay, Provision, SchoolCalendar
 from plans.payloads import calendar_payload, iep_payload, provision_payload
 
@@ -27,7 +29,9 @@ def make_family(owner: User, name: str = "Rivera household") -> Household:
     return household
 
 
-def record_fixture_in_ledger(user: User, calendar: SchoolCalendar, iep: Iep, provisions: list[Provision]) -> None:
+def record_fixture_in_ledger(
+    user: User, calendar: SchoolCalendar, iep: Iep, provisions: list[Provision]
+) -> list[EvidenceRecord]:
     """Give fixture plan records their ledger records, as the plans services would have written them.
 
     The fixture is made with the ORM for brevity; verification compares current plan tables with the
@@ -35,7 +39,7 @@ def record_fixture_in_ledger(user: User, calendar: SchoolCalendar, iep: Iep, pro
     """
     rows = [("calendar", calendar, calendar_payload(calendar)), ("iep", iep, iep_payload(iep))]
     rows += [("provision", provision, provision_payload(provision)) for provision in provisions]
-    for object_type, obj, payload in rows:
+    return [
         append(
             child_id=iep.child_id,
             kind=f"{object_type}.created",
@@ -44,10 +48,16 @@ def record_fixture_in_ledger(user: User, calendar: SchoolCalendar, iep: Iep, pro
             payload=payload,
             user=user,
         )
+        for object_type, obj, payload in rows
+    ]
 
 
 class BaseTestCase(TestCase):
-    """Alice (owner), Bob (editor) and Charlie (outsider); Maya with an IEP for 2026-27."""
+    """Alice (owner), Bob (editor) and Charlie (outsider); Maya with an IEP for 2026-27.
+
+    Maya's plan records are in her ledger chain as the plans services would have written them, so
+    her chain starts with ``fixture_seq`` records. ``new_records()`` gives the records a test wrote.
+    """
 
     alice: User
     bob: User
@@ -58,6 +68,8 @@ class BaseTestCase(TestCase):
     iep: Iep
     extended_time: Provision
     speech: Provision
+    fixture_seq: int  # the number of records in Maya's chain after the fixture: the last one's seq
+    fixture_last_record_pk: int  # the pk of the last record the fixture appended
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -110,7 +122,12 @@ class BaseTestCase(TestCase):
             period=Provision.Period.WEEK,
             session_minutes=30,
         )
-        record_fixture_in_ledger(cls.alice, cls.calendar, cls.iep, [cls.extended_time, cls.speech])
+        last = record_fixture_in_ledger(cls.alice, cls.calendar, cls.iep, [cls.extended_time, cls.speech])[-1]
+        cls.fixture_seq, cls.fixture_last_record_pk = last.seq, last.pk
+
+    def new_records(self) -> QuerySet[EvidenceRecord]:
+        """The ledger records appended after the fixture's (for any child), in the order they were written."""
+        return EvidenceRecord.objects.filter(pk__gt=self.fixture_last_record_pk).order_by("pk")
 
 
 class ViewerTestCase(BaseTestCase):
