@@ -29,6 +29,7 @@ from django.utils import timezone
 from logbook import services
 from logbook.days import LogWindow, is_service
 from logbook.models import MissReason, Source, Status
+from plans.demo import DemoFamily
 from plans.models import Child, Provision
 from plans.schooldays import days_between
 
@@ -272,3 +273,16 @@ def _record(child: Child, user: Any, session: _Session, summary: DemoSummary) ->
     summary.days_logged += 1
     lag = (session.at.astimezone(timezone.get_current_timezone()).date() - session.day).days
     summary.lags[lag] = summary.lags.get(lag, 0) + 1
+
+
+def extend_demo(family: DemoFamily) -> None:
+    """seed_demo's hook: every school day since last August for the first child, four weeks for the second.
+
+    The first child's log shows the patterns the insights look for; the second's is plain.
+    """
+    first, second = family.children[0], family.children[1]
+    first_day = min(calendar.first_day for calendar in first.calendars.all())
+    add_demo_logs(first, family.owner, first_day, family.today, random.Random(2026))
+    add_demo_logs(
+        second, family.coparent, family.today - timedelta(days=28), family.today, random.Random(7), patterns=False
+    )

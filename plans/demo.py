@@ -350,9 +350,10 @@ def _child_with_iep(
 
 
 def _ella(family: DemoFamily, y: int) -> None:
-    """Third grade; her IEP was amended in October (more OT, a check-in added)."""
+    """Third grade, with a year and a half of history: an IEP from March of last school year, its
+    annual renewal in March, and an amendment in October (more OT, a check-in added)."""
     dana = family.owner
-    ella, iep = _child_with_iep(
+    ella, first = _child_with_iep(
         family,
         {
             "name": "Ella Okafor",
@@ -362,10 +363,9 @@ def _ella(family: DemoFamily, y: int) -> None:
             "district": "Oakdale Unified School District",
         },
         {
-            "effective_from": date(y, 3, 16),
-            "effective_to": date(y + 1, 3, 15),
-            "meeting_date": date(y, 3, 10),
-            "annual_review_due": date(y + 1, 3, 9),
+            "effective_from": date(y - 1, 3, 17),
+            "meeting_date": date(y - 1, 3, 11),
+            "annual_review_due": date(y, 3, 10),
             "reevaluation_due": date(y + 2, 2, 22),
             "case_manager_name": "Laura Chen",
             "case_manager_email": "lchen@oakdale-usd.example",
@@ -373,6 +373,14 @@ def _ella(family: DemoFamily, y: int) -> None:
         ELLA_PROVISIONS,
         dana,
     )
+    # Last school year's calendar, so the log can cover a full year.
+    last_year = _calendar(ella, y - 1, dana)
+    _absences(ella, last_year, [(date(y - 1, 11, 4), "Sick"), (date(y, 2, 9), "Sick (flu)")], family.today, dana)
+    iep = services.amend_iep(first, date(y, 3, 16), dana, "Annual IEP meeting of March 10: IEP renewed.")
+    iep.meeting_date = date(y, 3, 10)
+    iep.annual_review_due = date(y + 1, 3, 9)
+    iep.effective_to = date(y + 1, 3, 15)
+    services.update_iep(iep, user=dana)
     amendment = services.amend_iep(
         iep,
         date(y, 10, 19),
