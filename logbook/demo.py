@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +26,7 @@ from django.utils import timezone
 from logbook import services
 from logbook.days import LogWindow, is_service
 from logbook.models import MissReason, Source, Status
-from plans.demo import DemoFamily
+from plans.demo import DemoFamily, simulated_clock
 from plans.models import Child, Provision
 from plans.schooldays import days_between
 
@@ -66,16 +63,6 @@ NOTES = {
     MissReason.SCHEDULING: ["Session overlapped with PE.", "Moved and then dropped."],
 }
 EXTRA_TAGS = [("test day", 0.03), ("field trip", 0.012), ("early release", 0.02), ("aide absent", 0.02)]
-
-
-@contextmanager
-def simulated_clock(moment: datetime) -> Iterator[None]:
-    """Make ``timezone.now()`` (and so the ledger's ``recorded_at``) return ``moment``.
-
-    For demo data only: it lets a year of logs be recorded "as they happened".
-    """
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
 
 
 @dataclass

@@ -205,3 +205,11 @@ class DemoLogTests(TestCase):
         assert [r.problem for r in reports] == [None, None]
         assert all({"log_entry", "day_note"} <= set(r.checked_types) for r in reports)
         assert reports[0].record_count > 1000
+
+    def test_the_ledger_times_run_forward_along_each_chain(self) -> None:
+        """Given the demo recorded 'as it happened', then no record is older than the one before it."""
+        for child in Child.objects.all():
+            times = list(
+                EvidenceRecord.objects.filter(child=child).order_by("seq").values_list("recorded_at", flat=True)
+            )
+            assert times == sorted(times)
