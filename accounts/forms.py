@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
@@ -29,6 +32,37 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.order_fields(["name", "email", "password1", "password2"])
         # One plain sentence instead of the validators' list of rules.
+        self.fields["password1"].help_text = "At least 10 characters. Not a common password, and not only numbers."
+
+
+def plain_labels(form: forms.Form, labels: dict[str, str]) -> None:
+    """Sentence-case labels instead of allauth's Title Case ones, and no placeholder repeating the label."""
+    for name, label in labels.items():
+        if name in form.fields:
+            form.fields[name].label = label
+            form.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class LoginForm(AllauthLoginForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_labels(self, {"remember": "Keep me signed in on this device"})
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_labels(
+            self,
+            {"oldpassword": "Current password", "password1": "New password", "password2": "New password (again)"},
+        )
+        self.fields["password1"].help_text = "At least 10 characters. Not a common password, and not only numbers."
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_labels(self, {"password1": "New password", "password2": "New password (again)"})
         self.fields["password1"].help_text = "At least 10 characters. Not a common password, and not only numbers."
 
 

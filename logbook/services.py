@@ -508,6 +508,8 @@ class HistoryItem:
     payload: dict[str, Any]
     changes: list[Change] = field(default_factory=list)
     reason: str = ""
+    # The first version's content in words ("Status: Missed", "Reason: Provider or staff absent").
+    facts: list[Change] = field(default_factory=list)
 
 
 def entry_history(entry: LogEntry) -> list[HistoryItem]:
@@ -526,8 +528,14 @@ def entry_history(entry: LogEntry) -> list[HistoryItem]:
             if before and before.get(name) != payload.get(name)
         ]
         reason = payload.get("retraction_reason", "") if action == "retracted" else payload.get("edit_reason", "")
+        facts: list[Change] = []
         if action == "created":
             reason = ""
+            facts = [
+                Change(label, "", _shown(name, payload.get(name)))
+                for name, label in FIELD_LABELS.items()
+                if payload.get(name) not in (None, "", False)
+            ]
         items.append(
             HistoryItem(
                 record=record,
@@ -537,6 +545,7 @@ def entry_history(entry: LogEntry) -> list[HistoryItem]:
                 payload=payload,
                 changes=changes,
                 reason=reason or "",
+                facts=facts,
             )
         )
         before = payload

@@ -35,10 +35,19 @@
     return input ? input.value : "";
   }
 
+  var clearTimer = null;
+
+  /* Say what happened in the live region (it floats at the bottom of the screen). "Saved" goes after
+     a few seconds, a refusal (also shown in its card) after longer; a save waiting for the network stays. */
   function announce(text, kind) {
     if (!live) { return; }
     live.textContent = text;
     live.className = "save-status" + (kind ? " is-" + kind : "");
+    if (clearTimer) { window.clearTimeout(clearTimer); clearTimer = null; }
+    var seconds = kind === "error" ? 15 : (kind || text === "Saving…" ? 0 : 6);
+    if (seconds) {
+      clearTimer = window.setTimeout(function () { live.textContent = ""; live.className = "save-status"; clearTimer = null; }, seconds * 1000);
+    }
   }
 
   function loadQueue() {
@@ -135,9 +144,14 @@
       links.className = "entry-links";
       var link = document.createElement("a");
       link.href = entry.history_url;
-      link.textContent = "History or withdraw";
+      link.setAttribute("data-history", "");
+      link.textContent = "History";
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = " of " + (card.querySelector(".entry-title").firstChild.textContent.trim());
+      link.appendChild(hidden);
       links.appendChild(link);
-      card.appendChild(links);
+      (card.querySelector("[data-entry-line]") || card).appendChild(links);
     }
   }
 
@@ -218,8 +232,8 @@
     if (data && data.errors && data.errors.edit_reason) {
       var reason = card.querySelector("input[name=edit_reason]");
       if (reason) {
-        var holder = reason.closest("details");
-        if (holder) { holder.open = true; }
+        var holder = reason.closest(".edit-reason");
+        if (holder) { holder.hidden = false; }
         reason.focus();
       }
     }
