@@ -29,7 +29,7 @@ from logbook.days import LogWindow, Row, entry_summary, is_service, lag_text, lo
 from logbook.forms import AllDeliveredForm, DayNoteForm, EntryForm, RetractForm
 from logbook.models import SCHOOL_CAUSED_REASONS, LogEntry, MissReason, Source, Status
 from plans.access import child_for, children_for
-from plans.models import Child, Provision
+from plans.models import Child, Iep, Provision
 
 SCHOOL_REASONS = [(value, label) for value, label in MissReason.choices if value in SCHOOL_CAUSED_REASONS]
 OTHER_REASONS = [(value, label) for value, label in MissReason.choices if value not in SCHOOL_CAUSED_REASONS]
@@ -146,6 +146,14 @@ def _viewed(request: HttpRequest, child: Child) -> Child:
     return child
 
 
+def _setup_missing(child: Child) -> dict[str, bool]:
+    """What a new child still needs before anything can be logged (asked only on a day that asks nothing)."""
+    return {
+        "iep": not child.ieps.filter(status=Iep.Status.ACTIVE).exists(),
+        "calendar": not child.calendars.exists(),
+    }
+
+
 def _render_day(
     request: HttpRequest, child: Child, day: date, *, failed: Failed | None = None, status: int = 200
 ) -> HttpResponse:
@@ -165,6 +173,7 @@ def _render_day(
         "child": child,
         "children": list(children_for(request.user)),
         "plan": plan,
+        "setup": _setup_missing(child) if plan.asks_nothing and not plan.is_absent else {},
         "day": day,
         "today": today,
         "is_today": day == today,
