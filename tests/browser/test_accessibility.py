@@ -306,19 +306,20 @@ def test_the_skip_link_comes_first_and_moves_focus_to_the_content(
     assert errors == []
 
 
-@pytest.mark.parametrize("which", ["today", "miss_day"])
-def test_every_tab_stop_on_the_day_page_shows_a_focus_ring(
-    browser: Browser, live_server: Any, demo: dict, which: str
-) -> None:
+def test_every_tab_stop_shows_a_focus_ring(browser: Browser, live_server: Any, demo: dict) -> None:
+    """Given the keyboard only, when Tab moves through the first 50 stops of the main pages, then each
+    stop shows an outline of at least 2 px (or a ring drawn with box-shadow)."""
     errors: list[str] = []
     page = open_page(browser, live_server, demo["owner"], errors)
-    page.goto(demo[which])
+    pages = {name: demo["child_pages"][name] for name in ("home", "Today", "a day with a miss", "IEP", "insights")}
     missing = []
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        stop = page.evaluate(FOCUS_RING)
-        if not stop["ring"]:
-            missing.append(stop)
+    for name, url in pages.items():
+        page.goto(url)
+        for _ in range(50):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(FOCUS_RING)
+            if not stop["ring"] and stop["tag"] != "BODY":  # BODY: past the last stop, in the browser's own bar
+                missing.append((name, stop))
     assert missing == []
     assert errors == []
 
