@@ -1,0 +1,371 @@
+"""The complete household export, which is also the backup format, and its import.
+
+One zip archive (docs/export-format.md states the format): every record of the household as JSON
+(``records/<table>.json``), the evidence ledger row by row with the exact payload strings and
+hashes (``ledger/child-<id>.json``), the attachment files and stored reports by their SHA-256, and
+``manifest.json`` with the SHA-256 of every other file and each child's chain head.
+
+Import restores an archive into a fresh instance with the ORIGINAL primary keys, because a ledger
+record's hash covers its child id and recorder id: keeping the ids keeps every hash, so the chain
+verifies with the same head. An import that would collide with existing rows is refused whole, with
+a message naming the first collision. Users are matched by email; a user the instance does not have
+is created inactive and without a password (they set one with "forgot password"). Nothing is written
+unless everything is: the import runs in one transaction and re-verifies every chain before it ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import uuid
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+
+from accounts.models import Household, User
+from evidence.ledger import GENESIS_HASH, compute_hash
+from evidence.models import EvidenceRecord
+
+FORMAT = "iepright-household"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the export: its file name, model and the lookup from it to the household."""
+
+    name: str
+    model: str
+    household_path: str
+
+
+# In restore order (parents before children). A model of ours that holds a household's data must be
+# listed here or in NOT_EXPORTED; tests/test_household_export.py checks that none is forgotten.
+TABLES = [
+    Table("households", "accounts.Household", "pk"),
+    Table("memberships", "accounts.Membership", "household"),
+    Table("children", "plans.Child", "household"),
+    Table("attachments", "evidence.Attachment", "child__household"),
+    Table("ieps", "plans.Iep", "child__household"),
+    Table("provisions", "plans.Provision", "iep__child__household"),
+    Table("calendars", "plans.SchoolCalendar", "child__household"),
+    Table("non_school_days", "plans.NonSchoolDay", "calendar__child__household"),
+    Table("absences", "plans.Absence", "child__household"),
+    Table("log_entries", "logbook.LogEntry", "child__household"),
+    Table("day_notes", "logbook.DayNote", "child__household"),
+    Table("generated_reports", "reports.GeneratedReport", "child__household"),
+    Table("access_log", "accounts.AccessLog", "household"),
+]
+# Deliberately left out, with the reason (docs/export-format.md).
+NOT_EXPORTED = {
+    "accounts.User": "exported apart, in users.json, without password hashes",
+    "accounts.Invitation": "open invitations carry secret tokens and expire; invite again after a restore",
+    "evidence.EvidenceRecord": "exported apart, in ledger/, exactly as stored",
+    "evidence.PurgeAuthorization": "exists only inside a deletion's transaction",
+}
+USER_FIELDS = ["id", "email", "display_name", "first_name", "last_name", "is_active", "date_joined"]
+
+
+class ImportRefused(Exception):
+    """The archive cannot be imported here; nothing was written."""
+
+
+@dataclass
+class Summary:
+    counts: dict[str, int] = field(default_factory=dict)
+    heads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: int = 0
+    users_created: list[str] = field(default_factory=list)
+    users_matched: list[str] = field(default_factory=list)
+
+
+def _model(label: str) -> type[models.Model]:
+    return apps.get_model(label)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    return value
+
+
+def row_of(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """Every concrete field of ``obj`` by its column name (``child_id``, not ``child``)."""
+    return {
+        f.attname: _json_value(getattr(obj, f.attname))
+        for f in obj._meta.concrete_fields
+        if fields is None or f.attname in fields
+    }
+
+
+def _dump(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def attachment_path(sha: str) -> Path:
+    """Where the evidence app keeps the file with this SHA-256 (``ATTACHMENT_ROOT/ab/cd/<sha256>``)."""
+    try:
+        from evidence.attachments import attachment_path as evidence_path  # type: ignore[attr-defined,unused-ignore]
+
+        return Path(evidence_path(sha))
+    except ImportError:  # until the attachment store is on main: the same layout
+        return Path(settings.ATTACHMENT_ROOT) / sha[:2] / sha[2:4] / sha
+
+
+def chain_heads(child_ids: list[int]) -> dict[str, dict[str, Any]]:
+    """Recompute each child's chain; its head hash, record count and first broken record (if any)."""
+    heads: dict[str, dict[str, Any]] = {}
+    for child_id in child_ids:
+        previous = GENESIS_HASH
+        count = 0
+        broken = None
+        for record in EvidenceRecord.objects.filter(child_id=child_id).order_by("seq").iterator():
+            count += 1
+            if broken is None and (
+                record.seq != count or record.prev_hash != previous or compute_hash(record) != record.hash
+            ):
+                broken = record.seq
+            previous = record.hash
+        heads[str(child_id)] = {"head": previous, "count": count, "broken_at": broken}
+    return heads
+
+
+def export_household(household: Household, out: IO[bytes]) -> Summary:
+    """Write the whole household to ``out`` as a zip archive."""
+    summary = Summary()
+    files: dict[str, bytes] = {}
+    rows_by_table: dict[str, list[dict[str, Any]]] = {}
+    for table in TABLES:
+        model = _model(table.model)
+        lookup = {table.household_path: household.pk} if table.household_path != "pk" else {"pk": household.pk}
+        rows = [row_of(obj) for obj in model._default_manager.filter(**lookup).order_by("pk")]
+        rows_by_table[table.name] = rows
+        files[f"records/{table.name}.json"] = _dump(rows)
+        summary.counts[table.name] = len(rows)
+
+    child_ids = [row["id"] for row in rows_by_table["children"]]
+    user_ids = {row["user_id"] for row in rows_by_table["memberships"]}
+    ledger_count = 0
+    for child_id in child_ids:
+        records = [row_of(r) for r in EvidenceRecord.objects.filter(child_id=child_id).order_by("seq")]
+        user_ids |= {r["recorded_by_id"] for r in records if r["recorded_by_id"]}
+        files[f"ledger/child-{child_id}.json"] = _dump(records)
+        ledger_count += len(records)
+    summary.counts["ledger_records"] = ledger_count
+    for table in TABLES:  # every user named anywhere, so a restore can link them
+        for f in _model(table.model)._meta.concrete_fields:
+            if isinstance(f, models.ForeignKey) and f.related_model is User:
+                user_ids |= {row[f.attname] for row in rows_by_table[table.name] if row[f.attname]}
+    users = [row_of(u, USER_FIELDS) for u in User.objects.filter(pk__in=user_ids).order_by("pk")]
+    files["records/users.json"] = _dump(users)
+    summary.counts["users"] = len(users)
+
+    for row in rows_by_table["attachments"]:
+        name = f"attachments/{row['sha256']}"
+        if name not in files:
+            files[name] = attachment_path(row["sha256"]).read_bytes()
+    for row in rows_by_table["generated_reports"]:
+        name = f"reports/{row['sha256']}.pdf"
+        if name not in files:
+            from reports.storage import report_path
+
+            files[name] = report_path(row["sha256"]).read_bytes()
+
+    summary.heads = chain_heads(child_ids)
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": datetime.now(UTC).isoformat(),
+        "household": {"id": household.pk, "name": household.name},
+        "counts": summary.counts,
+        "ledger_heads": {k: {"head": v["head"], "count": v["count"]} for k, v in summary.heads.items()},
+        "files": {name: {"sha256": sha256(data), "size": len(data)} for name, data in sorted(files.items())},
+    }
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", _dump(manifest))
+        for name, data in sorted(files.items()):
+            archive.writestr(name, data)
+    summary.files = len(files) + 1
+    return summary
+
+
+def read_archive(source: str | Path | IO[bytes]) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The manifest and files of an export, after checking every file's SHA-256 against the manifest."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            contents = {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportRefused(f"This is not a readable IEP Right export: {error}") from None
+    if "manifest.json" not in contents:
+        raise ImportRefused("This archive has no manifest.json: it is not an IEP Right household export.")
+    manifest = json.loads(contents.pop("manifest.json"))
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise ImportRefused(f"Unknown export format {manifest.get('format')!r} version {manifest.get('version')!r}.")
+    listed = manifest.get("files", {})
+    if set(listed) != set(contents):
+        missing = sorted(set(listed) - set(contents)) + sorted(set(contents) - set(listed))
+        raise ImportRefused(f"The archive's files do not match its manifest (first difference: {missing[0]}).")
+    for name, data in contents.items():
+        if sha256(data) != listed[name]["sha256"]:
+            raise ImportRefused(
+                f"{name} does not match its SHA-256 in the manifest: the archive was changed or damaged."
+            )
+    return manifest, contents
+
+
+@contextmanager
+def _stored_values_kept(model: type[models.Model]) -> Iterator[None]:
+    """Let bulk_create keep the exported created/updated times instead of stamping now."""
+    changed = []
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add):
+            changed.append((f, f.auto_now, f.auto_now_add))
+            f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in changed:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def _instance(model: type[models.Model], row: dict[str, Any]) -> models.Model:
+    values = {}
+    for f in model._meta.concrete_fields:
+        if f.attname in row:
+            raw = row[f.attname]
+            values[f.attname] = None if raw is None else f.to_python(raw)
+    return model(**values)
+
+
+def _refuse_collisions(model: type[models.Model], rows: list[dict[str, Any]], what: str) -> None:
+    ids = [row["id"] for row in rows]
+    for start in range(0, len(ids), 500):
+        taken = model._default_manager.filter(pk__in=ids[start : start + 500]).order_by("pk").first()
+        if taken is not None:
+            raise ImportRefused(
+                f"This database already has {what} with id {taken.pk}. import_household restores a household "
+                "with its original ids (the ledger's hashes depend on them), so it needs a fresh instance, or "
+                "one where these ids are free. Nothing was imported."
+            )
+
+
+def import_household(source: str | Path | IO[bytes]) -> Summary:
+    """Restore an export into this database, keeping every id; refuse whole on any conflict."""
+    manifest, contents = read_archive(source)
+    summary = Summary()
+    with transaction.atomic():
+        user_map = _import_users(json.loads(contents["records/users.json"]), summary)
+        touched: list[type[models.Model]] = [User]
+        for table in TABLES:
+            model = _model(table.model)
+            rows = json.loads(contents.get(f"records/{table.name}.json", b"[]"))
+            _refuse_collisions(model, rows, f"a {model._meta.verbose_name}")
+            user_fields = [
+                f.attname
+                for f in model._meta.concrete_fields
+                if isinstance(f, models.ForeignKey) and f.related_model is User
+            ]
+            for row in rows:
+                for name in user_fields:
+                    if row.get(name) is not None:
+                        row[name] = user_map[row[name]]
+            with _stored_values_kept(model):
+                model._default_manager.bulk_create([_instance(model, row) for row in rows], batch_size=500)
+            summary.counts[table.name] = len(rows)
+            touched.append(model)
+
+        child_ids = [row["id"] for row in json.loads(contents["records/children.json"])]
+        ledger_count = 0
+        for child_id in child_ids:
+            records = json.loads(contents[f"ledger/child-{child_id}.json"])
+            _refuse_collisions(EvidenceRecord, records, "an evidence record")
+            # Exactly as exported: recorded_by_id stays the original id (the hash covers it).
+            rows = [_instance(EvidenceRecord, r) for r in records]
+            EvidenceRecord.objects.bulk_create(rows, batch_size=500)  # type: ignore[arg-type]
+            ledger_count += len(records)
+        summary.counts["ledger_records"] = ledger_count
+        touched.append(EvidenceRecord)
+        _reset_sequences(touched)
+
+        for name, data in contents.items():
+            if name.startswith("attachments/"):
+                _store_file(attachment_path(name.split("/", 1)[1]), data)
+            elif name.startswith("reports/"):
+                from reports.storage import report_path
+
+                _store_file(report_path(name.split("/", 1)[1].removesuffix(".pdf")), data)
+            summary.files += 1
+
+        summary.heads = chain_heads(child_ids)
+        for child_id, expected in manifest.get("ledger_heads", {}).items():
+            got = summary.heads.get(child_id)
+            if got is None or got["broken_at"] is not None or got["head"] != expected["head"]:
+                raise ImportRefused(
+                    f"After import, the ledger of child {child_id} does not verify with the exported head "
+                    f"{expected['head']}. Nothing was imported."
+                )
+    return summary
+
+
+def _import_users(rows: list[dict[str, Any]], summary: Summary) -> dict[int, int]:
+    """Old user id -> user id here: the user with the same email, or a new inactive one without password."""
+    mapping: dict[int, int] = {}
+    for row in rows:
+        existing = User.objects.filter(email__iexact=row["email"]).first()
+        if existing is not None:
+            mapping[row["id"]] = existing.pk
+            summary.users_matched.append(row["email"])
+            continue
+        user = _instance(User, row)
+        assert isinstance(user, User)
+        if User.objects.filter(pk=row["id"]).exists():
+            user.pk = None  # the id is taken by someone else: a new one (the ledger keeps the old number)
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(force_insert=True)
+        mapping[row["id"]] = user.pk
+        summary.users_created.append(row["email"])
+    return mapping
+
+
+def _reset_sequences(models_list: list[type[models.Model]]) -> None:
+    """After inserting explicit ids, move PostgreSQL's id sequences past them (SQLite needs nothing)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), models_list)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def _store_file(path: Path, data: bytes) -> None:
+    if path.exists() and sha256(path.read_bytes()) == sha256(data):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".part")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+def export_bytes(household: Household) -> bytes:
+    buffer = io.BytesIO()
+    export_household(household, buffer)
+    return buffer.getvalue()
