@@ -233,7 +233,7 @@ def read_archive(source: str | Path | IO[bytes]) -> tuple[dict[str, Any], dict[s
 
 
 @contextmanager
-def _stored_values_kept(model: type[models.Model]) -> Iterator[None]:
+def keep_stored_times(model: type[models.Model]) -> Iterator[None]:
     """Let bulk_create keep the exported created/updated times instead of stamping now."""
     changed = []
     for f in model._meta.concrete_fields:
@@ -288,7 +288,7 @@ def import_household(source: str | Path | IO[bytes]) -> Summary:
                 for name in user_fields:
                     if row.get(name) is not None:
                         row[name] = user_map[row[name]]
-            with _stored_values_kept(model):
+            with keep_stored_times(model):
                 model._default_manager.bulk_create([_instance(model, row) for row in rows], batch_size=500)
             summary.counts[table.name] = len(rows)
             touched.append(model)

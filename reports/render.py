@@ -165,7 +165,7 @@ def _run_worker(source: str, inputs: dict[str, str], stamp: datetime, limit: flo
             f"The report worker stopped without an answer: {err.decode(errors='replace')[-500:]}"
         ) from None
     if not status.get("ok"):
-        raise RenderError(f"The report could not be typeset: {status.get('error')}")
+        raise RenderError(f"The report could not be typeset: {status.get('error')}\n{status.get('where', '')}".strip())
     return Rendered(
         pdf=pdf,
         seconds=seconds,

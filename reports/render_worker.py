@@ -34,7 +34,9 @@ def main() -> int:
         pdf = result
         status = {"ok": True, "warnings": [getattr(w, "message", str(w)) for w in warnings]}
     except Exception as error:
-        status = {"ok": False, "error": getattr(error, "message", None) or str(error)}
+        message = getattr(error, "message", None) or str(error)
+        where = getattr(error, "diagnostic", "") or ""
+        status = {"ok": False, "error": message, "where": str(where)[-2000:]}
     status["peak_memory_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     out = sys.stdout.buffer
     out.write(json.dumps(status).encode() + b"\n")

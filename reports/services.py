@@ -1,12 +1,34 @@
-"""Making reports: gather the numbers, render the PDF, store it, record it."""
+"""Making reports: gather the numbers, render the PDF, store it, record it.
+
+``generate_report`` is the one way a report is made (the reports page, the ``report`` command and the
+benchmark all call it): ``reports.data.report_data`` reads the numbers and the ledger, the Typst
+worker renders them (``reports.render``), the file is stored by its SHA-256 and a
+``GeneratedReport`` row records who made it, when, from what and the ledger head it describes.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
+from django.utils import timezone
+
 from plans.models import Child
+from reports.data import ReportInputs, report_data
+from reports.ledger_copy import ATTACHMENT_NAME
 from reports.models import GeneratedReport
+from reports.render import Attachment, render_pdf
+from reports.storage import store_report
+
+TEMPLATES: dict[str, str] = {GeneratedReport.Kind.SUMMARY: "summary", GeneratedReport.Kind.EVIDENCE: "evidence"}
+
+
+def _person(user: Any) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "IEP Right (command line)"
+    name = getattr(user, "name", "") or str(user)
+    email = getattr(user, "email", "")
+    return f"{name} ({email})" if email and email != name else name
 
 
 def generate_report(
@@ -20,5 +42,60 @@ def generate_report(
     bates_prefix: str = "",
     bates_start: int = 1,
     ask: str = "",
+    generated_at: datetime | None = None,
 ) -> GeneratedReport:
-    raise NotImplementedError("Reports arrive with the insights work.")
+    """Render, store and record one report of ``child`` from ``start`` to ``end`` (both included)."""
+    if kind not in TEMPLATES:
+        raise ValueError(f"Unknown report kind {kind!r}")
+    if end < start:
+        raise ValueError("The range ends before it starts.")
+    moment = (generated_at or timezone.now()).astimezone(UTC)
+    inputs = ReportInputs(
+        child=child,
+        kind=kind,
+        start=start,
+        end=end,
+        provision_ids=provision_ids,
+        bates_prefix=bates_prefix,
+        bates_start=bates_start,
+        ask=ask,
+        generated_by=_person(user),
+        generated_at=moment,
+    )
+    data, ledger_text = report_data(inputs)
+    attachments = []
+    if kind == GeneratedReport.Kind.EVIDENCE:
+        attachments.append(
+            Attachment(
+                ATTACHMENT_NAME,
+                ledger_text,
+                f"Every ledger record of {child.name}'s hash chain at generation ({data['ledger']['count']} "
+                "records), to verify with tools/verify_ledger_export.py",
+            )
+        )
+    rendered = render_pdf(TEMPLATES[kind], data, attachments=attachments, timestamp=moment)
+    digest = store_report(rendered.pdf)
+    return GeneratedReport.objects.create(
+        child=child,
+        kind=kind,
+        title=data["title"],
+        parameters={
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "provision_ids": provision_ids,
+            "bates_prefix": bates_prefix,
+            "bates_start": bates_start,
+            "ask": ask,
+        },
+        generated_at=moment,
+        generated_by=user if getattr(user, "is_authenticated", False) else None,
+        generated_by_name=data["generated"]["by"],
+        sha256=digest,
+        size=len(rendered.pdf),
+        pages=rendered.pages,
+        bates_first=f"{bates_prefix}{bates_start:06d}",
+        bates_last=f"{bates_prefix}{bates_start + rendered.pages - 1:06d}",
+        ledger_head=data["ledger"]["head"],
+        ledger_count=data["ledger"]["count"],
+        render_seconds=round(rendered.seconds, 3),
+    )

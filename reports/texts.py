@@ -1,0 +1,83 @@
+"""Fixed words of the reports: disclaimers, how to verify, and the method (design.md section 6).
+
+The disclaimers are legal-facts.md section 5, word for word in substance. The method comes from
+``insights.method`` when it is there (the insights own its words); the paragraphs below say the same
+until then.
+"""
+
+from __future__ import annotations
+
+DISCLAIMERS = [
+    "This report gives general information, not legal advice, and creates no attorney-client relationship.",
+    "Laws and state rules change and differ from state to state: check your state's procedural safeguards "
+    "notice and your State Education Agency.",
+    "Deadlines and dates shown are estimates computed from the dates entered. Filing limits can be lost: "
+    "contact a lawyer, your state's Parent Training and Information Center, or your Protection and Advocacy "
+    "agency before a deadline.",
+    "Logged minutes missed do not prove a violation and do not set the amount of compensatory education; "
+    "they are a documented shortfall that supports a request.",
+    "Mediation discussions are confidential: check your state's rules before writing about them.",
+    "The software files nothing for you: keep copies of everything you send, and proof of delivery.",
+]
+
+HOW_TO_VERIFY = [
+    "This PDF carries the ledger records it relies on as an attached file, ledger-records.json. Open the "
+    "attachments panel of a PDF reader, or run: pdfdetach -saveall report.pdf",
+    "Run the standalone script from IEP Right's documentation (docs/verification.md; Python 3, standard "
+    "library only): python3 verify_ledger_export.py ledger-records.json",
+    "The script recomputes every record's SHA-256 from the previous hash and the record's exact content, and "
+    "prints the record count and the head hash. They must equal the count and head hash printed on this page. "
+    "A change to any record, or a removed or reordered record, changes every hash after it.",
+    "The numbers in this report can be recomputed from the records by the method described in the section "
+    "'How the numbers are computed'.",
+]
+
+_METHOD = [
+    "Attended school day. A day counts as an attended school day when it is one of the school calendar's "
+    "regular weekdays, falls between the calendar's first and last day, is not a listed non-school day "
+    "(holiday, break, closure), and the child was not recorded as absent.",
+    "Expected days. For each provision, the expected days are the attended school days on which the IEP "
+    "version containing the provision was in force and which match the provision's schedule (every attended "
+    "day, or its chosen weekdays). When the IEP was amended, each version counts only on its own days.",
+    "Day counts. On each expected day the log says delivered, partly delivered, missed, not applicable or not "
+    "known; an expected day with no entry is 'not logged'. Entries on days that were not expected are left "
+    "out of these counts. Retracted entries are left out of every number and kept in the record.",
+    "Delivery rate. Delivered days divided by delivered, partly delivered and missed days together. Partly "
+    "delivered days are shown beside the rate and are not weighted. Not applicable, not known and not logged "
+    "days are outside the rate; logging coverage is the share of expected days that have an entry. Rates are "
+    "exact fractions shown to one decimal place, rounded half up.",
+    "Service minutes. For a service with minutes per week (an ISO week, Monday to Sunday) or per month, the "
+    "minutes required in a period are the IEP's minutes times the attended school days in the period while "
+    "the IEP was in force, divided by the regular school weekdays of the whole period (5 in a normal week), "
+    "rounded to the nearest minute, halves up. An absence lowers the requirement by one day's share even on a "
+    "day without a session. A period with no attended school day (a break week) requires nothing.",
+    "Logged periods only. A period with no entry at all for the service is 'not logged': it is left out of "
+    "required, delivered and shortfall, and listed as a gap in the record, never presumed missed. Any entry in "
+    "a period, of any status, makes the period logged. Delivered minutes are the minutes logged in the "
+    "period, make-up sessions included.",
+    "Documented shortfall. For each logged period, the shortfall is the minutes required minus the minutes "
+    "delivered, or zero when more was delivered; the total is the sum over logged periods, with periods cut "
+    "at the range's edges prorated the same way. It is a documented shortfall, not an amount of "
+    "compensatory education.",
+    "Reasons. Each miss carries a reason. Reasons that are the school's doing (provider or staff absent, "
+    "cancelled by the school, staff shortage, scheduling conflict, no transport, substitute, reason not "
+    "known) are shown apart from the others (child absent, school closed, parent asked to skip it).",
+    "Patterns. Miss rates are compared by weekday, month, source, day tag and provider over the delivered, "
+    "partly delivered and missed entries. A finding is stated only when a group's miss rate is at least "
+    "twice the rest's with at least 3 misses, with the one-sided Fisher exact test's p-value.",
+    "Recording. Every entry, edit and retraction is recorded in a hash-chained ledger at the time it is made, "
+    "with the server's clock. Recording lag is the number of days between the school day and the first record "
+    "of it; entries recorded the same day are counted separately.",
+]
+
+
+def method_paragraphs() -> list[str]:
+    """The method in plain words, one paragraph per rule."""
+    try:
+        from insights import method  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return list(_METHOD)
+    paragraphs = getattr(method, "method_paragraphs", None) or getattr(method, "PARAGRAPHS", None)
+    if callable(paragraphs):
+        return list(paragraphs())
+    return list(paragraphs) if paragraphs else list(_METHOD)
