@@ -12,17 +12,38 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from evidence.models import EvidenceRecord
 
 GENESIS_HASH = "0" * 64
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # recorded_at in UTC, always with microseconds
 
 
 def canonical_json(value: Any) -> str:
-    """Sorted keys, UTF-8, no insignificant whitespace: one text for one value."""
+    """Sorted keys, UTF-8, no insignificant whitespace: one text for one value.
+
+    Values are JSON objects, arrays, strings, integers, true, false and null; dates and datetimes
+    become ISO 8601 strings. Floating-point numbers are refused: their text form differs between
+    languages, and a record must hash the same everywhere (docs/verification.md).
+    """
+    _refuse_floats(value)
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def _refuse_floats(value: Any) -> None:
+    if isinstance(value, float):
+        raise TypeError("Cannot put a floating-point number in a ledger payload; use an integer or a string.")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError("Ledger payload keys must be strings.")
+            _refuse_floats(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_floats(item)
 
 
 def _json_default(value: Any) -> Any:
@@ -43,16 +64,20 @@ def record_body(record: EvidenceRecord) -> dict[str, Any]:
         "object_id": record.object_id,
         "event_date": record.event_date.isoformat() if record.event_date else None,
         "payload": json.loads(record.payload),
-        "recorded_at": record.recorded_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "recorded_at": record.recorded_at.astimezone(UTC).strftime(TIMESTAMP_FORMAT),
         "recorded_by": record.recorded_by_id,
         "recorded_by_name": record.recorded_by_name,
         "prev_hash": record.prev_hash,
     }
 
 
+def chain_hash(prev_hash: str, body: dict[str, Any]) -> str:
+    """hash = SHA-256 of the UTF-8 bytes of prev_hash + canonical_json(body), in lowercase hex."""
+    return hashlib.sha256((prev_hash + canonical_json(body)).encode("utf-8")).hexdigest()
+
+
 def compute_hash(record: EvidenceRecord) -> str:
-    text = record.prev_hash + canonical_json(record_body(record))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return chain_hash(record.prev_hash, record_body(record))
 
 
 def append(
@@ -68,19 +93,17 @@ def append(
     """Append one record to ``child_id``'s chain and return it.
 
     Call inside the same transaction that changes the current-state row, so both land or neither.
+    Appends for one child are serialized by ``lock_chain``, so two writers never both take the same
+    sequence number and the chain never forks.
     """
     with transaction.atomic():
-        last = (
-            EvidenceRecord.objects.select_for_update()
-            .filter(child_id=child_id)
-            .order_by("-seq")
-            .only("seq", "hash")
-            .first()
-        )
+        lock_chain(child_id)
+        last = EvidenceRecord.objects.filter(child_id=child_id).order_by("-seq").values_list("seq", "hash").first()
+        last_seq, last_hash = last if last else (0, GENESIS_HASH)
         recorded_at = timezone.now()
         record = EvidenceRecord(
             child_id=child_id,
-            seq=(last.seq + 1) if last else 1,
+            seq=last_seq + 1,
             kind=kind,
             object_type=object_type,
             object_id=str(object_id),
@@ -89,8 +112,46 @@ def append(
             recorded_at=recorded_at,
             recorded_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
             recorded_by_name=(getattr(user, "name", "") or str(user)) if user is not None else "system",
-            prev_hash=last.hash if last else GENESIS_HASH,
+            prev_hash=last_hash,
         )
         record.hash = compute_hash(record)
         record.save(force_insert=True)
         return record
+
+
+def lock_chain(child_id: int, *, must_exist: bool = True) -> None:
+    """Hold the write lock on ``child_id``'s chain until the current transaction ends.
+
+    PostgreSQL: lock the child's row (``SELECT ... FOR NO KEY UPDATE``). Locking the last ledger
+    record would not do: the first append has no record to lock. NO KEY UPDATE serializes appenders
+    without blocking inserts of other rows that reference the child. SQLite: the settings open every
+    transaction with BEGIN IMMEDIATE, which takes the database write lock at once, so writers are
+    already serialized; the query only checks that the child exists. Call inside ``transaction.atomic``.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("lock_chain needs a transaction (transaction.atomic).")
+    child_model = apps.get_model("plans", "Child")
+    table = connection.ops.quote_name(child_model._meta.db_table)
+    pk = connection.ops.quote_name(child_model._meta.pk.column)
+    sql = f"SELECT {pk} FROM {table} WHERE {pk} = %s"
+    if connection.features.has_select_for_no_key_update:
+        sql += " FOR NO KEY UPDATE"
+    elif connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [child_id])
+        found = cursor.fetchone() is not None
+    if must_exist and not found:
+        raise ValueError(f"There is no child {child_id} to append a record to.")
+
+
+def lag_days(record: EvidenceRecord) -> int | None:
+    """Recording lag: the local date the record was written minus the day it is about.
+
+    0 means recorded the same day; None when the record is not about a particular day. Dates are
+    taken in the site's TIME_ZONE, the parent's calendar day.
+    """
+    if record.event_date is None:
+        return None
+    return (timezone.localdate(record.recorded_at) - record.event_date).days

@@ -6,12 +6,45 @@ is the string "plans.Child", and apps above hand it payloads through ``evidence.
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(RuntimeError):
+    """Someone tried to change or remove a ledger record through the ORM."""
+
+
+def _refuse(what: str) -> NoReturn:
+    raise AppendOnlyError(
+        f"Evidence records are append-only: {what} is refused. Append a new record with evidence.ledger.append."
+    )
+
+
+class EvidenceRecordQuerySet(models.QuerySet["EvidenceRecord"]):
+    """Reads as usual; every bulk change is refused (the database triggers refuse them too)."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        _refuse("update")
+
+    def delete(self) -> NoReturn:
+        _refuse("delete")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("bulk_update")
+
+    def _raw_delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("delete")
 
 
 class EvidenceRecord(models.Model):
-    """One link of a child's hash chain. Never updated, never deleted (triggers enforce it)."""
+    """One link of a child's hash chain. Never updated, never deleted (triggers enforce it).
+
+    The only deletion is a purge of a whole child's chain by ``evidence.purge`` (design.md
+    section 5), which the DELETE trigger permits while a PurgeAuthorization row for the child exists.
+    """
 
     child = models.ForeignKey("plans.Child", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     seq = models.PositiveIntegerField()
@@ -28,6 +61,8 @@ class EvidenceRecord(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = EvidenceRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["child_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["child", "seq"], name="one_record_per_child_seq")]
@@ -35,6 +70,34 @@ class EvidenceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind} {self.object_type}:{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert once; a record that exists is never saved again."""
+        if not self._state.adding:
+            _refuse("save() of an existing record")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("delete()")
+
+
+class PurgeAuthorization(models.Model):
+    """Permission, inside one transaction, to delete one child's ledger records.
+
+    ``evidence.purge.purge_child_records`` inserts it, deletes the records and deletes it again, all
+    in one transaction, so a committed database never holds one. The DELETE trigger on the ledger
+    table checks for it; nothing ever permits UPDATE.
+    """
+
+    child_id = models.BigIntegerField(db_index=True)
+    authorized_at = models.DateTimeField(default=timezone.now)
+    authorized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"purge of child {self.child_id}"
 
 
 class Attachment(models.Model):

@@ -1,0 +1,45 @@
+"""Read-only admin for the ledger and attachments: look, never touch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from evidence.models import Attachment, EvidenceRecord
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(EvidenceRecord)
+class EvidenceRecordAdmin(ReadOnlyAdmin):
+    list_display = [
+        "child_id",
+        "seq",
+        "kind",
+        "object_type",
+        "object_id",
+        "event_date",
+        "recorded_at",
+        "recorded_by_name",
+    ]
+    list_filter = ["object_type", "kind"]
+    search_fields = ["hash", "object_id"]
+    ordering = ["child_id", "-seq"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "child_id", "content_type", "size", "uploaded_at", "object_type", "object_id"]
+    list_filter = ["content_type"]
+    search_fields = ["sha256", "original_name"]
