@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from accounts.models import Household, User
-from evidence.ledger import GENESIS_HASH, compute_hash
+from evidence.attachments import attachment_path
 from evidence.models import EvidenceRecord
+from evidence.verify import verify_child
 
 FORMAT = "iepright-household"
 VERSION = 1
@@ -121,31 +121,13 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def attachment_path(sha: str) -> Path:
-    """Where the evidence app keeps the file with this SHA-256 (``ATTACHMENT_ROOT/ab/cd/<sha256>``)."""
-    try:
-        from evidence.attachments import attachment_path as evidence_path  # type: ignore[attr-defined,unused-ignore]
-
-        return Path(evidence_path(sha))
-    except ImportError:  # until the attachment store is on main: the same layout
-        return Path(settings.ATTACHMENT_ROOT) / sha[:2] / sha[2:4] / sha
-
-
 def chain_heads(child_ids: list[int]) -> dict[str, dict[str, Any]]:
-    """Recompute each child's chain; its head hash, record count and first broken record (if any)."""
+    """Each child's chain recomputed (``evidence.verify``): head hash, record count, first broken record."""
     heads: dict[str, dict[str, Any]] = {}
     for child_id in child_ids:
-        previous = GENESIS_HASH
-        count = 0
-        broken = None
-        for record in EvidenceRecord.objects.filter(child_id=child_id).order_by("seq").iterator():
-            count += 1
-            if broken is None and (
-                record.seq != count or record.prev_hash != previous or compute_hash(record) != record.hash
-            ):
-                broken = record.seq
-            previous = record.hash
-        heads[str(child_id)] = {"head": previous, "count": count, "broken_at": broken}
+        report = verify_child(child_id, check_current=False)
+        broken = report.problem.seq if report.problem else None
+        heads[str(child_id)] = {"head": report.head_hash, "count": report.record_count, "broken_at": broken}
     return heads
 
 

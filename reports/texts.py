@@ -23,8 +23,9 @@ DISCLAIMERS = [
 HOW_TO_VERIFY = [
     "This PDF carries the ledger records it relies on as an attached file, ledger-records.json. Open the "
     "attachments panel of a PDF reader, or run: pdfdetach -saveall report.pdf",
-    "Run the standalone script from IEP Right's documentation (docs/verification.md; Python 3, standard "
-    "library only): python3 verify_ledger_export.py ledger-records.json",
+    "Run the standalone script tools/verify_ledger_export.py from IEP Right's source (docs/verification.md; "
+    "Python 3, standard library only): python3 verify_ledger_export.py ledger-records.json --expect-head "
+    "followed by the head hash printed on this page.",
     "The script recomputes every record's SHA-256 from the previous hash and the record's exact content, and "
     "prints the record count and the head hash. They must equal the count and head hash printed on this page. "
     "A change to any record, or a removed or reordered record, changes every hash after it.",

@@ -14,7 +14,7 @@ import pypdf
 def pdf_text(pdf: bytes) -> str:
     """The text of every page, as a reader would copy it (pdftotext when present, else pypdf)."""
     if shutil.which("pdftotext"):
-        out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+        out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
         return out.stdout.decode()
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
@@ -24,8 +24,8 @@ def page_texts(pdf: bytes) -> list[str]:
 
 
 def flat(text: str) -> str:
-    """Whitespace collapsed, so a phrase wrapped over two lines still matches."""
-    return re.sub(r"\s+", " ", text)
+    """Whitespace collapsed, so a phrase wrapped over two lines still matches; hashes rejoined."""
+    return re.sub(r"\s+", " ", text.replace("\u200b", ""))
 
 
 def attachments(pdf: bytes) -> dict[str, bytes]:

@@ -73,7 +73,7 @@ def log(
 
 def attach(child: Child, user: User, name: str, content: bytes, entry: LogEntry | None = None) -> Attachment:
     """A file stored under ATTACHMENT_ROOT by its hash, with its row (and ledger record)."""
-    from reports.household import attachment_path
+    from evidence.attachments import attachment_path
 
     digest = hashlib.sha256(content).hexdigest()
     path = attachment_path(digest)

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 from accounts.models import AccessLog, Household, Membership, Role, User
+from evidence.attachments import attachment_path
 from evidence.models import Attachment, EvidenceRecord
+from evidence.purge import purge_child_records
 from logbook.models import DayNote, LogEntry, MissReason, Status
 from plans.models import Absence, Child, Iep, NonSchoolDay, Provision, SchoolCalendar
 from reports import household as hh
@@ -40,13 +41,7 @@ def wipe(home: Household) -> None:
     """Remove the household as its owner's erasure would: ledger, files, rows, users."""
     child_ids = list(home.children.values_list("pk", flat=True))
     for child_id in child_ids:
-        try:
-            from evidence.purge import purge_child_records  # type: ignore[import-not-found,unused-ignore]
-
-            purge_child_records(child_id, None)
-        except ImportError:
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM evidence_evidencerecord WHERE child_id = %s", [child_id])
+        purge_child_records(child_id, None)
     for path in Path(settings.ATTACHMENT_ROOT).rglob("*"):
         if path.is_file():
             path.unlink()
@@ -125,7 +120,7 @@ class HouseholdExportTests(TempFiles, BaseTestCase):
         assert restored.note == "Ünïcode note with #markup"
         assert restored.created_at == entry_before.created_at
         assert restored.updated_at == entry_before.updated_at
-        assert hh.attachment_path(self.photo.sha256).read_bytes() == b"a work sample"
+        assert attachment_path(self.photo.sha256).read_bytes() == b"a work sample"
         alice = User.objects.get(email="alice@example.com")
         assert alice.is_active is False
         assert alice.has_usable_password() is False
