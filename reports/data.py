@@ -102,10 +102,14 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
     child = inputs.child
     with transaction.atomic():
         compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
-        ledger_text, head, count = ledger_copy.ledger_export_text(child)
-        misses = _misses(compliance, inputs)
+        evidence = inputs.kind == "evidence"
+        if evidence:  # the whole chain goes inside the PDF
+            ledger_text, head, count = ledger_copy.ledger_export_text(child)
+        else:
+            ledger_text, (head, count) = "", ledger_copy.ledger_head(child)
+        misses = _misses(compliance, inputs) if evidence else []
         same_day = _same_day(compliance, child, inputs)
-        versions = _ieps(child, inputs, compliance)
+        versions = _ieps(child, inputs, compliance) if evidence else []
         next_dates = _next_dates(child, inputs.generated_at.date())
     totals = compliance.totals
     minutes = compliance.minutes
@@ -306,12 +310,12 @@ def _misses(compliance: Compliance, inputs: ReportInputs) -> list[dict[str, Any]
                 "wording": entry.provision.wording,
                 "status": STATUS_WORDS.get(entry.status, entry.status),
                 "makeup": entry.is_makeup,
-                "minutes": "" if entry.minutes_delivered is None else str(entry.minutes_delivered),
-                "required": entry.provision.session_minutes or "",
+                "makeup_text": " (make-up session)" if entry.is_makeup else "",
+                "minutes_text": _minutes_of(entry),
                 "reason": REASONS.get(reason, reason) + ("" if entry.miss_reason else " (no reason given)"),
                 "school_caused": reason in SCHOOL_CAUSED_REASONS,
                 "source": SOURCES.get(entry.source, entry.source) if entry.source else "Not stated",
-                "reporter": entry.reported_by,
+                "reporter_text": f"; reported by {entry.reported_by}" if entry.reported_by else "",
                 "note": entry.note,
                 "recorded": day_text(entry.created_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()),
                 "recorded_by": entry.created_by.name if entry.created_by else "",
@@ -323,6 +327,14 @@ def _misses(compliance: Compliance, inputs: ReportInputs) -> list[dict[str, Any]
             }
         )
     return rows
+
+
+def _minutes_of(entry: LogEntry) -> str:
+    """ ", 15 of 30 min" for a service session; empty for an accommodation."""
+    if entry.minutes_delivered is None:
+        return ""
+    session = entry.provision.session_minutes
+    return f", {entry.minutes_delivered} of {session} min" if session else f", {entry.minutes_delivered} min"
 
 
 def _lag_text(days: int) -> str:

@@ -8,39 +8,22 @@ but the PDF: extract the attachment, run the script, compare the head hash with 
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from django.utils import timezone
-
-from evidence.ledger import GENESIS_HASH, record_body
+from evidence.export import ledger_export
+from evidence.ledger import GENESIS_HASH
 from evidence.models import EvidenceRecord
 from plans.models import Child
 
 ATTACHMENT_NAME = "ledger-records.json"
 
 
-def _export(child_id: int) -> dict[str, Any]:
-    try:
-        from evidence.export import ledger_export  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the same document, until the ledger's export is on main
-        records = [
-            {**record_body(r), "hash": r.hash}
-            for r in EvidenceRecord.objects.filter(child_id=child_id).order_by("seq").iterator(chunk_size=2000)
-        ]
-        return {
-            "format": "iepright-ledger",
-            "version": 1,
-            "child": {"id": child_id},
-            "exported_at": timezone.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            "record_count": len(records),
-            "head_hash": records[-1]["hash"] if records else GENESIS_HASH,
-            "records": records,
-        }
-    result: dict[str, Any] = ledger_export(child_id)
-    return result
+def ledger_head(child: Child) -> tuple[str, int]:
+    """The head hash and record count of the child's chain, without reading the records."""
+    last = EvidenceRecord.objects.filter(child_id=child.pk).order_by("-seq").values_list("hash", "seq").first()
+    return last if last else (GENESIS_HASH, 0)
 
 
 def ledger_export_text(child: Child) -> tuple[str, str, int]:
     """The child's whole chain as JSON text, with its head hash and record count."""
-    document = _export(child.pk)
-    return json.dumps(document, ensure_ascii=False, indent=1), document["head_hash"], document["record_count"]
+    document = ledger_export(child.pk)
+    return json.dumps(document, ensure_ascii=False), document["head_hash"], document["record_count"]

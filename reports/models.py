@@ -35,6 +35,7 @@ class GeneratedReport(models.Model):
     ledger_head = models.CharField("ledger head hash at generation", max_length=64)
     ledger_count = models.PositiveIntegerField("ledger records at generation")
     render_seconds = models.FloatField(default=0)
+    render_peak_kb = models.PositiveIntegerField("render worker's peak memory (KiB)", default=0)
 
     class Meta:
         ordering = ["child_id", "-generated_at", "-pk"]

@@ -98,4 +98,5 @@ def generate_report(
         ledger_head=data["ledger"]["head"],
         ledger_count=data["ledger"]["count"],
         render_seconds=round(rendered.seconds, 3),
+        render_peak_kb=rendered.peak_memory_kb,
     )
