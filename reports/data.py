@@ -182,10 +182,18 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
         "findings": _findings(compliance),
         "charts": _charts(compliance),
         "next_dates": next_dates,
-        "method": method_paragraphs(),
+        "method": [_method_item(text) for text in method_paragraphs()],
         "disclaimers": DISCLAIMERS,
     }
     return data, ledger_text
+
+
+def _method_item(text: str) -> dict[str, str]:
+    """A method paragraph split into its lead term ("Delivery rate.") and the rest, for a bold run-in."""
+    term, dot, rest = text.partition(". ")
+    if dot and len(term) <= 40 and "," not in term:
+        return {"term": term, "text": rest}
+    return {"term": "", "text": text}
 
 
 def _title(inputs: ReportInputs) -> str:

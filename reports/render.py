@@ -66,6 +66,7 @@ class Rendered:
     peak_memory_kb: int
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
+    compile_seconds: float = 0.0  # the Typst compile alone, inside the worker
 
 
 def _limits() -> tuple[int, float]:
@@ -172,6 +173,7 @@ def _run_worker(source: str, inputs: dict[str, str], stamp: datetime, limit: flo
         peak_memory_kb=int(status["peak_memory_kb"]),
         pages=count_pages(pdf),
         warnings=list(status.get("warnings", [])),
+        compile_seconds=float(status.get("compile_seconds", 0.0)),
     )
 
 

@@ -12,16 +12,19 @@ from __future__ import annotations
 import json
 import resource
 import sys
+import time
 from datetime import datetime
 
 
 def main() -> int:
+    started = time.perf_counter()
     request = json.loads(sys.stdin.buffer.read())
     status: dict[str, object] = {"ok": False}
     pdf = b""
     try:
         import typst
 
+        compile_started = time.perf_counter()
         result, warnings = typst.compile_with_warnings(
             request["source"],
             root=request["root"],
@@ -32,7 +35,12 @@ def main() -> int:
         if not isinstance(result, bytes):
             raise RuntimeError("Typst returned no PDF.")
         pdf = result
-        status = {"ok": True, "warnings": [getattr(w, "message", str(w)) for w in warnings]}
+        status = {
+            "ok": True,
+            "warnings": [getattr(w, "message", str(w)) for w in warnings],
+            "read_seconds": round(compile_started - started, 4),
+            "compile_seconds": round(time.perf_counter() - compile_started, 4),
+        }
     except Exception as error:
         message = getattr(error, "message", None) or str(error)
         where = getattr(error, "diagnostic", "") or ""
