@@ -30,6 +30,11 @@ def canonical_json(value: Any) -> str:
     languages, and a record must hash the same everywhere (docs/verification.md).
     """
     _refuse_floats(value)
+    return canonical_json_unchecked(value)
+
+
+def canonical_json_unchecked(value: Any) -> str:
+    """canonical_json without the float check, for values already known to hold no floats."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 
@@ -73,7 +78,8 @@ def record_body(record: EvidenceRecord) -> dict[str, Any]:
 
 def chain_hash(prev_hash: str, body: dict[str, Any]) -> str:
     """hash = SHA-256 of the UTF-8 bytes of prev_hash + canonical_json(body), in lowercase hex."""
-    return hashlib.sha256((prev_hash + canonical_json(body)).encode("utf-8")).hexdigest()
+    # Payloads were checked for floats when appended (and a float put in later changes the hash anyway).
+    return hashlib.sha256((prev_hash + canonical_json_unchecked(body)).encode("utf-8")).hexdigest()
 
 
 def compute_hash(record: EvidenceRecord) -> str:

@@ -34,7 +34,8 @@ def purge_child_records(child_id: int, user: Any) -> int:
     """Delete every ledger record and attachment of ``child_id``; return how many records went.
 
     Call it from the owner's deletion of a child or household, inside that deletion's transaction
-    (it opens a savepoint of its own otherwise). ``user`` is the owner who asked; the authorization
+    and BEFORE deleting the Child row: deleting the child cascades to its Attachment rows, and the
+    purge needs them to know which stored files to remove. ``user`` is the owner who asked; the authorization
     row names them while it exists. Stored files no other attachment uses are removed after commit.
     """
     with transaction.atomic():

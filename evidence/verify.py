@@ -25,7 +25,7 @@ from typing import Any
 from django.apps import apps
 from django.db import connection
 
-from evidence.ledger import GENESIS_HASH, canonical_json, chain_hash, record_body
+from evidence.ledger import GENESIS_HASH, canonical_json, canonical_json_unchecked, chain_hash, record_body
 from evidence.models import EvidenceRecord, PurgeAuthorization
 
 CurrentStateLoader = Callable[[int], dict[str, dict[str, Any]]]
@@ -107,7 +107,7 @@ def _record_problem(record: EvidenceRecord, expected_seq: int, prev_hash: str) -
         )
     try:
         body = record_body(record)
-        canonical = canonical_json(body["payload"]) == record.payload
+        canonical = canonical_json_unchecked(body["payload"]) == record.payload
     except (ValueError, TypeError):
         return f"Record {seq}'s content cannot be read as a ledger payload: it was changed outside the app."
     if not canonical:

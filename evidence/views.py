@@ -60,7 +60,7 @@ def verify(request: HttpRequest, child_id: int) -> HttpResponse:
 def export(request: HttpRequest, child_id: int) -> JsonResponse:
     """The child's whole chain as a JSON file that tools/verify_ledger_export.py can check."""
     child = child_for(request.user, child_id, need="view")
-    response = JsonResponse(ledger_export(child.pk), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(ledger_export(child.pk), json_dumps_params={"ensure_ascii": False})
     filename = f"{slugify(child.name) or 'child'}-records.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     log_access(request.user, child.household, "export", child_id=child.pk, path=request.path)

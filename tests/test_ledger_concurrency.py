@@ -74,6 +74,11 @@ class ConcurrentAppendTests(TransactionTestCase):
         assert records.count() == THREADS * APPENDS_PER_THREAD + 1
         assert sorted(records.values_list("seq", flat=True)) == list(range(1, THREADS * APPENDS_PER_THREAD + 2))
 
+    def test_sqlite_opens_every_transaction_immediate_which_is_what_serializes_it(self) -> None:
+        if connection.vendor != "sqlite":
+            self.skipTest("PostgreSQL serializes with the child row lock")
+        assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
     def test_flush_empties_the_ledger_despite_the_triggers(self) -> None:
         append(child_id=self.child.pk, kind="iep.created", object_type="iep", object_id=1, payload={})
         call_command("flush", interactive=False, verbosity=0)
