@@ -59,7 +59,7 @@ def run() -> None:
     Membership.objects.create(user=parent, household=home, role=Role.OWNER)
     client = Client()
     client.force_login(parent)
-    print(f"Reports benchmark on {engine}, {RUNS} runs each (median, worst)")
+    print(f"Reports benchmark on {engine}, {RUNS} runs each (median, worst); load average {os.getloadavg()[0]:.1f}")
     for years in (1, 4):
         started = time.perf_counter()
         child = build_demo_child(home, parent, name=f"Child {years}", years=years)
@@ -73,10 +73,19 @@ def run() -> None:
             f"{EvidenceRecord.objects.filter(child=child).count()} ledger records (built in {built:.1f} s)"
         )
         for kind in ("evidence", "summary"):
-            totals, datas, renders, peaks, pages = [], [], [], [], []
+            totals, datas, renders, peaks, pages, cpus = [], [], [], [], [], []
             for _ in range(RUNS):
                 real = report_data_module.report_data
                 took: list[float] = []
+                import reports.render as render_module
+
+                real_render = render_module.render_pdf
+                rendered: list[object] = []
+
+                def timed_render(*args, real_render=real_render, rendered=rendered, **kwargs):  # type: ignore[no-untyped-def]
+                    result = real_render(*args, **kwargs)
+                    rendered.append(result)
+                    return result
 
                 def timed(inputs, real=real, took=took):  # type: ignore[no-untyped-def]
                     t = time.perf_counter()
@@ -87,6 +96,7 @@ def run() -> None:
                 import reports.services as services
 
                 services.report_data = timed
+                services.render_pdf = timed_render
                 try:
                     t = time.perf_counter()
                     response = client.post(
@@ -102,6 +112,7 @@ def run() -> None:
                     totals.append(time.perf_counter() - t)
                 finally:
                     services.report_data = real
+                    services.render_pdf = real_render
                 assert response.status_code == 302, response.content[:500]
                 report = GeneratedReport.objects.filter(child=child).order_by("-pk").first()
                 assert report is not None
@@ -109,12 +120,14 @@ def run() -> None:
                 renders.append(report.render_seconds)
                 peaks.append(report.render_peak_kb / 1024)
                 pages.append(report.pages)
+                cpus.append(rendered[0].cpu_seconds)  # type: ignore[attr-defined]
             print(
                 f"  {kind:8s} {pages[0]:3d} pages: request {statistics.median(totals):.3f} s (worst {max(totals):.3f}), "
-                f"data {statistics.median(datas):.3f} s, render worker {statistics.median(renders):.3f} s, "
+                f"data {statistics.median(datas):.3f} s, render worker {statistics.median(renders):.3f} s "
+                f"(CPU {statistics.median(cpus):.3f} s), "
                 f"worker peak {max(peaks):.0f} MB"
             )
-    print(f"\nDone at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"\nDone at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ class Rendered:
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
     compile_seconds: float = 0.0  # the Typst compile alone, inside the worker
+    cpu_seconds: float = 0.0  # the worker's CPU time, start to end (less sensitive to a busy machine)
 
 
 def _limits() -> tuple[int, float]:
@@ -174,6 +175,7 @@ def _run_worker(source: str, inputs: dict[str, str], stamp: datetime, limit: flo
         pages=count_pages(pdf),
         warnings=list(status.get("warnings", [])),
         compile_seconds=float(status.get("compile_seconds", 0.0)),
+        cpu_seconds=float(status.get("cpu_seconds", 0.0)),
     )
 
 

@@ -45,7 +45,9 @@ def main() -> int:
         message = getattr(error, "message", None) or str(error)
         where = getattr(error, "diagnostic", "") or ""
         status = {"ok": False, "error": message, "where": str(where)[-2000:]}
-    status["peak_memory_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    status["peak_memory_kb"] = usage.ru_maxrss
+    status["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 4)
     out = sys.stdout.buffer
     out.write(json.dumps(status).encode() + b"\n")
     out.write(pdf)

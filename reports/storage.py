@@ -12,7 +12,7 @@ from django.conf import settings
 
 
 def report_root() -> Path:
-    return Path(getattr(settings, "REPORT_ROOT", Path(settings.DATA_DIR) / "reports"))
+    return Path(settings.REPORT_ROOT)
 
 
 def report_path(sha256: str) -> Path:
