@@ -24,7 +24,7 @@ from evidence.models import Attachment, EvidenceRecord
 from logbook.models import SCHOOL_CAUSED_REASONS, LogEntry, MissReason, Source, Status
 from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
 from reports import ledger_copy
-from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, method_paragraphs
+from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, method_sections
 
 if TYPE_CHECKING:
     from insights.compliance import Compliance
@@ -182,18 +182,10 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
         "findings": _findings(compliance),
         "charts": _charts(compliance),
         "next_dates": next_dates,
-        "method": [_method_item(text) for text in method_paragraphs()],
+        "method": method_sections(),
         "disclaimers": DISCLAIMERS,
     }
     return data, ledger_text
-
-
-def _method_item(text: str) -> dict[str, str]:
-    """A method paragraph split into its lead term ("Delivery rate.") and the rest, for a bold run-in."""
-    term, dot, rest = text.partition(". ")
-    if dot and len(term) <= 40 and "," not in term:
-        return {"term": term, "text": rest}
-    return {"term": "", "text": text}
 
 
 def _title(inputs: ReportInputs) -> str:
@@ -410,20 +402,14 @@ def _next_dates(child: Child, today: date) -> list[dict[str, str]]:
 def _findings(compliance: Compliance, limit: int = 8) -> list[dict[str, str]]:
     """The pattern findings of ``insights.patterns``, strongest first, as sentences with their detail."""
     try:
-        from insights import patterns  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # the patterns arrive with the insights work
+        from insights.numbers import format_p_value
+        from insights.patterns import find_patterns  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # until the patterns are on main
         return []
-    finder = getattr(patterns, "find_patterns", None) or getattr(patterns, "findings", None)
-    if finder is None:
-        return []
-    found = []
-    for finding in list(finder(compliance))[:limit]:
-        sentence = getattr(finding, "sentence", None) or str(finding)
-        detail = getattr(finding, "detail", "") or ""
-        if not detail and getattr(finding, "p_value", None) is not None:
-            detail = f"One-sided Fisher exact test, p = {finding.p_value:.2g}"
-        found.append({"sentence": sentence, "detail": detail})
-    return found
+    return [
+        {"sentence": f.sentence, "detail": f.detail, "p": format_p_value(f.p_value)}
+        for f in find_patterns(compliance).findings[:limit]
+    ]
 
 
 def _heat(day: Any) -> str:

@@ -33,52 +33,71 @@ HOW_TO_VERIFY = [
     "'How the numbers are computed'.",
 ]
 
-_METHOD = [
-    "Attended school day. A day counts as an attended school day when it is one of the school calendar's "
-    "regular weekdays, falls between the calendar's first and last day, is not a listed non-school day "
-    "(holiday, break, closure), and the child was not recorded as absent.",
-    "Expected days. For each provision, the expected days are the attended school days on which the IEP "
-    "version containing the provision was in force and which match the provision's schedule (every attended "
-    "day, or its chosen weekdays). When the IEP was amended, each version counts only on its own days.",
-    "Day counts. On each expected day the log says delivered, partly delivered, missed, not applicable or not "
-    "known; an expected day with no entry is 'not logged'. Entries on days that were not expected are left "
-    "out of these counts. Retracted entries are left out of every number and kept in the record.",
-    "Delivery rate. Delivered days divided by delivered, partly delivered and missed days together. Partly "
-    "delivered days are shown beside the rate and are not weighted. Not applicable, not known and not logged "
-    "days are outside the rate; logging coverage is the share of expected days that have an entry. Rates are "
-    "exact fractions shown to one decimal place, rounded half up.",
-    "Service minutes. For a service with minutes per week (an ISO week, Monday to Sunday) or per month, the "
-    "minutes required in a period are the IEP's minutes times the attended school days in the period while "
-    "the IEP was in force, divided by the regular school weekdays of the whole period (5 in a normal week), "
-    "rounded to the nearest minute, halves up. An absence lowers the requirement by one day's share even on a "
-    "day without a session. A period with no attended school day (a break week) requires nothing.",
-    "Logged periods only. A period with no entry at all for the service is 'not logged': it is left out of "
-    "required, delivered and shortfall, and listed as a gap in the record, never presumed missed. Any entry in "
-    "a period, of any status, makes the period logged. Delivered minutes are the minutes logged in the "
-    "period, make-up sessions included.",
-    "Documented shortfall. For each logged period, the shortfall is the minutes required minus the minutes "
-    "delivered, or zero when more was delivered; the total is the sum over logged periods, with periods cut "
-    "at the range's edges prorated the same way. It is a documented shortfall, not an amount of "
-    "compensatory education.",
-    "Reasons. Each miss carries a reason. Reasons that are the school's doing (provider or staff absent, "
-    "cancelled by the school, staff shortage, scheduling conflict, no transport, substitute, reason not "
-    "known) are shown apart from the others (child absent, school closed, parent asked to skip it).",
-    "Patterns. Miss rates are compared by weekday, month, source, day tag and provider over the delivered, "
-    "partly delivered and missed entries. A finding is stated only when a group's miss rate is at least "
-    "twice the rest's with at least 3 misses, with the one-sided Fisher exact test's p-value.",
-    "Recording. Every entry, edit and retraction is recorded in a hash-chained ledger at the time it is made, "
-    "with the server's clock. Recording lag is the number of days between the school day and the first record "
-    "of it; entries recorded the same day are counted separately.",
-]
+# (heading, paragraphs), like insights.method.METHOD_SECTIONS, which wins when it is there.
+_METHOD: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Attended school days",
+        (
+            "A day counts as an attended school day when it is one of the school calendar's regular weekdays, "
+            "falls between the calendar's first and last day, is not a listed non-school day (holiday, break, "
+            "closure), and the child was not recorded as absent.",
+        ),
+    ),
+    (
+        "Expected days and the delivery rate",
+        (
+            "For each provision, the expected days are the attended school days on which the IEP version "
+            "containing the provision was in force and which match the provision's schedule. On each expected "
+            "day the log says delivered, partly delivered, missed, not applicable or not known; an expected day "
+            "with no entry is 'not logged'. Entries on days that were not expected, make-up sessions and "
+            "retracted entries are left out of these counts.",
+            "Delivery rate = delivered days / (delivered + partly delivered + missed days). Partly delivered "
+            "days are shown, not weighted; not applicable, not known and not logged days are outside the rate, "
+            "and logging coverage = logged expected days / expected days. Rates are exact fractions shown to "
+            "one decimal place, rounded half up.",
+        ),
+    ),
+    (
+        "Service minutes",
+        (
+            "For a service with minutes per week (Monday to Sunday) or per month, the minutes required in a "
+            "period are the IEP's minutes times the attended school days in the period while the IEP was in "
+            "force, divided by the regular school weekdays of the whole period, rounded to the nearest minute. "
+            "A period with no attended school day requires nothing.",
+            "A period with no entry at all for the service is 'not logged': it is left out of required, "
+            "delivered and shortfall, and listed as a gap, never presumed missed. Delivered minutes include "
+            "make-up sessions. The documented shortfall of a logged period is required minus delivered, or "
+            "zero; it is not an amount of compensatory education.",
+        ),
+    ),
+    (
+        "Reasons and patterns",
+        (
+            "Reasons that are the school's doing (provider or staff absent, cancelled by the school, staff "
+            "shortage, scheduling conflict, no transport, substitute, reason not known) are shown apart from "
+            "the others (child absent, school closed, parent asked to skip it).",
+            "A pattern is stated only when a group's miss rate (by weekday, month, source, day tag or provider) "
+            "is at least twice the rest's with at least 3 misses, with the one-sided Fisher exact test's p-value.",
+        ),
+    ),
+)
+
+RECORDING = (
+    "Recording",
+    (
+        "Every entry, edit and retraction is recorded in a hash-chained ledger when it is made, with the "
+        "server's clock. Recording lag is the number of days between the school day and the first record of "
+        "it; entries recorded the same day are counted separately.",
+    ),
+)
 
 
-def method_paragraphs() -> list[str]:
-    """The method in plain words, one paragraph per rule."""
+def method_sections() -> list[dict[str, object]]:
+    """The method in plain words: a heading and its paragraphs per part, then how records are kept."""
     try:
-        from insights import method  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return list(_METHOD)
-    paragraphs = getattr(method, "method_paragraphs", None) or getattr(method, "PARAGRAPHS", None)
-    if callable(paragraphs):
-        return list(paragraphs())
-    return list(paragraphs) if paragraphs else list(_METHOD)
+        from insights.method import METHOD_SECTIONS  # type: ignore[attr-defined,unused-ignore]
+
+        sections = tuple(METHOD_SECTIONS)
+    except ImportError:  # until the insights' own text is on main
+        sections = _METHOD
+    return [{"heading": h, "paragraphs": list(p)} for h, p in (*sections, RECORDING)]
