@@ -21,8 +21,8 @@ class ReportForm(forms.Form):
         widget=forms.RadioSelect,
         initial=GeneratedReport.Kind.SUMMARY,
     )
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
     provisions = forms.ModelMultipleChoiceField(
         label="Provisions",
         queryset=Provision.objects.none(),

@@ -75,7 +75,10 @@ def report_list(request: HttpRequest, child_id: int) -> HttpResponse:
         if form.is_valid():
             report = services.generate_report(child, user=request.user, **form.report_options())
             log_access(request.user, child.household, "report", child.pk, request.path)
-            messages.success(request, f"Your {report.get_kind_display().lower()} is ready ({report.pages} pages).")
+            pages = f"{report.pages} page" + ("" if report.pages == 1 else "s")
+            messages.success(
+                request, f"Your {report.get_kind_display().lower()} is ready ({pages}). It is listed below."
+            )
             return redirect(reverse("reports:report_list", args=[child.pk]) + f"#report-{report.pk}")
         status = 422
     else:
