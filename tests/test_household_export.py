@@ -10,7 +10,9 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.db.models import Model
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AccessLog, Household, Membership, Role, User
 from evidence.attachments import attachment_path
@@ -19,10 +21,13 @@ from evidence.purge import purge_child_records
 from logbook.models import DayNote, LogEntry, MissReason, Status
 from plans.models import Absence, Child, Iep, NonSchoolDay, Provision, SchoolCalendar
 from reports import household as hh
+from reports.models import GeneratedReport
+from reports.storage import store_report
 from tests.base import BaseTestCase
-from tests.reports_support import TempFiles, attach, log
+from tests.reports_support import TempFiles, attach, build_demo_child, log
 
-COUNTED = {
+COUNTED: dict[str, type[Model]] = {
+    "generated_reports": GeneratedReport,
     "households": Household,
     "memberships": Membership,
     "children": Child,
@@ -42,9 +47,10 @@ def wipe(home: Household) -> None:
     child_ids = list(home.children.values_list("pk", flat=True))
     for child_id in child_ids:
         purge_child_records(child_id, None)
-    for path in Path(settings.ATTACHMENT_ROOT).rglob("*"):
-        if path.is_file():
-            path.unlink()
+    for root in (Path(settings.ATTACHMENT_ROOT), Path(settings.REPORT_ROOT)):
+        for path in root.rglob("*"):
+            if path.is_file():
+                path.unlink()
     LogEntry.objects.filter(child_id__in=child_ids).delete()
     Iep.objects.filter(child_id__in=child_ids).update(amends=None, source_file=None)
     home.delete()
@@ -71,6 +77,20 @@ class HouseholdExportTests(TempFiles, BaseTestCase):
         ]
         self.photo = attach(self.child, self.alice, "worksheet.txt", b"a work sample", self.entries[2])
         AccessLog.objects.create(user=self.alice, household=self.household, child_id=self.child.pk, action="view")
+        self.report = GeneratedReport.objects.create(
+            child=self.child,
+            kind="summary",
+            title="Meeting summary",
+            parameters={"start": "2026-09-01"},
+            generated_at=timezone.now(),
+            generated_by=self.bob,
+            generated_by_name="Bob Rivera",
+            sha256=store_report(b"%PDF-1.7 a stored report"),
+            size=24,
+            pages=1,
+            ledger_head="0" * 64,
+            ledger_count=0,
+        )
 
     def archive(self) -> bytes:
         buffer = io.BytesIO()
@@ -129,6 +149,17 @@ class HouseholdExportTests(TempFiles, BaseTestCase):
         # New rows after the import get fresh ids (PostgreSQL sequences moved past the imported ones).
         Household.objects.create(name="Another family")
         Child.objects.create(household=Household.objects.get(name="Another family"), name="New child")
+
+    def test_a_school_year_of_a_demo_child_round_trips_with_the_same_heads(self) -> None:
+        demo = build_demo_child(self.household, self.alice)
+        data = self.archive()
+        before = {name: model._default_manager.count() for name, model in COUNTED.items()}
+        heads = hh.chain_heads([self.child.pk, demo.pk])
+        assert heads[str(demo.pk)]["count"] > 2000
+        wipe(self.household)
+        hh.import_household(io.BytesIO(data))
+        assert {name: model._default_manager.count() for name, model in COUNTED.items()} == before
+        assert hh.chain_heads([self.child.pk, demo.pk]) == heads
 
     def test_an_existing_user_with_the_same_email_is_linked_not_duplicated(self) -> None:
         data = self.archive()
