@@ -64,6 +64,7 @@ TABLES = [
     Table("absences", "plans.Absence", "child__household"),
     Table("log_entries", "logbook.LogEntry", "child__household"),
     Table("day_notes", "logbook.DayNote", "child__household"),
+    Table("write_receipts", "logbook.WriteReceipt", "child__household"),
     Table("generated_reports", "reports.GeneratedReport", "child__household"),
     Table("access_log", "accounts.AccessLog", "household"),
 ]
@@ -90,8 +91,16 @@ class Summary:
     users_matched: list[str] = field(default_factory=list)
 
 
-def _model(label: str) -> type[models.Model]:
-    return apps.get_model(label)
+def _model(label: str) -> type[models.Model] | None:
+    """The model of ``label``, or None when this version of the app has no such model."""
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _tables() -> list[tuple[Table, type[models.Model]]]:
+    return [(table, model) for table in TABLES if (model := _model(table.model)) is not None]
 
 
 def _json_value(value: Any) -> Any:
@@ -136,9 +145,8 @@ def export_household(household: Household, out: IO[bytes]) -> Summary:
     summary = Summary()
     files: dict[str, bytes] = {}
     rows_by_table: dict[str, list[dict[str, Any]]] = {}
-    for table in TABLES:
-        model = _model(table.model)
-        lookup = {table.household_path: household.pk} if table.household_path != "pk" else {"pk": household.pk}
+    for table, model in _tables():
+        lookup = {table.household_path: household.pk}
         rows = [row_of(obj) for obj in model._default_manager.filter(**lookup).order_by("pk")]
         rows_by_table[table.name] = rows
         files[f"records/{table.name}.json"] = _dump(rows)
@@ -153,8 +161,8 @@ def export_household(household: Household, out: IO[bytes]) -> Summary:
         files[f"ledger/child-{child_id}.json"] = _dump(records)
         ledger_count += len(records)
     summary.counts["ledger_records"] = ledger_count
-    for table in TABLES:  # every user named anywhere, so a restore can link them
-        for f in _model(table.model)._meta.concrete_fields:
+    for table, model in _tables():  # every user named anywhere, so a restore can link them
+        for f in model._meta.concrete_fields:
             if isinstance(f, models.ForeignKey) and f.related_model is User:
                 user_ids |= {row[f.attname] for row in rows_by_table[table.name] if row[f.attname]}
     users = [row_of(u, USER_FIELDS) for u in User.objects.filter(pk__in=user_ids).order_by("pk")]
@@ -239,7 +247,8 @@ def _instance(model: type[models.Model], row: dict[str, Any]) -> models.Model:
 
 
 def _refuse_collisions(model: type[models.Model], rows: list[dict[str, Any]], what: str) -> None:
-    ids = [row["id"] for row in rows]
+    key = model._meta.pk.attname
+    ids = [row[key] for row in rows]
     for start in range(0, len(ids), 500):
         taken = model._default_manager.filter(pk__in=ids[start : start + 500]).order_by("pk").first()
         if taken is not None:
@@ -257,8 +266,7 @@ def import_household(source: str | Path | IO[bytes]) -> Summary:
     with transaction.atomic():
         user_map = _import_users(json.loads(contents["records/users.json"]), summary)
         touched: list[type[models.Model]] = [User]
-        for table in TABLES:
-            model = _model(table.model)
+        for table, model in _tables():
             rows = json.loads(contents.get(f"records/{table.name}.json", b"[]"))
             _refuse_collisions(model, rows, f"a {model._meta.verbose_name}")
             user_fields = [
