@@ -423,21 +423,50 @@ def _heat(day: Any) -> str:
     return "most" if share >= 0.85 else "some" if share > 0.5 else "half"
 
 
+def segments(items: list[Any], empty: Any, gap: int) -> list[list[Any]]:
+    """``items`` split where ``gap`` or more empty items run in a row (a summer), those runs dropped.
+
+    Shorter runs of empty items (a holiday week) stay, so a chart shows them as empty.
+    """
+    parts: list[list[Any]] = [[]]
+    run: list[Any] = []
+    for item in items:
+        if empty(item):
+            run.append(item)
+            continue
+        if len(run) >= gap and parts[-1]:
+            parts.append([])
+        elif parts[-1]:
+            parts[-1].extend(run)
+        run = []
+        parts[-1].append(item)
+    return [part for part in parts if part]
+
+
+def _span(first: date, last: date) -> str:
+    return f"{day_text(first)} to {day_text(last)}"
+
+
 def _charts(compliance: Compliance) -> dict[str, Any]:
-    months = []
-    for month in compliance.months:
-        c = month.counts
-        months.append(
-            {
-                "label": f"{month.month:%b}",
-                "year": f"{month.month:%Y}",
-                "delivered": c.delivered,
-                "partial": c.partial,
-                "missed": c.missed,
-                "rated": c.rated,
-                "rate": pct(c.delivery_percent),
-            }
-        )
+    months = [
+        {
+            "label": f"{month.month:%b}",
+            "year": f"{month.month:%Y}",
+            "first": month.month,
+            "delivered": month.counts.delivered,
+            "partial": month.counts.partial,
+            "missed": month.counts.missed,
+            "rated": month.counts.rated,
+            "rate": pct(month.counts.delivery_percent),
+        }
+        for month in compliance.months
+    ]
+    month_rows = []
+    for part in segments(months, lambda m: m["rated"] == 0, gap=1):
+        for start in range(0, len(part), 13):
+            chunk = part[start : start + 13]
+            title = f"{chunk[0]['label']} {chunk[0]['year']} to {chunk[-1]['label']} {chunk[-1]['year']}"
+            month_rows.append({"title": title, "months": [{k: v for k, v in m.items() if k != "first"} for m in chunk]})
     by_month: dict[date, list[str]] = {}
     for day in compliance.days:
         first = day.date.replace(day=1)
@@ -445,25 +474,31 @@ def _charts(compliance: Compliance) -> dict[str, Any]:
             # Days before the first of the range's first month are padded as "none".
             by_month[first] = ["none"] * (day.date.day - 1)
         by_month[first].append(_heat(day))
-    heatmap = [{"label": f"{m:%b %Y}", "days": cells} for m, cells in sorted(by_month.items())]
+    heatmap = [
+        {"label": f"{m:%b %Y}", "days": cells}
+        for m, cells in sorted(by_month.items())
+        if any(c not in ("none", "off") for c in cells)
+    ]
     services = []
     for p in compliance.services:
         assert p.service is not None
-        services.append(
-            {
-                "label": p.label,
-                "period": p.service.period_kind,
-                "periods": [
-                    {
-                        "label": f"{period.start:%b} {period.start.day}"
-                        if period.kind == "week"
-                        else f"{period.start:%b}",
-                        "required": period.required,
-                        "delivered": period.delivered,
-                        "state": period.state,
-                    }
-                    for period in p.service.periods
-                ],
-            }
-        )
-    return {"months": months, "heatmap": heatmap, "services": services}
+        rows = []
+        for part in segments(list(p.service.periods), lambda period: period.state == "no_attended_days", gap=4):
+            rows.append(
+                {
+                    "title": _span(part[0].start, part[-1].end),
+                    "periods": [
+                        {
+                            "label": f"{period.start:%b} {period.start.day}"
+                            if period.kind == "week"
+                            else f"{period.start:%b}",
+                            "required": period.required,
+                            "delivered": period.delivered,
+                            "state": period.state,
+                        }
+                        for period in part
+                    ],
+                }
+            )
+        services.append({"label": p.label, "period": p.service.period_kind, "rows": rows})
+    return {"months": month_rows, "heatmap": heatmap, "services": services}

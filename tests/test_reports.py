@@ -231,3 +231,13 @@ class ReportTests(TempFiles, BaseTestCase):
         assert report.generated_by_name == "IEP Right (command line)"
         assert f"SHA-256 {report.sha256}" in out.getvalue()
         assert "MAYA-000001" in page_texts(pdf)[0]
+
+
+def test_charts_split_at_summers_and_keep_short_breaks() -> None:
+    """Given weeks with a one-week break and a ten-week summer, the summer splits the chart, the break stays."""
+    from reports.data import segments
+
+    weeks = ["w"] * 5 + [""] + ["w"] * 3 + [""] * 10 + ["w"] * 4
+    parts = segments(weeks, lambda w: w == "", gap=4)
+    assert [len(p) for p in parts] == [9, 4]
+    assert parts[0][5] == ""
