@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from insights import views
 
 app_name = "insights"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("children/<int:child_id>/insights/", views.dashboard, name="dashboard"),
+]
