@@ -14,20 +14,20 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 
 from evidence.models import Attachment, EvidenceRecord
+from insights.compliance import Compliance, compute_compliance
+from insights.numbers import format_p_value, percent
+from insights.patterns import find_patterns
 from logbook.models import SCHOOL_CAUSED_REASONS, LogEntry, MissReason, Source, Status
 from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
 from reports import ledger_copy
 from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, method_sections
-
-if TYPE_CHECKING:
-    from insights.compliance import Compliance
 
 KIND_LABELS = dict(Provision.Kind.choices)
 REASONS = dict(MissReason.choices)
@@ -97,8 +97,6 @@ def schedule_text(provision: Provision) -> str:
 
 def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
     """The template's data and the ledger export (JSON text) it relies on, read consistently."""
-    from insights.compliance import compute_compliance  # the single source of the numbers
-
     child = inputs.child
     with transaction.atomic():
         compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
@@ -266,7 +264,7 @@ def _same_day(compliance: Compliance, child: Child, inputs: ReportInputs) -> dic
     )
     same = sum(1 for lag in lags if lag <= 0)
     within_two = sum(1 for lag in lags if lag <= 2)
-    share = f"{round(100 * same / len(lags), 1)}%" if lags else "n/a"
+    share = pct(percent(same, len(lags)))
     return {"entries": len(lags), "same_day": same, "within_two_days": within_two, "share": share}
 
 
@@ -401,11 +399,6 @@ def _next_dates(child: Child, today: date) -> list[dict[str, str]]:
 
 def _findings(compliance: Compliance, limit: int = 8) -> list[dict[str, str]]:
     """The pattern findings of ``insights.patterns``, strongest first, as sentences with their detail."""
-    try:
-        from insights.numbers import format_p_value
-        from insights.patterns import find_patterns  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # until the patterns are on main
-        return []
     return [
         {"sentence": f.sentence, "detail": f.detail, "p": format_p_value(f.p_value)}
         for f in find_patterns(compliance).findings[:limit]

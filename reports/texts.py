@@ -1,11 +1,12 @@
 """Fixed words of the reports: disclaimers, how to verify, and the method (design.md section 6).
 
-The disclaimers are legal-facts.md section 5, word for word in substance. The method comes from
-``insights.method`` when it is there (the insights own its words); the paragraphs below say the same
-until then.
+The disclaimers are legal-facts.md section 5, word for word in substance. The method is
+``insights.method.METHOD_SECTIONS`` (the insights own its words), followed by how records are kept.
 """
 
 from __future__ import annotations
+
+from insights.method import METHOD_SECTIONS
 
 DISCLAIMERS = [
     "This report gives general information, not legal advice, and creates no attorney-client relationship.",
@@ -33,55 +34,6 @@ HOW_TO_VERIFY = [
     "'How the numbers are computed'.",
 ]
 
-# (heading, paragraphs), like insights.method.METHOD_SECTIONS, which wins when it is there.
-_METHOD: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "Attended school days",
-        (
-            "A day counts as an attended school day when it is one of the school calendar's regular weekdays, "
-            "falls between the calendar's first and last day, is not a listed non-school day (holiday, break, "
-            "closure), and the child was not recorded as absent.",
-        ),
-    ),
-    (
-        "Expected days and the delivery rate",
-        (
-            "For each provision, the expected days are the attended school days on which the IEP version "
-            "containing the provision was in force and which match the provision's schedule. On each expected "
-            "day the log says delivered, partly delivered, missed, not applicable or not known; an expected day "
-            "with no entry is 'not logged'. Entries on days that were not expected, make-up sessions and "
-            "retracted entries are left out of these counts.",
-            "Delivery rate = delivered days / (delivered + partly delivered + missed days). Partly delivered "
-            "days are shown, not weighted; not applicable, not known and not logged days are outside the rate, "
-            "and logging coverage = logged expected days / expected days. Rates are exact fractions shown to "
-            "one decimal place, rounded half up.",
-        ),
-    ),
-    (
-        "Service minutes",
-        (
-            "For a service with minutes per week (Monday to Sunday) or per month, the minutes required in a "
-            "period are the IEP's minutes times the attended school days in the period while the IEP was in "
-            "force, divided by the regular school weekdays of the whole period, rounded to the nearest minute. "
-            "A period with no attended school day requires nothing.",
-            "A period with no entry at all for the service is 'not logged': it is left out of required, "
-            "delivered and shortfall, and listed as a gap, never presumed missed. Delivered minutes include "
-            "make-up sessions. The documented shortfall of a logged period is required minus delivered, or "
-            "zero; it is not an amount of compensatory education.",
-        ),
-    ),
-    (
-        "Reasons and patterns",
-        (
-            "Reasons that are the school's doing (provider or staff absent, cancelled by the school, staff "
-            "shortage, scheduling conflict, no transport, substitute, reason not known) are shown apart from "
-            "the others (child absent, school closed, parent asked to skip it).",
-            "A pattern is stated only when a group's miss rate (by weekday, month, source, day tag or provider) "
-            "is at least twice the rest's with at least 3 misses, with the one-sided Fisher exact test's p-value.",
-        ),
-    ),
-)
-
 RECORDING = (
     "Recording",
     (
@@ -94,10 +46,4 @@ RECORDING = (
 
 def method_sections() -> list[dict[str, object]]:
     """The method in plain words: a heading and its paragraphs per part, then how records are kept."""
-    try:
-        from insights.method import METHOD_SECTIONS  # type: ignore[attr-defined,unused-ignore]
-
-        sections = tuple(METHOD_SECTIONS)
-    except ImportError:  # until the insights' own text is on main
-        sections = _METHOD
-    return [{"heading": h, "paragraphs": list(p)} for h, p in (*sections, RECORDING)]
+    return [{"heading": h, "paragraphs": list(p)} for h, p in (*METHOD_SECTIONS, RECORDING)]

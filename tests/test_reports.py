@@ -11,12 +11,12 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Membership, Role, User
+from insights.compliance import compute_compliance
 from logbook.models import MissReason, Source, Status
 from reports.models import GeneratedReport
 from reports.services import generate_report
@@ -24,8 +24,6 @@ from reports.storage import read_report
 from tests.base import BaseTestCase, make_user
 from tests.pdfcheck import archival_markers, attachments, flat, page_texts, pdf_text
 from tests.reports_support import TempFiles, attach, log
-
-compliance = pytest.importorskip("insights.compliance", reason="the reports read insights.compliance")
 
 NOTE = "Sub said #no *speech* today_ $5 @room <b> ] \\ [see] // =x"
 START, END = date(2026, 9, 1), date(2026, 9, 30)
@@ -79,7 +77,7 @@ class ReportTests(TempFiles, BaseTestCase):
         return report, read_report(report.sha256)
 
     def test_the_evidence_report_prints_the_numbers_of_compute_compliance(self) -> None:
-        numbers = compliance.compute_compliance(self.child, START, END)
+        numbers = compute_compliance(self.child, START, END)
         _report, pdf = self.make("evidence")
         text = flat(pdf_text(pdf))
         assert f"{numbers.totals.delivery_percent}%" in text
@@ -145,7 +143,7 @@ class ReportTests(TempFiles, BaseTestCase):
         assert ask in flat(pdf_text(pdf))
 
     def test_the_meeting_summary_is_short_and_has_the_headline_the_misses_and_the_ask(self) -> None:
-        numbers = compliance.compute_compliance(self.child, START, END)
+        numbers = compute_compliance(self.child, START, END)
         report, pdf = self.make("summary", ask="A make-up plan for the missed speech sessions.")
         text = flat(pdf_text(pdf))
         assert report.pages <= 2

@@ -16,7 +16,6 @@ from tests.base import BaseTestCase
 from tests.reports_support import log
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-pytest.importorskip("insights.compliance", reason="the reports read insights.compliance")
 SHOTS = Path("/work/shots/reports")
 BROWSER_ARGS = [
     "--no-sandbox",
