@@ -239,3 +239,42 @@ def test_charts_split_at_summers_and_keep_short_breaks() -> None:
     parts = segments(weeks, lambda w: w == "", gap=4)
     assert [len(p) for p in parts] == [9, 4]
     assert parts[0][5] == ""
+
+
+class AmendedIepReportTests(TempFiles, BaseTestCase):
+    def test_an_iep_amended_mid_range_shows_both_versions_and_their_wording(self) -> None:
+        from plans.models import Iep, Provision
+
+        Iep.objects.filter(pk=self.iep.pk).update(effective_to=date(2026, 9, 14), status=Iep.Status.SUPERSEDED)
+        amended = Iep.objects.create(
+            child=self.child, effective_from=date(2026, 9, 15), amends=self.iep, amendment_note="More speech"
+        )
+        Provision.objects.create(
+            iep=amended,
+            lineage=self.speech.lineage,
+            position=2,
+            kind=Provision.Kind.SERVICE,
+            label="Speech therapy",
+            wording="Speech-language therapy, 90 minutes per week, individual.",
+            schedule=Provision.Schedule.WEEKDAYS,
+            weekdays=0b0001010,
+            minutes=90,
+            period=Provision.Period.WEEK,
+            session_minutes=45,
+        )
+        log(
+            self.child,
+            self.speech,
+            date(2026, 9, 3),
+            Status.MISSED,
+            self.alice,
+            minutes=0,
+            reason=MissReason.SCHEDULING,
+        )
+        report = generate_report(self.child, user=self.alice, kind="evidence", start=START, end=END)
+        text = flat(pdf_text(read_report(report.sha256)))
+        assert "IEP version 1: in effect from Sep 1, 2026 to Sep 14, 2026" in text
+        assert "IEP version 2: in effect from Sep 15, 2026 (current version)" in text
+        assert self.speech.wording in text
+        assert "Speech-language therapy, 90 minutes per week, individual." in text
+        assert "2 IEP versions in this range" in text
