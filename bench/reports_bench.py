@@ -38,8 +38,11 @@ RUNS = 5
 
 def main() -> None:
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     folder = tempfile.mkdtemp(prefix="iepright-bench-")
+    # A database of its own, so a test run of the same checkout is never clobbered.
+    test = connection.settings_dict.setdefault("TEST", {})
+    test["NAME"] = str(Path(folder) / "bench.sqlite3") if connection.vendor == "sqlite" else "bench_reports_iepright"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         with override_settings(ATTACHMENT_ROOT=Path(folder) / "a", REPORT_ROOT=Path(folder) / "r", DEBUG=False):
             run()
