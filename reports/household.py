@@ -16,7 +16,6 @@ unless everything is: the import runs in one transaction and re-verifies every c
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import uuid
 import zipfile
@@ -36,6 +35,7 @@ from accounts.models import Household, User
 from evidence.attachments import attachment_path
 from evidence.models import EvidenceRecord
 from evidence.verify import verify_child
+from reports.storage import report_path
 
 FORMAT = "iepright-household"
 VERSION = 1
@@ -169,57 +169,112 @@ def export_household(household: Household, out: IO[bytes]) -> Summary:
     files["records/users.json"] = _dump(users)
     summary.counts["users"] = len(users)
 
+    # Files are streamed into the archive (never all in memory); photos and PDFs are stored as they
+    # are, being compressed already. The manifest goes last, once every hash is known.
+    blobs: dict[str, Path] = {}
     for row in rows_by_table["attachments"]:
-        name = f"attachments/{row['sha256']}"
-        if name not in files:
-            files[name] = attachment_path(row["sha256"]).read_bytes()
+        blobs[f"attachments/{row['sha256']}"] = attachment_path(row["sha256"])
     for row in rows_by_table["generated_reports"]:
-        name = f"reports/{row['sha256']}.pdf"
-        if name not in files:
-            from reports.storage import report_path
-
-            files[name] = report_path(row["sha256"]).read_bytes()
+        blobs[f"reports/{row['sha256']}.pdf"] = report_path(row["sha256"])
 
     summary.heads = chain_heads(child_ids)
-    manifest = {
-        "format": FORMAT,
-        "version": VERSION,
-        "created_at": datetime.now(UTC).isoformat(),
-        "household": {"id": household.pk, "name": household.name},
-        "counts": summary.counts,
-        "ledger_heads": {k: {"head": v["head"], "count": v["count"]} for k, v in summary.heads.items()},
-        "files": {name: {"sha256": sha256(data), "size": len(data)} for name, data in sorted(files.items())},
-    }
+    listed: dict[str, dict[str, Any]] = {}
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", _dump(manifest))
         for name, data in sorted(files.items()):
             archive.writestr(name, data)
-    summary.files = len(files) + 1
+            listed[name] = {"sha256": sha256(data), "size": len(data)}
+        for name, path in sorted(blobs.items()):
+            listed[name] = _stream_into(archive, name, path)
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "created_at": datetime.now(UTC).isoformat(),
+            "household": {"id": household.pk, "name": household.name},
+            "counts": summary.counts,
+            "ledger_heads": {k: {"head": v["head"], "count": v["count"]} for k, v in summary.heads.items()},
+            "files": dict(sorted(listed.items())),
+        }
+        archive.writestr("manifest.json", _dump(manifest))
+    summary.files = len(listed) + 1
     return summary
 
 
-def read_archive(source: str | Path | IO[bytes]) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """The manifest and files of an export, after checking every file's SHA-256 against the manifest."""
-    try:
-        with zipfile.ZipFile(source) as archive:
-            contents = {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ImportRefused(f"This is not a readable IEP Right export: {error}") from None
-    if "manifest.json" not in contents:
-        raise ImportRefused("This archive has no manifest.json: it is not an IEP Right household export.")
-    manifest = json.loads(contents.pop("manifest.json"))
-    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-        raise ImportRefused(f"Unknown export format {manifest.get('format')!r} version {manifest.get('version')!r}.")
-    listed = manifest.get("files", {})
-    if set(listed) != set(contents):
-        missing = sorted(set(listed) - set(contents)) + sorted(set(contents) - set(listed))
-        raise ImportRefused(f"The archive's files do not match its manifest (first difference: {missing[0]}).")
-    for name, data in contents.items():
-        if sha256(data) != listed[name]["sha256"]:
+CHUNK = 1024 * 1024
+
+
+def _stream_into(archive: zipfile.ZipFile, name: str, path: Path) -> dict[str, Any]:
+    """Copy the file at ``path`` into ``archive`` as ``name`` in chunks; its SHA-256 and size."""
+    info = zipfile.ZipInfo(name, date_time=datetime.now(UTC).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_STORED
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            target.write(chunk)
+            size += len(chunk)
+    return {"sha256": digest.hexdigest(), "size": size}
+
+
+class Archive:
+    """An export opened for import: every file checked against the manifest, read one at a time."""
+
+    def __init__(self, source: str | Path | IO[bytes]) -> None:
+        try:
+            self.zip = zipfile.ZipFile(source)
+            names = {name for name in self.zip.namelist() if not name.endswith("/")}
+            if "manifest.json" not in names:
+                raise ImportRefused("This archive has no manifest.json: it is not an IEP Right household export.")
+            self.manifest: dict[str, Any] = json.loads(self.zip.read("manifest.json"))
+        except (zipfile.BadZipFile, OSError, ValueError) as error:
+            raise ImportRefused(f"This is not a readable IEP Right export: {error}") from None
+        manifest = self.manifest
+        if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
             raise ImportRefused(
-                f"{name} does not match its SHA-256 in the manifest: the archive was changed or damaged."
+                f"Unknown export format {manifest.get('format')!r} version {manifest.get('version')!r}."
             )
-    return manifest, contents
+        self.listed: dict[str, dict[str, Any]] = manifest.get("files", {})
+        self.names = names - {"manifest.json"}
+        if set(self.listed) != self.names:
+            different = sorted(set(self.listed) ^ self.names)
+            raise ImportRefused(f"The archive's files do not match its manifest (first difference: {different[0]}).")
+        for name in sorted(self.names):
+            digest = hashlib.sha256()
+            with self.zip.open(name) as member:
+                while chunk := member.read(CHUNK):
+                    digest.update(chunk)
+            if digest.hexdigest() != self.listed[name]["sha256"]:
+                raise ImportRefused(
+                    f"{name} does not match its SHA-256 in the manifest: the archive was changed or damaged."
+                )
+
+    def json(self, name: str, default: Any = None) -> Any:
+        return json.loads(self.zip.read(name)) if name in self.names else default
+
+    def extract(self, name: str, target: Path) -> None:
+        """Write member ``name`` to ``target`` (atomically; kept as is when the same bytes are there)."""
+        if target.exists() and _file_sha256(target) == self.listed[name]["sha256"]:
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".part")
+        with self.zip.open(name) as member, temporary.open("wb") as out:
+            while chunk := member.read(CHUNK):
+                out.write(chunk)
+        temporary.replace(target)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_archive(source: str | Path | IO[bytes]) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The manifest and every file of an export, checked (for tests and small archives)."""
+    archive = Archive(source)
+    return archive.manifest, {name: archive.zip.read(name) for name in archive.names}
 
 
 @contextmanager
@@ -261,13 +316,13 @@ def _refuse_collisions(model: type[models.Model], rows: list[dict[str, Any]], wh
 
 def import_household(source: str | Path | IO[bytes]) -> Summary:
     """Restore an export into this database, keeping every id; refuse whole on any conflict."""
-    manifest, contents = read_archive(source)
+    archive = Archive(source)
     summary = Summary()
     with transaction.atomic():
-        user_map = _import_users(json.loads(contents["records/users.json"]), summary)
+        user_map = _import_users(archive.json("records/users.json", []), summary)
         touched: list[type[models.Model]] = [User]
         for table, model in _tables():
-            rows = json.loads(contents.get(f"records/{table.name}.json", b"[]"))
+            rows = archive.json(f"records/{table.name}.json", [])
             _refuse_collisions(model, rows, f"a {model._meta.verbose_name}")
             user_fields = [
                 f.attname
@@ -283,10 +338,10 @@ def import_household(source: str | Path | IO[bytes]) -> Summary:
             summary.counts[table.name] = len(rows)
             touched.append(model)
 
-        child_ids = [row["id"] for row in json.loads(contents["records/children.json"])]
+        child_ids = [row["id"] for row in archive.json("records/children.json", [])]
         ledger_count = 0
         for child_id in child_ids:
-            records = json.loads(contents[f"ledger/child-{child_id}.json"])
+            records = archive.json(f"ledger/child-{child_id}.json", [])
             _refuse_collisions(EvidenceRecord, records, "an evidence record")
             # Exactly as exported: recorded_by_id stays the original id (the hash covers it).
             rows = [_instance(EvidenceRecord, r) for r in records]
@@ -296,23 +351,21 @@ def import_household(source: str | Path | IO[bytes]) -> Summary:
         touched.append(EvidenceRecord)
         _reset_sequences(touched)
 
-        for name, data in contents.items():
-            if name.startswith("attachments/"):
-                _store_file(attachment_path(name.split("/", 1)[1]), data)
-            elif name.startswith("reports/"):
-                from reports.storage import report_path
-
-                _store_file(report_path(name.split("/", 1)[1].removesuffix(".pdf")), data)
-            summary.files += 1
-
         summary.heads = chain_heads(child_ids)
-        for child_id, expected in manifest.get("ledger_heads", {}).items():
+        for child_id, expected in archive.manifest.get("ledger_heads", {}).items():
             got = summary.heads.get(child_id)
             if got is None or got["broken_at"] is not None or got["head"] != expected["head"]:
                 raise ImportRefused(
                     f"After import, the ledger of child {child_id} does not verify with the exported head "
                     f"{expected['head']}. Nothing was imported."
                 )
+        # Files last: a failure here still rolls every row back.
+        for name in sorted(archive.names):
+            if name.startswith("attachments/"):
+                archive.extract(name, attachment_path(name.split("/", 1)[1]))
+            elif name.startswith("reports/"):
+                archive.extract(name, report_path(name.split("/", 1)[1].removesuffix(".pdf")))
+            summary.files += 1
     return summary
 
 
@@ -344,18 +397,3 @@ def _reset_sequences(models_list: list[type[models.Model]]) -> None:
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
-
-
-def _store_file(path: Path, data: bytes) -> None:
-    if path.exists() and sha256(path.read_bytes()) == sha256(data):
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
-    temporary.write_bytes(data)
-    temporary.replace(path)
-
-
-def export_bytes(household: Household) -> bytes:
-    buffer = io.BytesIO()
-    export_household(household, buffer)
-    return buffer.getvalue()
