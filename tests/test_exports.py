@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime
 from django.urls import reverse
 from icalendar import Calendar
 
+from accounts.models import Membership, Role
 from logbook.models import MissReason, Source, Status
 from plans.models import Iep
 from reports.exports import CSV_COLUMNS, entries_csv, iep_dates_ics
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, make_user
 from tests.reports_support import log
 
 
@@ -67,9 +68,11 @@ class EntriesCsvTests(BaseTestCase):
         assert speech["retracted_at_utc"] == "2026-09-09T12:00:00Z"
         assert speech["retraction_reason"] == "Logged for the wrong day"
 
-    def test_owner_editor_download_it_and_an_outsider_gets_404(self) -> None:
+    def test_owner_editor_and_viewer_download_it_and_an_outsider_gets_404(self) -> None:
+        viewer = make_user("dana@example.com", "Dana Advocate")
+        Membership.objects.create(user=viewer, household=self.household, role=Role.VIEWER)
         url = reverse("reports:entries_csv", args=[self.child.pk])
-        for person in (self.alice, self.bob):
+        for person in (self.alice, self.bob, viewer):
             self.client.force_login(person)
             response = self.client.get(url)
             assert response.status_code == 200
