@@ -278,3 +278,16 @@ class AmendedIepReportTests(TempFiles, BaseTestCase):
         assert self.speech.wording in text
         assert "Speech-language therapy, 90 minutes per week, individual." in text
         assert "2 IEP versions in this range" in text
+
+
+class BareChildReportTests(TempFiles, BaseTestCase):
+    def test_a_child_without_calendar_iep_or_records_gets_reports_that_say_so(self) -> None:
+        from plans.models import Child
+
+        bare = Child.objects.create(household=self.household, name="Leo Rivera")
+        for kind in ("summary", "evidence"):
+            report = generate_report(bare, user=self.bob, kind=kind, start=START, end=END)
+            text = flat(pdf_text(read_report(report.sha256)))
+            assert "Nothing to count in this range" in text
+            assert report.ledger_count == 0
+            assert report.ledger_head == "0" * 64
