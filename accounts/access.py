@@ -6,7 +6,7 @@ cannot even learn that a household exists. ``need`` is "view", "edit" or "own".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -34,6 +34,19 @@ def household_for(user: AnyUser, household_id: int | str, need: str = "view") ->
         return households_for(user, need).get(pk=int(household_id))
     except (Household.DoesNotExist, ValueError, TypeError):
         raise Http404("No such household.") from None
+
+
+CURRENT_HOUSEHOLD = "household_id"  # session key of the household chosen in the header
+
+
+def pick_current(households: list[Household], session: Any) -> Household | None:
+    """The household picked in this session, else the person's first one (None if they have none)."""
+    chosen_id = session.get(CURRENT_HOUSEHOLD)
+    return next((h for h in households if h.pk == chosen_id), households[0] if households else None)
+
+
+def chosen_household(user: AnyUser, session: Any) -> Household | None:
+    return pick_current(list(households_for(user).order_by("pk")), session)
 
 
 def membership_for(user: AnyUser, household: Household) -> Membership | None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from accounts.access import households_for
+from accounts.access import households_for, pick_current
 
 
 def current_household(request: HttpRequest) -> dict[str, object]:
@@ -10,7 +10,5 @@ def current_household(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    households = list(households_for(user))
-    chosen_id = request.session.get("household_id")
-    current = next((h for h in households if h.pk == chosen_id), households[0] if households else None)
-    return {"my_households": households, "current_household": current}
+    households = list(households_for(user).order_by("pk"))
+    return {"my_households": households, "current_household": pick_current(households, request.session)}

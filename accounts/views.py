@@ -1,12 +1,274 @@
-"""Views of the accounts app: parse input, call a service, render."""
+"""Views of the accounts app: the home page, households, members and invitations.
+
+Every view that names a household reaches it through ``accounts.access.household_for``; the
+owner-only actions ask for need="own", so anyone else gets 404.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve, reverse
+
+from accounts import services
+from accounts.access import CURRENT_HOUSEHOLD, household_for, households_for, membership_for, pick_current
+from accounts.adapter import PENDING_INVITATION
+from accounts.forms import HouseholdForm, InviteForm, ProfileForm, RoleForm
+from accounts.models import AccessLog, Household, Invitation, Membership, Role
+
+INVALID = 422  # an invalid form is answered with this status, the form and its messages
+
+ACCESS_WORDS = {Role.OWNER.value: "owner's", Role.EDITOR.value: "edit", Role.VIEWER.value: "read-only"}
+
+# How the access log names the pages people looked at; other pages are named by their URL name.
+PAGE_WORDS = {
+    "plans:child": "overview",
+    "plans:ieps": "IEP versions",
+    "plans:iep": "IEP",
+    "plans:calendars": "school calendar",
+    "plans:calendar": "school calendar",
+    "plans:absences": "absences",
+}
+
+
+def describe_access(household: Household, exclude_user: Any, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest views and exports of the household's records by other people, in plain words."""
+    names = dict(household.children.values_list("pk", "name"))  # type: ignore[attr-defined]
+    entries = AccessLog.objects.filter(household=household).exclude(user=exclude_user).select_related("user")
+    rows = []
+    for entry in entries[:limit]:
+        try:
+            view_name = resolve(entry.path).view_name
+        except Resolver404:
+            view_name = ""
+        page = PAGE_WORDS.get(view_name) or view_name.rpartition(":")[2].replace("_", " ") or "records"
+        child = names.get(entry.child_id, "") if entry.child_id else ""
+        rows.append({"entry": entry, "what": f"{child}: {page}" if child else page})
+    return rows
+
+
+def _only_post(request: HttpRequest) -> HttpResponse | None:
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {})
+    """The children of the current household, or a first step for someone without a household."""
+    households = list(households_for(request.user).order_by("pk"))
+    household = pick_current(households, request.session)
+    if household is None:
+        return render(request, "accounts/home_empty.html", {"form": HouseholdForm()})
+    membership = membership_for(request.user, household)
+    children = list(household.children.all())  # type: ignore[attr-defined]
+    return render(
+        request,
+        "home.html",
+        {
+            "household": household,
+            "children": children,
+            "can_edit": membership is not None and membership.allows("edit"),
+        },
+    )
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    """Every household the person belongs to, with a button to switch to each."""
+    households = households_for(request.user).order_by("name", "pk")
+    roles = dict(request.user.memberships.values_list("household_id", "role"))  # type: ignore[union-attr]
+    rows = [(household, Role(roles[household.pk]).label) for household in households]
+    return render(request, "accounts/household_list.html", {"rows": rows})
+
+
+@login_required
+def household_new(request: HttpRequest) -> HttpResponse:
+    """Start another household (for example an advocate's own family), owned by this person."""
+    form = HouseholdForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            household = services.create_household_for(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+            request.session[CURRENT_HOUSEHOLD] = household.pk
+            messages.success(request, f"{household.name} is ready. Add your child next.")
+            return redirect("accounts:home")
+        return render(request, "accounts/household_new.html", {"form": form}, status=INVALID)
+    return render(request, "accounts/household_new.html", {"form": form})
+
+
+@login_required
+def household_switch(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = household_for(request.user, household_id)
+    if not_allowed := _only_post(request):
+        return not_allowed
+    request.session[CURRENT_HOUSEHOLD] = household.pk
+    messages.success(request, f"You are now looking at {household.name}.")
+    return redirect("accounts:home")
+
+
+def _household_page(request: HttpRequest, household: Household, status: int = 200, **forms: Any) -> HttpResponse:
+    membership = membership_for(request.user, household)
+    is_owner = membership is not None and membership.role == Role.OWNER
+    context: dict[str, Any] = {
+        "household": household,
+        "membership": membership,
+        "is_owner": is_owner,
+        "members": household.memberships.select_related("user").order_by("created_at"),  # type: ignore[attr-defined]
+        "children": household.children.all(),  # type: ignore[attr-defined]
+    }
+    if is_owner:
+        context["invitations"] = [i for i in household.invitations.all() if i.is_open]  # type: ignore[attr-defined]
+        context["invite_form"] = forms.get("invite_form") or InviteForm()
+        context["rename_form"] = forms.get("rename_form") or HouseholdForm(instance=household)
+        context["access_log"] = describe_access(household, exclude_user=request.user)
+    return render(request, "accounts/household.html", context, status=status)
+
+
+@login_required
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = household_for(request.user, household_id)
+    return _household_page(request, household)
+
+
+@login_required
+def household_rename(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = household_for(request.user, household_id, need="own")
+    if not_allowed := _only_post(request):
+        return not_allowed
+    form = HouseholdForm(request.POST, instance=Household.objects.get(pk=household.pk))
+    if not form.is_valid():
+        return _household_page(request, household, status=INVALID, rename_form=form)
+    services.rename_household(household, form.cleaned_data["name"])
+    messages.success(request, "Household name saved.")
+    return redirect("accounts:household", household_id=household.pk)
+
+
+@login_required
+def invite(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = household_for(request.user, household_id, need="own")
+    if not_allowed := _only_post(request):
+        return not_allowed
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invite(
+                household,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,  # type: ignore[arg-type]
+            )
+        except services.MembershipError as error:
+            form.add_error("email", str(error))
+        else:
+            url = request.build_absolute_uri(reverse("accounts:invitation", kwargs={"token": invitation.token}))
+            services.send_invitation(invitation, url)
+            messages.success(request, f"We emailed an invitation to {invitation.email}. The link works for 14 days.")
+            return redirect("accounts:household", household_id=household.pk)
+    return _household_page(request, household, status=INVALID, invite_form=form)
+
+
+@login_required
+def invitation_revoke(request: HttpRequest, household_id: int, invitation_id: int) -> HttpResponse:
+    household = household_for(request.user, household_id, need="own")
+    invitation = get_object_or_404(Invitation, pk=invitation_id, household=household)
+    if not_allowed := _only_post(request):
+        return not_allowed
+    services.revoke_invitation(invitation)
+    messages.success(request, f"The invitation to {invitation.email} no longer works.")
+    return redirect("accounts:household", household_id=household.pk)
+
+
+def _managed_member(request: HttpRequest, household_id: int, membership_id: int) -> tuple[Household, Membership]:
+    """A membership of a household the requester owns (anyone else gets 404)."""
+    household = household_for(request.user, household_id, need="own")
+    memberships = Membership.objects.select_related("user").filter(household=household)
+    return household, get_object_or_404(memberships, pk=membership_id)
+
+
+@login_required
+def member_role(request: HttpRequest, household_id: int, membership_id: int) -> HttpResponse:
+    household, membership = _managed_member(request, household_id, membership_id)
+    if not_allowed := _only_post(request):
+        return not_allowed
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose edit or read-only access.")
+    else:
+        try:
+            services.change_role(membership, form.cleaned_data["role"])
+        except services.MembershipError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{membership.user.name} now has {ACCESS_WORDS[membership.role]} access.")
+    return redirect("accounts:household", household_id=household.pk)
+
+
+@login_required
+def member_remove(request: HttpRequest, household_id: int, membership_id: int) -> HttpResponse:
+    household, membership = _managed_member(request, household_id, membership_id)
+    if not_allowed := _only_post(request):
+        return not_allowed
+    try:
+        services.remove_member(membership)
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{membership.user.name} no longer has access to {household.name}.")
+    return redirect("accounts:household", household_id=household.pk)
+
+
+@login_required
+def household_leave(request: HttpRequest, household_id: int) -> HttpResponse:
+    """A member (not the owner) leaves a household they were invited to."""
+    household = household_for(request.user, household_id)
+    membership = membership_for(request.user, household)
+    if not_allowed := _only_post(request):
+        return not_allowed
+    if membership is None:
+        raise Http404
+    try:
+        services.remove_member(membership)
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+        return redirect("accounts:household", household_id=household.pk)
+    request.session.pop(CURRENT_HOUSEHOLD, None)
+    messages.success(request, f"You left {household.name}.")
+    return redirect("accounts:home")
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation email links to. Anyone holding the link may accept it once signed in."""
+    invitation = get_object_or_404(Invitation.objects.select_related("household", "invited_by"), token=token)
+    context: dict[str, Any] = {"invitation": invitation}
+    if not invitation.is_open:
+        request.session.pop(PENDING_INVITATION, None)
+        return render(request, "accounts/invitation_closed.html", context, status=410)
+    if not request.user.is_authenticated:
+        # Remember the invitation across sign-up and email verification (see accounts.adapter).
+        request.session[PENDING_INVITATION] = invitation.token
+        return render(request, "accounts/invitation.html", context)
+    if request.method == "POST":
+        membership = services.accept_invitation(invitation, request.user)  # type: ignore[arg-type]
+        request.session.pop(PENDING_INVITATION, None)
+        request.session[CURRENT_HOUSEHOLD] = invitation.household_id
+        messages.success(
+            request, f"You joined {invitation.household.name}, with {ACCESS_WORDS[membership.role]} access."
+        )
+        return redirect("accounts:home")
+    context["already_member"] = membership_for(request.user, invitation.household)
+    return render(request, "accounts/invitation.html", context)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The person's name, and links to email, password and two-factor settings."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your name is saved.")
+            return redirect("accounts:profile")
+        return render(request, "accounts/profile.html", {"form": form}, status=INVALID)
+    return render(request, "accounts/profile.html", {"form": form})

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # lets templates/forms/ override the built-in form templates
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -56,6 +57,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "iepright.urls"
+# Forms render through templates/forms/ (labels, help and errors next to each field).
+FORM_RENDERER = "iepright.forms.FormRenderer"
 WSGI_APPLICATION = "iepright.wsgi.application"
 
 TEMPLATES = [
@@ -132,6 +135,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[IEP Right] "
+# A new person gets a household of their own, unless they arrive through an invitation.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "IEP Right"
 
@@ -163,11 +169,13 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "staticfiles"
+# collectstatic's output; the Docker image keeps it outside the data volume.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 # Attachments are stored by content hash and served only through an access-checked view.
 ATTACHMENT_ROOT = DATA_DIR / "attachments"
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)

@@ -3,7 +3,8 @@
 ``child_for(user, id, need)`` returns the child only when the user's membership in the child's
 household satisfies ``need`` ("view", "edit" or "own"); otherwise Http404. Objects that belong to a
 child (IEPs, provisions, calendars, entries...) are reached through ``*_for`` functions that filter by
-the same rule, or by first getting the child and then its related objects.
+the same rule, or by first getting the child and then its related objects. Pages whose URL names the
+child as well pass ``child_id=``, so an object of another child (even one the user may see) is a 404.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import ROLES_FOR_NEED
-from plans.models import Child, Iep, Provision, SchoolCalendar
+from plans.models import Absence, Child, Iep, Provision, SchoolCalendar
 
 if TYPE_CHECKING:
     from accounts.access import AnyUser
@@ -35,6 +36,10 @@ def _int(value: int | str) -> int:
         raise Http404("Not found.") from None
 
 
+def _of_child(child_id: int | str | None) -> dict[str, int]:
+    return {} if child_id is None else {"child_id": _int(child_id)}
+
+
 def child_for(user: AnyUser, child_id: int | str, need: str = "view") -> Child:
     """The child ``child_id`` if ``user`` may ``need`` it, else Http404."""
     try:
@@ -43,26 +48,42 @@ def child_for(user: AnyUser, child_id: int | str, need: str = "view") -> Child:
         raise Http404("No such child.") from None
 
 
-def iep_for(user: AnyUser, iep_id: int | str, need: str = "view") -> Iep:
+def iep_for(user: AnyUser, iep_id: int | str, need: str = "view", child_id: int | str | None = None) -> Iep:
     try:
-        return Iep.objects.select_related("child__household").get(pk=_int(iep_id), child__in=children_for(user, need))
+        return Iep.objects.select_related("child__household").get(
+            pk=_int(iep_id), child__in=children_for(user, need), **_of_child(child_id)
+        )
     except Iep.DoesNotExist:
         raise Http404("No such IEP.") from None
 
 
-def provision_for(user: AnyUser, provision_id: int | str, need: str = "view") -> Provision:
+def provision_for(
+    user: AnyUser, provision_id: int | str, need: str = "view", child_id: int | str | None = None
+) -> Provision:
+    of_child = {"iep__child_id": _int(child_id)} if child_id is not None else {}
     try:
         return Provision.objects.select_related("iep__child__household").get(
-            pk=_int(provision_id), iep__child__in=children_for(user, need)
+            pk=_int(provision_id), iep__child__in=children_for(user, need), **of_child
         )
     except Provision.DoesNotExist:
         raise Http404("No such provision.") from None
 
 
-def calendar_for(user: AnyUser, calendar_id: int | str, need: str = "view") -> SchoolCalendar:
+def calendar_for(
+    user: AnyUser, calendar_id: int | str, need: str = "view", child_id: int | str | None = None
+) -> SchoolCalendar:
     try:
         return SchoolCalendar.objects.select_related("child__household").get(
-            pk=_int(calendar_id), child__in=children_for(user, need)
+            pk=_int(calendar_id), child__in=children_for(user, need), **_of_child(child_id)
         )
     except SchoolCalendar.DoesNotExist:
         raise Http404("No such calendar.") from None
+
+
+def absence_for(user: AnyUser, absence_id: int | str, need: str = "view", child_id: int | str | None = None) -> Absence:
+    try:
+        return Absence.objects.select_related("child__household").get(
+            pk=_int(absence_id), child__in=children_for(user, need), **_of_child(child_id)
+        )
+    except Absence.DoesNotExist:
+        raise Http404("No such absence.") from None

@@ -87,6 +87,13 @@ def weekday_mask(days: set[int] | list[int]) -> int:
     return mask
 
 
+def weekday_phrase(mask: int) -> str:
+    """ "Monday to Friday" for the usual school week, else the day names: "Tuesday, Thursday"."""
+    if mask == MONDAY_TO_FRIDAY:
+        return "Monday to Friday"
+    return ", ".join(WEEKDAY_NAMES[day] for day in sorted(weekday_set(mask)))
+
+
 class Child(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="children")
     name = models.CharField(max_length=120)
@@ -222,6 +229,12 @@ class Provision(models.Model):
     @property
     def is_service_with_minutes(self) -> bool:
         return self.minutes is not None and bool(self.period)
+
+    @property
+    def schedule_phrase(self) -> str:
+        if self.schedule == self.Schedule.WEEKDAYS:
+            return weekday_phrase(self.weekdays)
+        return "Every school day"
 
     def scheduled_weekdays(self) -> set[int]:
         if self.schedule == self.Schedule.WEEKDAYS:

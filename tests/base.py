@@ -89,3 +89,15 @@ class BaseTestCase(TestCase):
             period=Provision.Period.WEEK,
             session_minutes=30,
         )
+
+
+class ViewerTestCase(BaseTestCase):
+    """BaseTestCase plus dave, an advocate with read-only access (a viewer): he reads, never edits."""
+
+    dave: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.dave = make_user("dave@example.com", "Dave Advocate")
+        Membership.objects.create(user=cls.dave, household=cls.household, role=Role.VIEWER)

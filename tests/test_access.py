@@ -1,5 +1,8 @@
 """The access layer: owner and member reach the child, the outsider gets 404."""
 
+from collections.abc import Callable
+
+from django.db.models import Model
 from django.http import Http404
 
 from plans.access import child_for, children_for, iep_for, provision_for
@@ -12,7 +15,12 @@ class ChildAccessTests(BaseTestCase):
         assert child_for(self.bob, self.child.pk, need="edit") == self.child
 
     def test_it_refuses_an_outsider(self) -> None:
-        for lookup, obj in [(child_for, self.child), (iep_for, self.iep), (provision_for, self.speech)]:
+        lookups: list[tuple[Callable[..., object], Model]] = [
+            (child_for, self.child),
+            (iep_for, self.iep),
+            (provision_for, self.speech),
+        ]
+        for lookup, obj in lookups:
             with self.assertRaises(Http404):
                 lookup(self.charlie, obj.pk)
 

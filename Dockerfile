@@ -1,0 +1,34 @@
+# IEP Right for self-hosters: gunicorn serves the app, whitenoise the static files.
+# Everything the app writes (SQLite database, secret key, attachments) lives in the /data volume.
+#
+#   docker build -t iepright .
+#   docker run -d --name iepright -p 8000:8000 -v iepright-data:/data \
+#     -e ALLOWED_HOSTS=iep.example.org -e SITE_URL=https://iep.example.org \
+#     -e CSRF_TRUSTED_ORIGINS=https://iep.example.org iepright
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    IEPRIGHT_DATA_DIR=/data \
+    STATIC_ROOT=/app/staticfiles \
+    WEB_CONCURRENCY=2
+
+WORKDIR /app
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin iepright \
+    && mkdir /data && chown iepright:iepright /data
+
+COPY requirements.txt ./
+RUN pip install -r requirements.txt
+
+COPY . .
+# Collect static files at build time (a throwaway key: collectstatic needs one, it is never used).
+RUN SECRET_KEY=collectstatic-only IEPRIGHT_DATA_DIR=/tmp/build python manage.py collectstatic --noinput --verbosity 0 \
+    && rm -rf /tmp/build && chmod +x docker/entrypoint.sh
+
+USER iepright
+VOLUME ["/data"]
+EXPOSE 8000
+ENTRYPOINT ["docker/entrypoint.sh"]
+CMD ["gunicorn", "iepright.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--forwarded-allow-ips", "*"]

@@ -1,0 +1,58 @@
+"""Forms of the accounts app: sign-up with a name, the household and its invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+
+from accounts.models import Household, Role, User
+
+ROLE_CHOICES = [
+    (Role.EDITOR.value, "Can log and edit: a co-parent, or an advocate who helps keep the log"),
+    (Role.VIEWER.value, "Can only read: an advocate or lawyer who reviews the records"),
+]
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form with the person's name first: it appears on their records."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        help_text="Shown on the records you keep, e.g. “Dana Okafor”.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["name", "email", "password1", "password2"])
+        # One plain sentence instead of the validators' list of rules.
+        self.fields["password1"].help_text = "At least 10 characters. Not a common password, and not only numbers."
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = ["name"]
+        labels = {"name": "Household name"}
+        help_texts = {"name": "Only members see it, e.g. “Okafor family”."}
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Their email address", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(
+        label="What may they do?", choices=ROLE_CHOICES, initial=Role.EDITOR.value, widget=forms.RadioSelect
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Access", choices=[(Role.EDITOR.value, "Edit"), (Role.VIEWER.value, "Read only")])
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+        labels = {"display_name": "Your name"}

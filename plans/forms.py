@@ -1,0 +1,264 @@
+"""Forms for children, IEPs, provisions, school calendars and absences.
+
+Each ``clean()`` calls the named rules of ``plans.validation`` and puts a failed rule's message next
+to the field it is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from plans import validation
+from plans.models import (
+    MONDAY_TO_FRIDAY,
+    WEEKDAY_NAMES,
+    Absence,
+    Child,
+    Iep,
+    NonSchoolDay,
+    Provision,
+    SchoolCalendar,
+    weekday_mask,
+    weekday_set,
+)
+from plans.schooldays import SchoolDays
+
+WEEKDAY_CHOICES = [(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)]
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; the value is always YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def apply_rule(form: forms.BaseForm, field: str, rule: Callable[..., None], *args: Any) -> None:
+    """Run one rule of ``plans.validation`` and file its message under the field it is about."""
+    try:
+        rule(*args)
+    except ValidationError as error:
+        if field not in form.errors:  # one message per field is enough
+            form.add_error(field, error)
+
+
+def weekday_field(label: str, help_text: str = "") -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=WEEKDAY_CHOICES,
+        required=False,
+        help_text=help_text,
+        widget=forms.CheckboxSelectMultiple,  # styled as a two-column grid (#id_days in app.css)
+    )
+
+
+class ChildForm(forms.ModelForm):
+    class Meta:
+        model = Child
+        fields = ["name", "date_of_birth", "school", "grade", "district", "state"]
+        labels = {"name": "Child's name", "district": "School district", "state": "State"}
+        help_texts = {
+            "name": "As you would like it on reports, e.g. “Maya Rivera”.",
+            "grade": "e.g. 3, 7 or Kindergarten",
+            "state": "Rules and deadlines differ by state.",
+        }
+        widgets = {"date_of_birth": DateInput()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        apply_rule(self, "date_of_birth", validation.validate_not_in_future, data.get("date_of_birth"))
+        return data
+
+
+class IepForm(forms.ModelForm):
+    document = forms.FileField(
+        label="The IEP document",
+        required=False,
+        help_text="A PDF of the IEP. It is kept with a fingerprint (SHA-256) that shows it was never changed.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    class Meta:
+        model = Iep
+        fields = [
+            "effective_from",
+            "effective_to",
+            "meeting_date",
+            "annual_review_due",
+            "reevaluation_due",
+            "case_manager_name",
+            "case_manager_email",
+        ]
+        labels = {
+            "effective_to": "In effect until",
+            "annual_review_due": "Annual review due",
+            "reevaluation_due": "Reevaluation due",
+            "case_manager_name": "Case manager's name",
+            "case_manager_email": "Case manager's email",
+        }
+        help_texts = {
+            "effective_from": "The first day the school must follow this IEP.",
+            "effective_to": "Usually one year later. Leave empty if the IEP does not say.",
+            "reevaluation_due": "Usually every three years.",
+        }
+        widgets = {
+            name: DateInput()
+            for name in ["effective_from", "effective_to", "meeting_date", "annual_review_due", "reevaluation_due"]
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start = data.get("effective_from")
+        apply_rule(self, "effective_to", validation.validate_not_before, data.get("effective_to"), start, "start date")
+        for name in ("annual_review_due", "reevaluation_due"):
+            apply_rule(self, name, validation.validate_not_before, data.get(name), start, "start date")
+        return data
+
+
+class AmendForm(forms.Form):
+    effective_from = forms.DateField(
+        label="The amendment is in effect from",
+        widget=DateInput(),
+        help_text="The earlier version stays in your records and ends the day before.",
+    )
+    note = forms.CharField(
+        label="What changed?",
+        max_length=300,
+        required=False,
+        help_text="In a few words, e.g. “Added occupational therapy after the May meeting”.",
+    )
+
+    def __init__(self, *args: Any, iep: Iep, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.iep = iep
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        apply_rule(self, "effective_from", validation.validate_amendment_start, data.get("effective_from"), self.iep)
+        return data
+
+
+class ProvisionForm(forms.ModelForm):
+    days = weekday_field("Which weekdays?", "Only when the schedule is chosen weekdays.")
+
+    class Meta:
+        model = Provision
+        fields = [
+            "kind",
+            "label",
+            "wording",
+            "schedule",
+            "minutes",
+            "period",
+            "session_minutes",
+            "setting",
+            "responsible_staff",
+            "purpose",
+        ]
+        labels = {"kind": "Type", "schedule": "When is it owed?", "minutes": "Minutes", "period": "Per"}
+        help_texts = {
+            "minutes": "For services: the minutes the IEP requires, e.g. 120.",
+            "purpose": "Copy it from the IEP if it says why this item matters.",
+        }
+        widgets = {
+            "schedule": forms.RadioSelect,
+            "wording": forms.Textarea(attrs={"rows": 4}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    field_order = ["kind", "label", "wording", "schedule", "days"]  # the weekday boxes right after the schedule
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["period"]).choices = [("", "—"), *Provision.Period.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = list(Provision.Kind.choices)
+        mask = self.instance.weekdays if self.instance.schedule == Provision.Schedule.WEEKDAYS else 0
+        self.initial.setdefault("days", [str(day) for day in sorted(weekday_set(mask))])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        minutes, period = data.get("minutes"), data.get("period") or ""
+        apply_rule(self, "minutes", validation.validate_minutes_positive, minutes)
+        apply_rule(self, "period", validation.validate_period_for_minutes, minutes, period)
+        apply_rule(self, "minutes", validation.validate_minutes_for_period, minutes, period)
+        apply_rule(self, "session_minutes", validation.validate_minutes_positive, data.get("session_minutes"))
+        apply_rule(self, "days", validation.validate_weekdays_chosen, data.get("schedule"), data.get("days") or [])
+        # The weekday checkboxes become the model's bit mask (the form's fields do not include it).
+        if data.get("schedule") == Provision.Schedule.WEEKDAYS:
+            self.instance.weekdays = weekday_mask([int(day) for day in data.get("days") or []])
+        else:
+            self.instance.weekdays = MONDAY_TO_FRIDAY
+        return data
+
+
+class CalendarForm(forms.ModelForm):
+    days = weekday_field("School weekdays")
+
+    class Meta:
+        model = SchoolCalendar
+        fields = ["name", "first_day", "last_day"]
+        labels = {"name": "Name", "first_day": "First day of school", "last_day": "Last day of school"}
+        widgets = {"first_day": DateInput(), "last_day": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("days", [str(day) for day in sorted(weekday_set(self.instance.weekdays))])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first_day"), data.get("last_day")
+        apply_rule(self, "last_day", validation.validate_not_before, last, first, "first day")
+        apply_rule(self, "days", validation.validate_some_school_weekday, data.get("days") or [])
+        others = SchoolCalendar.objects.filter(child_id=self.instance.child_id).exclude(pk=self.instance.pk)
+        apply_rule(self, "first_day", validation.validate_no_calendar_overlap, first, last, others)
+        self.instance.weekdays = weekday_mask([int(day) for day in data.get("days") or []])
+        return data
+
+
+class NonSchoolDayForm(forms.ModelForm):
+    class Meta:
+        model = NonSchoolDay
+        fields = ["name", "start", "end"]
+        labels = {"name": "What is it?", "start": "From", "end": "Until"}
+        help_texts = {"name": "e.g. Winter break", "end": "Leave empty for a single day."}
+        widgets = {"start": DateInput(), "end": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["end"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start = data.get("start")
+        if data.get("end") is None and start is not None:
+            data["end"] = start
+        calendar = self.instance.calendar
+        apply_rule(self, "end", validation.validate_not_before, data.get("end"), start, "first day off")
+        apply_rule(self, "start", validation.validate_inside_calendar, start, calendar)
+        apply_rule(self, "end", validation.validate_inside_calendar, data.get("end"), calendar)
+        return data
+
+
+class AbsenceForm(forms.ModelForm):
+    class Meta:
+        model = Absence
+        fields = ["date", "reason"]
+        labels = {"date": "Day absent", "reason": "Reason"}
+        help_texts = {"reason": "e.g. sick, doctor's appointment"}
+        widgets = {"date": DateInput()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day: date | None = data.get("date")
+        if day is not None and "date" not in self.errors:
+            child = self.instance.child
+            apply_rule(self, "date", validation.validate_school_day, day, SchoolDays.load(child, day, day))
+            apply_rule(self, "date", validation.validate_not_already_absent, child, day)
+        return data

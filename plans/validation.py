@@ -1,0 +1,109 @@
+"""Validation rules for plan records: one rule, one name, one message.
+
+Forms call these from ``clean()`` and put the message next to the field it is about; the services
+call the few that also protect data written outside forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from plans.models import Absence, Child, Iep, Provision, SchoolCalendar
+from plans.schooldays import SchoolDays
+
+
+def long_date(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def validate_not_before(later: date | None, earlier: date | None, earlier_name: str) -> None:
+    """``later`` may not fall before ``earlier`` (either may be missing)."""
+    if later is not None and earlier is not None and later < earlier:
+        raise ValidationError(f"This date is before the {earlier_name} ({long_date(earlier)}).", code="date_order")
+
+
+def validate_not_in_future(day: date | None) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError("This date is in the future.", code="future")
+
+
+def validate_period_for_minutes(minutes: int | None, period: str) -> None:
+    """Minutes mean nothing without a period: 120 minutes per week and per month are very different."""
+    if minutes is not None and not period:
+        raise ValidationError("Choose per week or per month for these minutes.", code="period_missing")
+
+
+def validate_minutes_for_period(minutes: int | None, period: str) -> None:
+    if period and minutes is None:
+        raise ValidationError("Enter the number of minutes, or leave “per” empty.", code="minutes_missing")
+
+
+def validate_minutes_positive(minutes: int | None) -> None:
+    if minutes is not None and minutes <= 0:
+        raise ValidationError("Enter more than 0 minutes, or leave it empty.", code="zero_minutes")
+
+
+def validate_weekdays_chosen(schedule: str, weekdays: Iterable[object]) -> None:
+    if schedule == Provision.Schedule.WEEKDAYS and not list(weekdays):
+        raise ValidationError("Choose at least one weekday.", code="no_weekday")
+
+
+def validate_some_school_weekday(weekdays: Iterable[object]) -> None:
+    if not list(weekdays):
+        raise ValidationError("Choose the weekdays your child has school.", code="no_weekday")
+
+
+def validate_no_calendar_overlap(first: date | None, last: date | None, others: Iterable[SchoolCalendar]) -> None:
+    """Two school years of one child may not overlap: a day must belong to one calendar."""
+    if first is None or last is None:
+        return
+    for other in others:
+        if first <= other.last_day and other.first_day <= last:
+            raise ValidationError(
+                f"These dates overlap the school year “{other.name}” "
+                f"({long_date(other.first_day)} to {long_date(other.last_day)}).",
+                code="overlap",
+            )
+
+
+def validate_inside_calendar(day: date | None, calendar: SchoolCalendar) -> None:
+    if day is not None and not (calendar.first_day <= day <= calendar.last_day):
+        raise ValidationError(
+            f"This date is outside the school year ({long_date(calendar.first_day)} to "
+            f"{long_date(calendar.last_day)}).",
+            code="outside_year",
+        )
+
+
+def validate_school_day(day: date | None, school_days: SchoolDays) -> None:
+    """An absence can only be on a day the child would have had school."""
+    if day is not None and not school_days.is_school_day(day):
+        raise ValidationError(
+            f"{day:%A}, {long_date(day)} is not a school day in the calendar, so there is nothing to miss.",
+            code="not_school_day",
+        )
+
+
+def validate_amendment_start(effective_from: date | None, iep: Iep) -> None:
+    """An amendment starts after the version it amends starts, and before that version ends."""
+    if effective_from is None:
+        return
+    if effective_from <= iep.effective_from:
+        raise ValidationError(
+            f"An amendment starts after the current version, which began {long_date(iep.effective_from)}.",
+            code="amendment_too_early",
+        )
+    if iep.effective_to is not None and effective_from > iep.effective_to:
+        raise ValidationError(
+            f"This is after the IEP ends ({long_date(iep.effective_to)}). Add a new IEP instead.",
+            code="amendment_too_late",
+        )
+
+
+def validate_not_already_absent(child: Child, day: date) -> None:
+    if Absence.objects.filter(child=child, date=day).exists():
+        raise ValidationError(f"{child.name} is already marked absent on this day.", code="already_absent")

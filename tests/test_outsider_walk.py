@@ -1,0 +1,236 @@
+"""Every URL of the project, walked as an outsider: 404 everywhere (design.md section 7).
+
+The walk reads the URL resolver, so a new page is covered the moment its pattern exists. Path
+arguments are filled by name from the fixture below (Maya's records, owned by alice). A pattern with
+an argument name the walk does not know fails the test: add the name to ``KWARG_FIXTURES``.
+
+- charlie (signed in, no membership) gets 404 for GET and POST; 405 is accepted for a method the view
+  never takes, since that answer comes before any lookup and says nothing about the object;
+- someone signed out is sent to sign in (302 to the login page), or gets 401/403 from the API;
+- charlie with his own child's id and alice's object ids still gets 404;
+- alice's GET is not a 404, which proves the fixture really reaches an object.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Invitation, Role
+from evidence.attachments import store_attachment
+from evidence.models import Attachment
+from logbook.models import LogEntry, Status
+from plans.models import Absence, Child
+from tests.base import BaseTestCase, make_family
+
+# Whole trees with their own authentication rules, not ours to walk.
+SKIPPED_PREFIXES = (
+    "admin/",  # Django admin: staff only, redirects to its own login
+    "account/",  # allauth: sign-in, sign-up, password and two-factor pages
+)
+SKIPPED_NAMES = {
+    "api:api-root",  # the API's root, schema and docs describe endpoints; they hold no records
+    "api:openapi-json",
+    "api:openapi-view",
+}
+
+# Pages that name no household or child: there is nothing an outsider could be refused. Keep tiny.
+EXEMPT = {
+    "accounts:home": "shows only the signed-in person's own households",
+    "accounts:profile": "the signed-in person's own name and security settings",
+    "accounts:household_list": "lists only the signed-in person's own households",
+    "accounts:household_new": "anyone signed in may start a household of their own",
+    "accounts:invitation": "whoever holds the emailed token may accept it (tests/test_households.py)",
+}
+
+OBJECT_KWARGS = {
+    "household_id",
+    "iep_id",
+    "provision_id",
+    "calendar_id",
+    "absence_id",
+    "entry_id",
+    "attachment_id",
+    "membership_id",
+    "invitation_id",
+    "report_id",
+}
+
+
+@dataclass
+class Route:
+    name: str
+    route: str
+    params: list[str]
+
+    @property
+    def is_api(self) -> bool:
+        return self.name.startswith("api:")
+
+
+def _params(pattern: Any) -> list[str]:
+    converters = getattr(pattern, "converters", None)
+    if converters is not None:
+        return list(converters)
+    return list(pattern.regex.groupindex)
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = "", params: tuple[str, ...] = ()) -> Iterator[Route]:
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        found = params + tuple(_params(entry.pattern))
+        if isinstance(entry, URLResolver):
+            inner = namespace + f"{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry, route, inner, found)
+        elif isinstance(entry, URLPattern):
+            yield Route(name=namespace + (entry.name or ""), route=route, params=list(found))
+
+
+def project_routes() -> list[Route]:
+    return [
+        route
+        for route in walk(get_resolver())
+        if not route.route.startswith(SKIPPED_PREFIXES)
+        and route.name not in SKIPPED_NAMES
+        and not route.route.startswith("static/")
+    ]
+
+
+class OutsiderWalkTests(BaseTestCase):
+    absence: Absence
+    invitation: Invitation
+    entry: LogEntry
+    attachment: Attachment
+    report_id: int | None
+    own_child: Child
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.absence = Absence.objects.create(child=cls.child, date=date(2026, 11, 10), reason="Sick")
+        cls.invitation = Invitation.objects.create(
+            household=cls.household, email="advocate@example.com", role=Role.VIEWER, invited_by=cls.alice
+        )
+        cls.entry = LogEntry.objects.create(
+            child=cls.child, date=date(2026, 11, 30), provision=cls.extended_time, status=Status.DELIVERED
+        )
+        root = Path(tempfile.mkdtemp(prefix="iepright-walk-"))
+        cls.addClassCleanup(shutil.rmtree, root, True)
+        cls.enterClassContext(override_settings(ATTACHMENT_ROOT=root))
+        upload = SimpleUploadedFile("iep.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        cls.attachment = store_attachment(child_id=cls.child.pk, uploaded_file=upload, user=cls.alice)
+        cls.report_id = None  # the reports app: create one of Maya's reports here when it has a model
+        # charlie's own household and child, to mix his child's id with alice's objects.
+        cls.own_child = Child.objects.create(household=make_family(cls.charlie, "Charlie's"), name="Zed")
+
+    # Path argument name -> the value that points at one of Maya's (alice's) records.
+    def kwarg_fixtures(self) -> dict[str, Callable[[], Any]]:
+        return {
+            "child_id": lambda: self.child.pk,
+            "household_id": lambda: self.household.pk,
+            "iep_id": lambda: self.iep.pk,
+            "provision_id": lambda: self.speech.pk,
+            "calendar_id": lambda: self.calendar.pk,
+            "absence_id": lambda: self.absence.pk,
+            "entry_id": lambda: self.entry.pk,
+            "attachment_id": lambda: self.attachment.pk,
+            "membership_id": lambda: self.household.memberships.get(user=self.bob).pk,
+            "invitation_id": lambda: self.invitation.pk,
+            "report_id": lambda: self.report_id,
+            "token": lambda: self.invitation.token,
+            "day": lambda: date(2026, 11, 30),
+        }
+
+    def kwargs_for(self, route: Route) -> dict[str, Any]:
+        fixtures = self.kwarg_fixtures()
+        unknown = [name for name in route.params if name not in fixtures]
+        assert not unknown, (
+            f"URL {route.route!r} ({route.name}) takes {unknown}, which the outsider walk cannot fill. "
+            "Add the name to kwarg_fixtures() in tests/test_outsider_walk.py with a record of Maya's, "
+            "or use one of the names it knows."
+        )
+        kwargs = {name: fixtures[name]() for name in route.params}
+        missing = [name for name, value in kwargs.items() if value is None]
+        assert not missing, f"URL {route.route!r} needs a fixture for {missing}: create one in setUpTestData."
+        return kwargs
+
+    def url(self, route: Route, **overrides: Any) -> str:
+        assert route.name and not route.name.endswith(":"), f"URL {route.route!r} has no name: name it."
+        return reverse(route.name, kwargs={**self.kwargs_for(route), **overrides})
+
+    def checked_routes(self) -> list[Route]:
+        routes = [route for route in project_routes() if route.name not in EXEMPT]
+        assert len(routes) > 20, "the walk found suspiciously few URLs"
+        return routes
+
+    def assert_refused(self, route: Route, url: str, who: str) -> None:
+        get = self.client.get(url)
+        post = self.client.post(url, {})
+        codes = {get.status_code, post.status_code}
+        assert codes <= {404, 405} and 404 in codes, (
+            f"{who} got GET {get.status_code} / POST {post.status_code} from {url} ({route.name}); expected 404"
+        )
+
+    def test_the_walk_covers_every_app(self) -> None:
+        names = {route.name for route in project_routes()}
+        for expected in ["accounts:household", "accounts:member_remove", "plans:child", "plans:provision_edit"]:
+            assert expected in names
+        assert all(name in names for name in EXEMPT), "an exempt URL no longer exists: remove it from EXEMPT"
+
+    def test_an_outsider_gets_404_everywhere(self) -> None:
+        self.client.force_login(self.charlie)
+        for route in self.checked_routes():
+            self.assert_refused(route, self.url(route), "charlie")
+
+    def test_an_outsider_with_his_own_child_id_still_gets_404_for_our_objects(self) -> None:
+        self.client.force_login(self.charlie)
+        mixed = [r for r in self.checked_routes() if "child_id" in r.params and OBJECT_KWARGS & set(r.params)]
+        assert mixed, "no URL names both a child and one of its records"
+        for route in mixed:
+            self.assert_refused(route, self.url(route, child_id=self.own_child.pk), "charlie (own child id)")
+
+    def test_someone_signed_out_is_sent_to_sign_in(self) -> None:
+        login = reverse("account_login")
+        for route in self.checked_routes():
+            url = self.url(route)
+            for method in ("get", "post"):
+                response = getattr(self.client, method)(url)
+                if route.is_api:
+                    assert response.status_code in (401, 403, 405), f"{method.upper()} {url}: {response.status_code}"
+                elif response.status_code != 405:
+                    assert response.status_code == 302, f"{method.upper()} {url}: {response.status_code}"
+                    assert response["Location"].startswith(login), f"{url} redirects to {response['Location']}"
+
+    def test_the_owner_reaches_every_fixture_object(self) -> None:
+        """If alice got 404 too, the outsider's 404 would prove nothing."""
+        self.client.force_login(self.alice)
+        for route in self.checked_routes():
+            url = self.url(route)
+            response = self.client.get(url)
+            assert response.status_code != 404, f"alice got 404 from {url} ({route.name}): fix the walk's fixture"
+
+
+class RouteDiscoveryTests(BaseTestCase):
+    def test_an_unknown_argument_name_fails_with_a_message(self) -> None:
+        walker = OutsiderWalkTests(methodName="test_the_walk_covers_every_app")
+        route = Route(
+            name="plans:made_up",
+            route="children/<int:child_id>/widgets/<int:widget_id>/",
+            params=["child_id", "widget_id"],
+        )
+        with self.assertRaisesMessage(AssertionError, "takes ['widget_id']"):
+            walker.kwargs_for(route)
+
+    def test_the_walk_sees_path_arguments_of_included_patterns(self) -> None:
+        routes = {route.name: route for route in project_routes()}
+        assert routes["plans:provision_edit"].params == ["child_id", "provision_id"]
+        assert routes["accounts:member_role"].params == ["household_id", "membership_id"]
