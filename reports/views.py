@@ -74,7 +74,7 @@ def report_list(request: HttpRequest, child_id: int) -> HttpResponse:
         form = ReportForm(child, request.POST)
         if form.is_valid():
             report = services.generate_report(child, user=request.user, **form.report_options())
-            log_access(request.user, child.household, "report", child.pk, request.path)
+            log_access(request.user, child.household, "export", child.pk, request.path)
             pages = f"{report.pages} page" + ("" if report.pages == 1 else "s")
             messages.success(
                 request, f"Your {report.get_kind_display().lower()} is ready ({pages}). It is listed below."

@@ -190,6 +190,14 @@ class HouseholdExportTests(TempFiles, BaseTestCase):
         with self.assertRaisesMessage(hh.ImportRefused, "records/log_entries.json does not match its SHA-256"):
             hh.import_household(io.BytesIO(changed.getvalue()))
 
+    def test_the_household_page_offers_the_archive_to_the_owner_only(self) -> None:
+        url = reverse("reports:household_export", args=[self.household.pk])
+        page = reverse("accounts:household", args=[self.household.pk])
+        self.client.force_login(self.alice)
+        assert url in self.client.get(page).content.decode()
+        self.client.force_login(self.bob)
+        assert url not in self.client.get(page).content.decode()
+
     def test_only_the_owner_may_download_the_export(self) -> None:
         url = reverse("reports:household_export", args=[self.household.pk])
         self.client.force_login(self.alice)
