@@ -6,4 +6,7 @@ Session authentication with CSRF, like the pages; every endpoint goes through th
 from ninja import NinjaAPI
 from ninja.security import SessionAuth
 
+from api.logbook import router as logbook_router
+
 api = NinjaAPI(title="IEP Right API", version="1", auth=SessionAuth(), urls_namespace="api")
+api.add_router("/", logbook_router)

@@ -61,6 +61,12 @@ class Source(models.TextChoices):
 DEFAULT_DAY_TAGS = ["substitute", "test day", "field trip", "early release"]
 
 
+class LogEntryQuerySet(models.QuerySet["LogEntry"]):
+    def counted(self) -> LogEntryQuerySet:
+        """Entries that count in statistics: everything except withdrawn (retracted) entries."""
+        return self.filter(retracted_at__isnull=True)
+
+
 class LogEntry(models.Model):
     """What happened with one provision on one day (or one make-up session)."""
 
@@ -87,6 +93,11 @@ class LogEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     retraction_reason = models.CharField(max_length=300, blank=True)
+    # Why the latest change was made (asked for when a past day's entry changes); the ledger keeps
+    # every earlier reason with its version.
+    edit_reason = models.CharField(max_length=300, blank=True)
+
+    objects = LogEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["child_id", "date", "provision_id"]
@@ -128,3 +139,21 @@ class DayNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} {self.date}"
+
+
+class WriteReceipt(models.Model):
+    """One row per client-generated write id the server has applied.
+
+    A phone that retries a save (flaky network, the offline queue) sends the same ``client_id``;
+    finding it here returns the earlier result instead of applying the write a second time, even
+    when a newer write has changed the object since.
+    """
+
+    client_id = models.UUIDField(primary_key=True)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    object_type = models.CharField(max_length=40)  # "log_entry", "day_note", "log_day"
+    object_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.client_id} -> {self.object_type}:{self.object_id}"

@@ -1,1 +1,405 @@
-"""Views of the logbook app: parse input, call a service, render."""
+"""Pages of the daily log: the Today screen, any day, the week, the month, an entry's history.
+
+Every view reaches the child through ``plans.access.child_for`` (404 for anyone else); saving
+needs "edit", so a viewer sees the pages but any POST answers 404. Forms work without JavaScript:
+POST, then redirect back to the day; invalid input answers 422 with the messages next to the fields.
+"""
+
+from __future__ import annotations
+
+import uuid
+from calendar import Calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.access import membership_for
+from evidence.models import Attachment
+from logbook import services
+from logbook.days import LogWindow, Row, entry_summary, is_service, lag_text, load_today
+from logbook.forms import AllDeliveredForm, DayNoteForm, EntryForm, RetractForm
+from logbook.models import SCHOOL_CAUSED_REASONS, LogEntry, MissReason, Source, Status
+from plans.access import child_for, children_for
+from plans.models import Child, Provision
+
+SCHOOL_REASONS = [(value, label) for value, label in MissReason.choices if value in SCHOOL_CAUSED_REASONS]
+OTHER_REASONS = [(value, label) for value, label in MissReason.choices if value not in SCHOOL_CAUSED_REASONS]
+
+
+def _can_edit(user: Any, child: Child) -> bool:
+    membership = membership_for(user, child.household)
+    return membership is not None and membership.allows("edit")
+
+
+def _day_url(child: Child, day: date, anchor: str = "") -> str:
+    if day == timezone.localdate():
+        url = reverse("logbook:today", args=[child.pk])
+    else:
+        url = reverse("logbook:day", args=[child.pk, day])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _form_errors(form: Any) -> dict[str, list[str]]:
+    return {name: [error["message"] for error in errors] for name, errors in form.errors.get_json_data().items()}
+
+
+def _errors(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return {name: [str(m) for m in messages_] for name, messages_ in error.message_dict.items()}
+    return {NON_FIELD_ERRORS: [str(m) for m in error.messages]}
+
+
+@dataclass
+class Failed:
+    """A form that came back with problems: which one, what was typed, what is wrong."""
+
+    key: str
+    values: dict[str, Any]
+    errors: dict[str, list[str]]
+
+
+@dataclass
+class RowView:
+    """One provision on the day page, with the values its form shows."""
+
+    row: Row
+    client_id: str
+    values: dict[str, Any]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    open: bool = False
+    needs_reason: bool = False
+    attachments: list[Attachment] = field(default_factory=list)
+
+    @property
+    def provision(self) -> Provision:
+        return self.row.provision
+
+    @property
+    def entry(self) -> LogEntry | None:
+        return self.row.entry
+
+    @property
+    def is_service(self) -> bool:
+        return is_service(self.row.provision)
+
+    @property
+    def lag(self) -> str:
+        return lag_text(self.row.entry.recording_lag_days) if self.row.entry else ""
+
+    @property
+    def summary(self) -> str:
+        return entry_summary(self.row.entry) if self.row.entry else "Not logged yet"
+
+    @property
+    def current_status(self) -> str:
+        live = self.row.live_entry
+        return live.status if live else ""
+
+    @property
+    def all_errors(self) -> list[str]:
+        return [message for messages_ in self.errors.values() for message in messages_]
+
+
+def _row_view(row: Row, today: date, failed: Failed | None, attachments: list[Attachment]) -> RowView:
+    entry = row.entry
+    if failed is not None and failed.key == row.key:
+        return RowView(
+            row,
+            str(uuid.uuid4()),
+            failed.values,
+            failed.errors,
+            open=True,
+            needs_reason=entry is not None and services.needs_edit_reason(entry, today),
+            attachments=attachments,
+        )
+    values = {
+        "minutes_delivered": entry.minutes_delivered
+        if entry and entry.minutes_delivered is not None
+        else row.provision.session_minutes,
+        "miss_reason": entry.miss_reason if entry else "",
+        "source": entry.source if entry else "",
+        "reported_by": entry.reported_by if entry else "",
+        "note": entry.note if entry else "",
+        "edit_reason": "",
+    }
+    # A miss or partial without its reason yet: leave the details open to complete it.
+    live = row.live_entry
+    open_details = live is not None and live.status in (Status.MISSED, Status.PARTIAL) and not live.miss_reason
+    needs_reason = entry is not None and services.needs_edit_reason(entry, today)
+    return RowView(
+        row, str(uuid.uuid4()), values, open=open_details, needs_reason=needs_reason, attachments=attachments
+    )
+
+
+def _render_day(
+    request: HttpRequest, child: Child, day: date, *, failed: Failed | None = None, status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    data = load_today(child, day, today)
+    plan = data.plan
+    can_edit = _can_edit(request.user, child) and day <= today
+    note = plan.day_note
+    files = services.attachments_of(plan.entries)
+    note_values: dict[str, Any] = {"tags": note.tags if note else [], "note": note.note if note else "", "new_tag": ""}
+    makeup_values: dict[str, Any] = {"provision": "", "minutes_delivered": "", "note": ""}
+    if failed is not None and failed.key == "note":
+        note_values = failed.values
+    if failed is not None and failed.key == "makeup":
+        makeup_values = failed.values
+    context = {
+        "child": child,
+        "children": list(children_for(request.user)),
+        "plan": plan,
+        "day": day,
+        "today": today,
+        "is_today": day == today,
+        "is_future": day > today,
+        "prev_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1) if day < today else None,
+        "chips": data.chips,
+        "reminder": data.reminder,
+        "rows": [_row_view(row, today, failed, files.get(row.entry.pk, []) if row.entry else []) for row in plan.rows],
+        "tags": data.tags + [tag for tag in (note.tags if note else []) if tag not in data.tags],
+        "note_values": note_values,
+        "makeup_values": makeup_values,
+        "failed": failed,
+        "can_edit": can_edit,
+        "statuses": Status.choices,
+        "school_reasons": SCHOOL_REASONS,
+        "other_reasons": OTHER_REASONS,
+        "sources": Source.choices,
+        "new_client_id": str(uuid.uuid4()),
+        "note_client_id": str(uuid.uuid4()),
+        "makeup_client_id": str(uuid.uuid4()),
+    }
+    return render(request, "logbook/day.html", context, status=status)
+
+
+@login_required
+def today(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The Today screen; ``?date=YYYY-MM-DD`` (the date picker) goes to that day."""
+    child = child_for(request.user, child_id)
+    picked = request.GET.get("date", "")
+    if picked:
+        try:
+            return redirect("logbook:day", child_id=child.pk, day=date.fromisoformat(picked))
+        except ValueError:
+            messages.error(request, "That date was not understood. Please pick it again.")
+    return _render_day(request, child, timezone.localdate())
+
+
+@login_required
+def day(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
+    child = child_for(request.user, child_id)
+    return _render_day(request, child, day)
+
+
+def _posted_child(request: HttpRequest, child_id: int, day: date) -> Child | HttpResponse:
+    """The child for a save (404 for anyone who may not edit); a plain GET goes back to the day."""
+    child = child_for(request.user, child_id, need="edit")
+    if request.method != "POST":
+        return HttpResponseRedirect(_day_url(child, day))
+    return child
+
+
+@login_required
+def save_entry(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
+    child = _posted_child(request, child_id, day)
+    if isinstance(child, HttpResponse):
+        return child
+    form = EntryForm(request.POST)
+    is_makeup = request.POST.get("is_makeup") == "1"
+    key = (
+        "makeup"
+        if request.POST.get("form") == "makeup"
+        else f"p{request.POST.get('provision', '')}{'m' if is_makeup else ''}"
+    )
+    values = {name: request.POST.get(name, "") for name in EntryForm.base_fields}
+    if not form.is_valid():
+        return _render_day(request, child, day, failed=Failed(key, values, _form_errors(form)), status=422)
+    data = form.cleaned_data
+    provision = Provision.objects.select_related("iep").filter(pk=data["provision"], iep__child=child).first()
+    if provision is None:
+        raise Http404("No such provision.")
+    status = data["status"]
+    files = request.FILES.getlist("files")
+    try:
+        with transaction.atomic():  # the entry and its files are kept together, or neither
+            entry = services.record_entry(
+                child,
+                day,
+                provision,
+                status=status,
+                user=request.user,
+                client_id=data["client_id"],
+                minutes_delivered=data["minutes_delivered"] if status in (Status.DELIVERED, Status.PARTIAL) else None,
+                is_makeup=data["is_makeup"],
+                miss_reason=data["miss_reason"] if status in (Status.MISSED, Status.PARTIAL) else "",
+                source=data["source"],
+                reported_by=data["reported_by"],
+                note=data["note"],
+                edit_reason=data["edit_reason"],
+            )
+            kept = services.attach_files(entry, files, request.user) if files else []
+    except ValidationError as error:
+        return _render_day(request, child, day, failed=Failed(key, values, _errors(error)), status=422)
+    with_files = f" with {len(kept)} file{'s' if len(kept) != 1 else ''}" if kept else ""
+    messages.success(request, f"Saved: {entry.provision.label}, {entry.get_status_display().lower()}{with_files}.")
+    return HttpResponseRedirect(_day_url(child, day, f"p{provision.pk}{'m' if entry.is_makeup else ''}"))
+
+
+@login_required
+def all_delivered(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
+    child = _posted_child(request, child_id, day)
+    if isinstance(child, HttpResponse):
+        return child
+    form = AllDeliveredForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        created = services.record_day_all_delivered(child, day, request.user, form.cleaned_data["client_id"])
+    except ValidationError as error:
+        return _render_day(request, child, day, failed=Failed("all", {}, _errors(error)), status=422)
+    count = len(created)
+    messages.success(
+        request,
+        f"Saved: {count} item{'s' if count != 1 else ''} delivered." if count else "Everything was already logged.",
+    )
+    return HttpResponseRedirect(_day_url(child, day))
+
+
+@login_required
+def save_day_note(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
+    child = _posted_child(request, child_id, day)
+    if isinstance(child, HttpResponse):
+        return child
+    form = DayNoteForm(request.POST, tag_choices=services.family_tags(child) + request.POST.getlist("tags"))
+    values = {
+        "tags": request.POST.getlist("tags"),
+        "note": request.POST.get("note", ""),
+        "new_tag": request.POST.get("new_tag", ""),
+    }
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        services.save_day_note(
+            child,
+            day,
+            tags=form.all_tags(),
+            note=form.cleaned_data["note"],
+            user=request.user,
+            client_id=form.cleaned_data["client_id"],
+        )
+    except ValidationError as error:
+        return _render_day(request, child, day, failed=Failed("note", values, _errors(error)), status=422)
+    messages.success(request, "Saved: the day's tags and note.")
+    return HttpResponseRedirect(_day_url(child, day, "day-note"))
+
+
+def _entry(child: Child, entry_id: int) -> LogEntry:
+    entry = LogEntry.objects.select_related("provision").filter(child=child, pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry.")
+    return entry
+
+
+def _render_history(
+    request: HttpRequest, child: Child, entry: LogEntry, *, form: RetractForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = {
+        "child": child,
+        "entry": entry,
+        "history": services.entry_history(entry),
+        "attachments": services.attachments_of([entry])[entry.pk],
+        "can_edit": _can_edit(request.user, child),
+        "form": form or RetractForm(),
+        "lag": lag_text(entry.recording_lag_days),
+        "day_url": _day_url(child, entry.date, f"p{entry.provision_id}{'m' if entry.is_makeup else ''}"),
+    }
+    return render(request, "logbook/history.html", context, status=status)
+
+
+@login_required
+def entry_history(request: HttpRequest, child_id: int, entry_id: int) -> HttpResponse:
+    child = child_for(request.user, child_id)
+    return _render_history(request, child, _entry(child, entry_id))
+
+
+@login_required
+def retract_entry(request: HttpRequest, child_id: int, entry_id: int) -> HttpResponse:
+    child = child_for(request.user, child_id, need="edit")
+    entry = _entry(child, entry_id)
+    if request.method != "POST":
+        return redirect("logbook:entry_history", child_id=child.pk, entry_id=entry.pk)
+    form = RetractForm(request.POST)
+    if form.is_valid():
+        try:
+            services.retract_entry(entry, request.user, form.cleaned_data["reason"])
+        except ValidationError as error:
+            for name, errs in _errors(error).items():
+                for message in errs:
+                    form.add_error("reason" if name == "reason" else None, message)
+    if not form.is_valid():
+        return _render_history(request, child, entry, form=form, status=422)
+    messages.success(request, f"Withdrawn: {entry.provision.label} on {entry.date:%B %-d}. It no longer counts.")
+    return HttpResponseRedirect(_day_url(child, entry.date))
+
+
+@login_required
+def week(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
+    """Monday to Sunday around ``day``: each day's state and each provision's status, in words."""
+    child = child_for(request.user, child_id)
+    today = timezone.localdate()
+    monday = day - timedelta(days=day.weekday())
+    sunday = monday + timedelta(days=6)
+    window = LogWindow(child, monday, sunday)
+    days = []
+    for status in window.statuses(monday, sunday, today):
+        plan = window.plan(status.day)
+        days.append({"status": status, "rows": plan.rows if status.day <= today else []})
+    context = {
+        "child": child,
+        "monday": monday,
+        "sunday": sunday,
+        "days": days,
+        "today": today,
+        "prev_week": monday - timedelta(days=7),
+        "next_week": monday + timedelta(days=7),
+    }
+    return render(request, "logbook/week.html", context)
+
+
+@login_required
+def month(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
+    """The month around ``day`` as a calendar: each day's state as a word and a symbol."""
+    child = child_for(request.user, child_id)
+    today = timezone.localdate()
+    weeks = Calendar(firstweekday=0).monthdatescalendar(day.year, day.month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    window = LogWindow(child, first, last)
+    statuses = {status.day: status for status in window.statuses(first, last, today)}
+    month_days = [statuses[d] for d in statuses if d.month == day.month]
+    counts: dict[str, int] = {}
+    for status in month_days:
+        counts[status.state] = counts.get(status.state, 0) + 1
+    first_of_month = day.replace(day=1)
+    context = {
+        "child": child,
+        "month": first_of_month,
+        "weeks": [[statuses[d] for d in week_days] for week_days in weeks],
+        "today": today,
+        "counts": counts,
+        "prev_month": (first_of_month - timedelta(days=1)).replace(day=1),
+        "next_month": (first_of_month + timedelta(days=32)).replace(day=1),
+        "weekday_names": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }
+    return render(request, "logbook/month.html", context)

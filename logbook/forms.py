@@ -1,0 +1,63 @@
+"""Forms of the daily log pages: they parse; the rules live in ``logbook.services``."""
+
+from __future__ import annotations
+
+from django import forms
+
+from logbook.models import MissReason, Source, Status
+
+
+class EntryForm(forms.Form):
+    provision = forms.IntegerField(widget=forms.HiddenInput)
+    is_makeup = forms.TypedChoiceField(
+        choices=[("0", "regular session"), ("1", "make-up session")],
+        coerce=lambda value: value == "1",
+        required=False,
+        empty_value=False,  # type: ignore[arg-type]
+    )
+    status = forms.ChoiceField(
+        choices=Status.choices,
+        error_messages={
+            "required": "Choose what happened: delivered, partly, missed, not applicable or don't know.",
+            "invalid_choice": "Choose delivered, partly, missed, not applicable or don't know.",
+        },
+    )
+    minutes_delivered = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=600,
+        error_messages={"invalid": "Write the minutes as a whole number, e.g. 30."},
+    )
+    miss_reason = forms.ChoiceField(choices=[("", ""), *MissReason.choices], required=False)
+    source = forms.ChoiceField(choices=[("", ""), *Source.choices], required=False)
+    reported_by = forms.CharField(max_length=120, required=False)
+    note = forms.CharField(max_length=5000, required=False)
+    edit_reason = forms.CharField(max_length=300, required=False)
+    client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+
+
+class DayNoteForm(forms.Form):
+    tags = forms.MultipleChoiceField(required=False)  # choices are set to the family's tags
+    new_tag = forms.CharField(max_length=200, required=False)
+    note = forms.CharField(max_length=5000, required=False)
+    client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+
+    def __init__(self, *args: object, tag_choices: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["tags"].choices = [(tag, tag) for tag in tag_choices]  # type: ignore[attr-defined]
+
+    def all_tags(self) -> list[str]:
+        """The ticked tags plus the new ones typed in (comma separated)."""
+        typed = [tag for tag in self.cleaned_data.get("new_tag", "").split(",") if tag.strip()]
+        return [*self.cleaned_data.get("tags", []), *typed]
+
+
+class AllDeliveredForm(forms.Form):
+    client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+
+
+class RetractForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        error_messages={"required": "Say briefly why this entry should be withdrawn."},
+    )

@@ -1,0 +1,322 @@
+/* IEP Right: one-tap logging on the day page.
+ *
+ * Without this file every button is a plain form post. With it, each tap saves at once through the
+ * JSON API (api/logbook.py) without a page load. Every save goes through a small queue kept in
+ * localStorage and sent in order, one at a time, each with its own client id: when the phone is
+ * offline the save waits and is retried with the same id, so the server never applies it twice.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("logbook");
+  if (!root || !window.fetch || !window.JSON) { return; }
+
+  var QUEUE_KEY = "iepright.logbook.queue.v1";
+  var live = document.getElementById("save-status");
+  var day = root.getAttribute("data-day");
+  var sending = false;
+  var retryTimer = null;
+  var SYMBOLS = {
+    all_delivered: "✓", logged: "✓", some_missed: "✗", partly_logged: "…", not_logged: "?",
+    absent: "A", no_school: "–", nothing_expected: "·", future: ""
+  };
+
+  function uuid4() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function announce(text, kind) {
+    if (!live) { return; }
+    live.textContent = text;
+    live.className = "save-status" + (kind ? " is-" + kind : "");
+  }
+
+  function loadQueue() {
+    try { return JSON.parse(window.localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
+  }
+
+  function storeQueue(queue) {
+    try { window.localStorage.setItem(QUEUE_KEY, JSON.stringify(queue)); } catch (e) { /* private mode: in memory only */ }
+  }
+
+  var memoryQueue = loadQueue();
+
+  function enqueue(item) {
+    memoryQueue.push(item);
+    storeQueue(memoryQueue);
+    flush();
+  }
+
+  function scheduleRetry() {
+    if (retryTimer) { return; }
+    retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, 15000);
+  }
+
+  /* Send the oldest waiting save; on success or refusal drop it and go on; offline: wait. */
+  function flush() {
+    if (sending || memoryQueue.length === 0) { return; }
+    sending = true;
+    var item = memoryQueue[0];
+    fetch(item.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(item.body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data };
+      });
+    }).then(function (result) {
+      sending = false;
+      if (result.status >= 500) {
+        announce("Saved on this phone. It will be sent again in a moment.", "queued");
+        scheduleRetry();
+        return;
+      }
+      memoryQueue.shift();
+      storeQueue(memoryQueue);
+      if (result.status === 200) {
+        applied(item, result.data);
+      } else {
+        refused(item, result.status, result.data);
+      }
+      flush();
+    }, function () {
+      sending = false;
+      announce("No connection. Saved on this phone; it will be sent when you are back online.", "queued");
+      scheduleRetry();
+    });
+  }
+
+  function article(provisionId, isMakeup) {
+    return document.getElementById("p" + provisionId + (isMakeup ? "m" : ""));
+  }
+
+  function setPressed(card, status) {
+    var buttons = card.querySelectorAll(".status-buttons button[name=status]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      button.setAttribute("aria-pressed", button.value === status ? "true" : "false");
+    });
+    card.setAttribute("data-status", status);
+  }
+
+  function renew(form) {
+    var input = form.querySelector("input[name=client_id]");
+    if (input) { input.value = uuid4(); }
+  }
+
+  function showEntry(entry) {
+    if (String(entry.date) !== day) { return; }
+    var card = article(entry.provision, entry.is_makeup);
+    if (!card) { return; }
+    setPressed(card, entry.retracted ? "" : entry.status);
+    var state = card.querySelector("[data-state]");
+    if (state) {
+      state.textContent = entry.summary;
+      state.classList.add("is-saved");
+    }
+    var errors = card.querySelector("[data-errors]");
+    if (errors) { errors.textContent = ""; }
+    var reasonInput = card.querySelector("input[name=edit_reason]");
+    if (reasonInput) { reasonInput.value = ""; }
+    var links = card.querySelector(".entry-links");
+    if (!links) {
+      links = document.createElement("p");
+      links.className = "entry-links";
+      var link = document.createElement("a");
+      link.href = entry.history_url;
+      link.textContent = "History or withdraw";
+      links.appendChild(link);
+      card.appendChild(links);
+    }
+  }
+
+  function showDayStatus(status) {
+    if (!status || String(status.day) !== day) { return; }
+    var chip = document.querySelector(".chip[aria-current=date]");
+    if (chip) {
+      chip.className = "chip state-" + status.state;
+      var mark = chip.querySelector(".chip-mark");
+      if (mark) { mark.textContent = SYMBOLS[status.state] || ""; }
+      var label = chip.querySelector(".visually-hidden");
+      if (label) { label.textContent = label.textContent.replace(/:.*$/, ": " + status.label); }
+    }
+    var all = root.querySelector("[data-all-form]");
+    if (all) {
+      var left = status.expected - status.logged;
+      if (left <= 0) {
+        all.hidden = true;
+      } else {
+        var hint = all.querySelector(".hint");
+        if (hint) { hint.textContent = "Marks the " + left + " item" + (left === 1 ? "" : "s") + " not yet logged as delivered."; }
+      }
+    }
+  }
+
+  function applied(item, data) {
+    if (item.kind === "entry") {
+      showEntry(data);
+      showDayStatus(data.day_status);
+      announce("Saved: " + item.label + ", " + data.status_label.toLowerCase() + ".");
+    } else if (item.kind === "all") {
+      (data.entries || []).forEach(showEntry);
+      showDayStatus(data.status);
+      var count = (data.created || []).length;
+      announce(count ? "Saved: " + count + " item" + (count === 1 ? "" : "s") + " delivered." : "Everything was already logged.");
+    } else if (item.kind === "note") {
+      announce("Saved: the day's tags and note.");
+    }
+  }
+
+  function messagesOf(data) {
+    var list = [];
+    if (data && data.errors) {
+      Object.keys(data.errors).forEach(function (name) { list = list.concat(data.errors[name]); });
+    } else if (data && Array.isArray(data.detail)) {
+      data.detail.forEach(function (d) { list.push(d.msg || String(d)); });
+    } else if (data && data.detail) {
+      list.push(String(data.detail));
+    }
+    return list.length ? list : ["It could not be saved. Please reload the page."];
+  }
+
+  function refused(item, status, data) {
+    var list = messagesOf(data);
+    announce("Not saved: " + list.join(" "), "error");
+    if (item.kind !== "entry" || String(item.body.date) !== day) { return; }
+    var card = article(item.body.provision, item.body.is_makeup);
+    if (!card) { return; }
+    setPressed(card, card.getAttribute("data-saved-status") || "");
+    var box = card.querySelector("[data-errors]");
+    if (box) {
+      box.textContent = "";
+      var wrap = document.createElement("div");
+      wrap.className = "form-errors";
+      wrap.setAttribute("role", "alert");
+      var p = document.createElement("p");
+      p.textContent = "Nothing was saved. Please check:";
+      var ul = document.createElement("ul");
+      list.forEach(function (message) {
+        var li = document.createElement("li");
+        li.textContent = message;
+        ul.appendChild(li);
+      });
+      wrap.appendChild(p);
+      wrap.appendChild(ul);
+      box.appendChild(wrap);
+    }
+    if (data && data.errors && data.errors.edit_reason) {
+      var reason = card.querySelector("input[name=edit_reason]");
+      if (reason) {
+        var holder = reason.closest("details");
+        if (holder) { holder.open = true; }
+        reason.focus();
+      }
+    }
+  }
+
+  function value(form, name) {
+    var field = form.elements.namedItem(name); /* an input, or a RadioNodeList for radios */
+    return field ? (field.value || "") : "";
+  }
+
+  function entrySubmit(form, button) {
+    var status = button.value;
+    var card = form.closest(".entry");
+    var body = {
+      date: day,
+      provision: parseInt(value(form, "provision"), 10),
+      is_makeup: value(form, "is_makeup") === "1",
+      status: status,
+      client_id: value(form, "client_id"),
+      source: value(form, "source"),
+      reported_by: value(form, "reported_by"),
+      note: value(form, "note"),
+      edit_reason: value(form, "edit_reason")
+    };
+    var minutes = value(form, "minutes_delivered");
+    if ((status === "delivered" || status === "partial") && minutes !== "") { body.minutes_delivered = parseInt(minutes, 10); }
+    if (status === "missed" || status === "partial") { body.miss_reason = value(form, "miss_reason"); }
+    card.setAttribute("data-saved-status", card.getAttribute("data-status") || "");
+    setPressed(card, status);
+    var details = form.querySelector("details.miss");
+    if (details && (status === "missed" || status === "partial") && !body.miss_reason) { details.open = true; }
+    if (details && button.closest("details.miss")) { details.open = false; }
+    var title = card.querySelector(".entry-title");
+    announce("Saving…");
+    enqueue({ kind: "entry", url: root.getAttribute("data-entries-url"), body: body, label: title ? title.firstChild.textContent.trim() : "" });
+    renew(form);
+  }
+
+  function hasFiles(form) {
+    var files = form.querySelectorAll("input[type=file]");
+    return Array.prototype.some.call(files, function (input) { return input.files && input.files.length > 0; });
+  }
+
+  root.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    if (form.classList.contains("entry-form")) {
+      if (hasFiles(form)) { return; } /* files go with a plain form post */
+      event.preventDefault();
+      if (!button || !button.value) { return; }
+      entrySubmit(form, button);
+    } else if (form.hasAttribute("data-all-form")) {
+      event.preventDefault();
+      announce("Saving…");
+      enqueue({ kind: "all", url: root.getAttribute("data-all-url"), body: { client_id: value(form, "client_id") } });
+      renew(form);
+    } else if (form.hasAttribute("data-note-form")) {
+      event.preventDefault();
+      var tags = Array.prototype.map.call(form.querySelectorAll("input[name=tags]:checked"), function (i) { return i.value; });
+      var typed = value(form, "new_tag").split(",").map(function (t) { return t.trim(); }).filter(Boolean);
+      typed.forEach(function (tag) { addTag(form, tag); });
+      form.elements.namedItem("new_tag").value = "";
+      announce("Saving…");
+      enqueue({ kind: "note", url: root.getAttribute("data-note-url"), body: { tags: tags.concat(typed), note: value(form, "note"), client_id: value(form, "client_id") } });
+      renew(form);
+    }
+  });
+
+  function addTag(form, tag) {
+    var existing = Array.prototype.some.call(form.querySelectorAll("input[name=tags]"), function (i) {
+      if (i.value.toLowerCase() === tag.toLowerCase()) { i.checked = true; return true; }
+      return false;
+    });
+    if (existing) { return; }
+    var label = document.createElement("label");
+    label.className = "tag-choice";
+    var input = document.createElement("input");
+    input.type = "checkbox";
+    input.name = "tags";
+    input.value = tag;
+    input.checked = true;
+    label.appendChild(input);
+    label.appendChild(document.createTextNode(" " + tag));
+    form.querySelector("fieldset.tags").appendChild(label);
+  }
+
+  /* Enter in a text field would press the first button ("Delivered"): keep it from saving. */
+  root.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target.tagName === "INPUT" && target.type !== "checkbox" && target.type !== "radio" && target.closest(".entry-form")) {
+      event.preventDefault();
+    }
+  });
+
+  window.addEventListener("online", flush);
+  if (memoryQueue.length) {
+    announce("Sending " + memoryQueue.length + " save" + (memoryQueue.length === 1 ? "" : "s") + " kept on this phone…", "queued");
+    flush();
+  }
+}());
