@@ -70,7 +70,9 @@ class AccessTests(PageTestCase):
         html = self.client.get(self.today_url()).content.decode()
         assert "Extended time" in html and "Missed · Substitute did not know or did not follow the IEP" in html
         assert "Everything delivered" not in html
-        assert 'name="status"' not in html and "csrfmiddlewaretoken" not in html
+        # The only form a viewer gets is the header's sign-out form: nothing that saves to the log.
+        assert 'name="status"' not in html and "/day/" + TODAY.isoformat() + "/entry/" not in html
+        assert html.count("csrfmiddlewaretoken") == html.count('action="/account/logout/"') == 1
         assert "js/logbook.js" not in html
 
     def test_a_viewer_cannot_save_anything(self) -> None:

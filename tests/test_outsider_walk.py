@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -44,6 +45,25 @@ SKIPPED_NAMES = {
     "api:api-root",  # the API's root, schema and docs describe endpoints; they hold no records
     "api:openapi-json",
     "api:openapi-view",
+}
+
+
+# The API checks a request's body before its view runs, so an empty body would be refused with 400
+# before the access layer is reached. Each API route that takes a POST gets a valid body here, and the
+# walk then proves the access layer answers 404. A new API POST route without a body here fails the walk.
+def _upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("note.txt", b"A plain note.", content_type="text/plain")
+
+
+API_POST_BODIES: dict[str, Callable[[], tuple[dict[str, Any], str | None]]] = {
+    "api:save_entry": lambda: (
+        {"date": "2026-11-30", "provision": 1, "status": "delivered", "client_id": str(uuid.uuid4())},
+        "application/json",
+    ),
+    "api:all_delivered": lambda: ({"client_id": str(uuid.uuid4())}, "application/json"),
+    "api:save_day_note": lambda: ({"note": "x", "client_id": str(uuid.uuid4())}, "application/json"),
+    "api:retract_entry": lambda: ({"reason": "x"}, "application/json"),
+    "api:entry_attachments": lambda: ({"files": [_upload()]}, None),
 }
 
 # Pages that name no household or child: there is nothing an outsider could be refused. Keep tiny.
@@ -187,9 +207,24 @@ class OutsiderWalkTests(BaseTestCase):
         assert len(routes) > 20, "the walk found suspiciously few URLs"
         return routes
 
+    def post(self, route: Route, url: str) -> Any:
+        if not route.is_api:
+            return self.client.post(url, {})
+        if route.name not in API_POST_BODIES:
+            response = self.client.post(url, {}, content_type="application/json")
+            assert response.status_code == 405, (
+                f"API route {route.name} takes a POST: add a valid body for it to API_POST_BODIES in "
+                "tests/test_outsider_walk.py, so the walk reaches its access check."
+            )
+            return response
+        body, content_type = API_POST_BODIES[route.name]()
+        if content_type is None:
+            return self.client.post(url, body)
+        return self.client.post(url, body, content_type=content_type)
+
     def assert_refused(self, route: Route, url: str, who: str) -> None:
         get = self.client.get(url)
-        post = self.client.post(url, {})
+        post = self.post(route, url)
         codes = {get.status_code, post.status_code}
         assert codes <= {404, 405} and 404 in codes, (
             f"{who} got GET {get.status_code} / POST {post.status_code} from {url} ({route.name}); expected 404"
