@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from accounts.models import User
-from evidence import ledger
+from evidence.attachments import store_attachment
 from evidence.models import Attachment
 from logbook.models import LogEntry
+from logbook.services import attach_files, record_entry
 from plans.models import Child, Provision
 
 
@@ -33,72 +34,29 @@ def log(
     note: str = "",
     makeup: bool = False,
 ) -> LogEntry:
-    """A log entry and its ledger record, in one transaction, as the logbook writes them."""
-    with transaction.atomic():
-        entry = LogEntry.objects.create(
-            child=child,
-            date=day,
-            provision=provision,
-            is_makeup=makeup,
-            status=status,
-            minutes_delivered=minutes,
-            miss_reason=reason,
-            source=source,
-            reported_by=reported_by,
-            note=note,
-            created_by=user,
-            updated_by=user,
-        )
-        ledger.append(
-            child_id=child.pk,
-            kind="log_entry.created",
-            object_type="log_entry",
-            object_id=entry.pk,
-            payload={
-                "date": day.isoformat(),
-                "provision": provision.pk,
-                "is_makeup": makeup,
-                "status": status,
-                "minutes_delivered": minutes,
-                "miss_reason": reason,
-                "source": source,
-                "reported_by": reported_by,
-                "note": note,
-            },
-            user=user,
-            event_date=day,
-        )
-    return entry
+    """A log entry recorded as the app records it (``logbook.services.record_entry``, with its ledger record)."""
+    return record_entry(
+        child,
+        day,
+        provision,
+        status=status,
+        user=user,
+        client_id=uuid.uuid4(),
+        minutes_delivered=minutes,
+        is_makeup=makeup,
+        miss_reason=reason,
+        source=source,
+        reported_by=reported_by,
+        note=note,
+    )
 
 
 def attach(child: Child, user: User, name: str, content: bytes, entry: LogEntry | None = None) -> Attachment:
-    """A file stored under ATTACHMENT_ROOT by its hash, with its row (and ledger record)."""
-    from evidence.attachments import attachment_path
-
-    digest = hashlib.sha256(content).hexdigest()
-    path = attachment_path(digest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    with transaction.atomic():
-        att = Attachment.objects.create(
-            child=child,
-            sha256=digest,
-            content_type="text/plain",
-            size=len(content),
-            original_name=name,
-            uploaded_by=user,
-            object_type="log_entry" if entry else "",
-            object_id=str(entry.pk) if entry else "",
-        )
-        ledger.append(
-            child_id=child.pk,
-            kind="attachment.created",
-            object_type="attachment",
-            object_id=att.pk,
-            payload={"sha256": digest, "name": name, "size": len(content)},
-            user=user,
-        )
-    return att
+    """A file stored by its hash and linked to ``entry``, as the Today screen does."""
+    upload = SimpleUploadedFile(name, content, content_type="text/plain")
+    if entry is not None:
+        return attach_files(entry, [upload], user)[0]
+    return store_attachment(child_id=child.pk, uploaded_file=upload, user=user)
 
 
 class TempFiles:
@@ -209,6 +167,7 @@ def build_demo_child(
     from evidence.ledger import GENESIS_HASH, canonical_json, compute_hash
     from evidence.models import EvidenceRecord
     from logbook.models import DayNote, MissReason, Source
+    from logbook.payloads import entry_payload
     from plans.models import Absence, Iep, NonSchoolDay, SchoolCalendar
     from reports.household import keep_stored_times
 
@@ -369,19 +328,7 @@ def build_demo_child(
             object_type="log_entry",
             object_id=str(entry.pk),
             event_date=entry.date,
-            payload=canonical_json(
-                {
-                    "date": entry.date.isoformat(),
-                    "provision": entry.provision_id,
-                    "is_makeup": False,
-                    "status": entry.status,
-                    "minutes_delivered": entry.minutes_delivered,
-                    "miss_reason": entry.miss_reason,
-                    "source": entry.source,
-                    "reported_by": entry.reported_by,
-                    "note": entry.note,
-                }
-            ),
+            payload=canonical_json(entry_payload(entry)),
             recorded_at=entry.created_at,
             recorded_by=user,
             recorded_by_name=user.name,

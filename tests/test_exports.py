@@ -7,6 +7,7 @@ import io
 from datetime import UTC, date, datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import Membership, Role
@@ -51,7 +52,7 @@ class EntriesCsvTests(BaseTestCase):
         assert speech["school_caused"] == "yes"
         assert speech["source"] == "A teacher or staff member told me"
         assert speech["reported_by"] == "Ms. Patel"
-        assert speech["recording_lag_days"] == "0"
+        assert speech["recording_lag_days"] == str((timezone.localdate() - date(2026, 9, 8)).days)
         assert speech["retracted"] == "no"
         assert speech["recorded_at_utc"].endswith("Z")
 
