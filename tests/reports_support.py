@@ -59,6 +59,29 @@ def attach(child: Child, user: User, name: str, content: bytes, entry: LogEntry 
     return store_attachment(child_id=child.pk, uploaded_file=upload, user=user)
 
 
+def stored_report(child: Child, user: User, content: bytes = b"%PDF-1.7 a stored report") -> Any:
+    """A GeneratedReport row with its file stored under REPORT_ROOT (no rendering)."""
+    from django.utils import timezone
+
+    from reports.models import GeneratedReport
+    from reports.storage import store_report
+
+    return GeneratedReport.objects.create(
+        child=child,
+        kind=GeneratedReport.Kind.SUMMARY,
+        title=f"Meeting summary: IEP delivery for {child.name}",
+        parameters={"start": "2026-09-01", "end": "2026-09-30"},
+        generated_at=timezone.now(),
+        generated_by=user,
+        generated_by_name=user.name,
+        sha256=store_report(content),
+        size=len(content),
+        pages=1,
+        ledger_head="0" * 64,
+        ledger_count=0,
+    )
+
+
 class TempFiles:
     """A mixin giving each test class its own ATTACHMENT_ROOT and REPORT_ROOT."""
 

@@ -10,15 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from accounts.models import Membership, Role
 from logbook.models import MissReason, Source, Status
 from plans.models import Iep
 from reports.exports import CSV_COLUMNS, entries_csv, iep_dates_ics
-from tests.base import BaseTestCase, make_user
+from tests.base import BaseTestCase, ViewerTestCase
 from tests.reports_support import log
 
 
-class EntriesCsvTests(BaseTestCase):
+class EntriesCsvTests(ViewerTestCase):
     def setUp(self) -> None:
         self.missed = log(
             self.child,
@@ -70,10 +69,8 @@ class EntriesCsvTests(BaseTestCase):
         assert speech["retraction_reason"] == "Logged for the wrong day"
 
     def test_owner_editor_and_viewer_download_it_and_an_outsider_gets_404(self) -> None:
-        viewer = make_user("dana@example.com", "Dana Advocate")
-        Membership.objects.create(user=viewer, household=self.household, role=Role.VIEWER)
         url = reverse("reports:entries_csv", args=[self.child.pk])
-        for person in (self.alice, self.bob, viewer):
+        for person in (self.alice, self.bob, self.dave):
             self.client.force_login(person)
             response = self.client.get(url)
             assert response.status_code == 200

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db.models import Model
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import AccessLog, Household, Membership, Role, User
 from evidence.attachments import attachment_path
@@ -23,9 +22,8 @@ from logbook.models import DayNote, LogEntry, MissReason, Status
 from plans.models import Absence, Child, Iep, NonSchoolDay, Provision, SchoolCalendar
 from reports import household as hh
 from reports.models import GeneratedReport
-from reports.storage import store_report
 from tests.base import BaseTestCase
-from tests.reports_support import TempFiles, attach, build_demo_child, log
+from tests.reports_support import TempFiles, attach, build_demo_child, log, stored_report
 
 COUNTED: dict[str, type[Model]] = {
     "generated_reports": GeneratedReport,
@@ -78,20 +76,7 @@ class HouseholdExportTests(TempFiles, BaseTestCase):
         ]
         self.photo = attach(self.child, self.alice, "worksheet.txt", b"a work sample", self.entries[2])
         AccessLog.objects.create(user=self.alice, household=self.household, child_id=self.child.pk, action="view")
-        self.report = GeneratedReport.objects.create(
-            child=self.child,
-            kind="summary",
-            title="Meeting summary",
-            parameters={"start": "2026-09-01"},
-            generated_at=timezone.now(),
-            generated_by=self.bob,
-            generated_by_name="Bob Rivera",
-            sha256=store_report(b"%PDF-1.7 a stored report"),
-            size=24,
-            pages=1,
-            ledger_head="0" * 64,
-            ledger_count=0,
-        )
+        self.report = stored_report(self.child, self.bob)
 
     def archive(self) -> bytes:
         buffer = io.BytesIO()

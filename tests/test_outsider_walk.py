@@ -25,16 +25,14 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from accounts.models import Invitation, Role
 from evidence.attachments import store_attachment
 from evidence.models import Attachment
 from logbook.models import LogEntry, Status
 from plans.models import Absence, Child
-from reports.models import GeneratedReport
-from reports.storage import store_report
 from tests.base import BaseTestCase, make_family
+from tests.reports_support import stored_report
 
 # Whole trees with their own authentication rules, not ours to walk.
 SKIPPED_PREFIXES = (
@@ -151,19 +149,7 @@ class OutsiderWalkTests(BaseTestCase):
         cls.enterClassContext(override_settings(ATTACHMENT_ROOT=root, REPORT_ROOT=root / "reports"))
         upload = SimpleUploadedFile("iep.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
         cls.attachment = store_attachment(child_id=cls.child.pk, uploaded_file=upload, user=cls.alice)
-        cls.report_id = GeneratedReport.objects.create(
-            child=cls.child,
-            kind=GeneratedReport.Kind.SUMMARY,
-            title="Meeting summary: IEP delivery for Maya Rivera",
-            generated_at=timezone.now(),
-            generated_by=cls.alice,
-            generated_by_name="Alice Rivera",
-            sha256=store_report(b"%PDF-1.7 a stored report"),
-            size=24,
-            pages=1,
-            ledger_head="0" * 64,
-            ledger_count=0,
-        ).pk
+        cls.report_id = stored_report(cls.child, cls.alice).pk
         # charlie's own household and child, to mix his child's id with alice's objects.
         cls.own_child = Child.objects.create(household=make_family(cls.charlie, "Charlie's"), name="Zed")
 

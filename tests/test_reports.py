@@ -15,13 +15,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import Membership, Role, User
 from insights.compliance import compute_compliance
 from logbook.models import MissReason, Source, Status
 from reports.models import GeneratedReport
 from reports.services import generate_report
 from reports.storage import read_report
-from tests.base import BaseTestCase, make_user
+from tests.base import BaseTestCase, ViewerTestCase
 from tests.pdfcheck import archival_markers, attachments, flat, page_texts, pdf_text
 from tests.reports_support import TempFiles, attach, log
 
@@ -42,15 +41,7 @@ def verify_ledger_file(content: bytes, head: str) -> str:
     return done.stdout
 
 
-class ReportTests(TempFiles, BaseTestCase):
-    dana: User
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.dana = make_user("dana@example.com", "Dana Advocate")
-        Membership.objects.create(user=cls.dana, household=cls.household, role=Role.VIEWER)
-
+class ReportTests(TempFiles, ViewerTestCase):
     def setUp(self) -> None:
         for day in (date(2026, 9, 1), date(2026, 9, 2), date(2026, 9, 3), date(2026, 9, 4)):
             log(self.child, self.extended_time, day, Status.DELIVERED, self.alice)
@@ -167,7 +158,7 @@ class ReportTests(TempFiles, BaseTestCase):
         assert report.generated_by == self.alice
         assert report.parameters["start"] == "2026-09-01"
         url = reverse("reports:report_download", args=[self.child.pk, report.pk])
-        for person in (self.alice, self.bob, self.dana):
+        for person in (self.alice, self.bob, self.dave):
             self.client.force_login(person)
             response = self.client.get(url)
             assert response.status_code == 200
@@ -184,7 +175,7 @@ class ReportTests(TempFiles, BaseTestCase):
             "bates_prefix": "rivera-",
             "bates_start": "1",
         }
-        for person in (self.alice, self.bob, self.dana):
+        for person in (self.alice, self.bob, self.dave):
             self.client.force_login(person)
             response = self.client.post(url, form)
             assert response.status_code == 302

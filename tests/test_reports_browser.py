@@ -13,19 +13,11 @@ from django.test import Client
 from logbook.models import MissReason, Status
 from reports.models import GeneratedReport
 from tests.base import BaseTestCase
+from tests.browser.chromium import launch
 from tests.reports_support import log
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SHOTS = Path("/work/shots/reports")
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.mark.browser
@@ -44,7 +36,7 @@ def test_a_parent_makes_a_meeting_summary_on_a_phone(live_server, tmp_path) -> N
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        browser = launch(p)
         context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
         page = context.new_page()
