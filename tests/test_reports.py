@@ -282,3 +282,18 @@ class BareChildReportTests(TempFiles, BaseTestCase):
             assert "Nothing to count in this range" in text
             assert report.ledger_count == 0
             assert report.ledger_head == "0" * 64
+
+
+class DemoReportTests(TempFiles, BaseTestCase):
+    def test_the_demo_family_comes_with_a_meeting_summary(self) -> None:
+        import io
+
+        from accounts.models import Household
+
+        call_command("seed_demo", today=date(2026, 11, 28), stdout=io.StringIO())
+        home = Household.objects.get(name="Okafor family")
+        report = GeneratedReport.objects.get(child__household=home)
+        assert report.kind == "summary"
+        assert report.bates_first == "OKAFOR-000001"
+        text = flat(pdf_text(read_report(report.sha256)))
+        assert "A written make-up plan for the missed service sessions" in text
