@@ -200,12 +200,9 @@ def compute_compliance(child: Child, start: date, end: date, provision_ids: Iter
     school_days = SchoolDays.load(child, wide_start, wide_end)
 
     entries = list(
-        LogEntry.objects.filter(
-            child=child,
-            date__range=(start, end),
-            retracted_at__isnull=True,
-            provision_id__in=[v.id for v in versions],
-        ).values_list("date", "provision_id", "is_makeup", "status", "minutes_delivered", "miss_reason", "source")
+        LogEntry.objects.counted()
+        .filter(child=child, date__range=(start, end), provision_id__in=[v.id for v in versions])
+        .values_list("date", "provision_id", "is_makeup", "status", "minutes_delivered", "miss_reason", "source")
     )
     tags_by_day: dict[date, tuple[str, ...]] = {
         day: tuple(str(tag) for tag in tags or ())

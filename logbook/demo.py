@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +26,7 @@ from django.utils import timezone
 from logbook import services
 from logbook.days import LogWindow, is_service
 from logbook.models import MissReason, Source, Status
+from plans.demo import DemoFamily, simulated_clock
 from plans.models import Child, Provision
 from plans.schooldays import days_between
 
@@ -65,16 +63,6 @@ NOTES = {
     MissReason.SCHEDULING: ["Session overlapped with PE.", "Moved and then dropped."],
 }
 EXTRA_TAGS = [("test day", 0.03), ("field trip", 0.012), ("early release", 0.02), ("aide absent", 0.02)]
-
-
-@contextmanager
-def simulated_clock(moment: datetime) -> Iterator[None]:
-    """Make ``timezone.now()`` (and so the ledger's ``recorded_at``) return ``moment``.
-
-    For demo data only: it lets a year of logs be recorded "as they happened".
-    """
-    with mock.patch("django.utils.timezone.now", return_value=moment):
-        yield
 
 
 @dataclass
@@ -272,3 +260,16 @@ def _record(child: Child, user: Any, session: _Session, summary: DemoSummary) ->
     summary.days_logged += 1
     lag = (session.at.astimezone(timezone.get_current_timezone()).date() - session.day).days
     summary.lags[lag] = summary.lags.get(lag, 0) + 1
+
+
+def extend_demo(family: DemoFamily) -> None:
+    """seed_demo's hook: every school day since last August for the first child, four weeks for the second.
+
+    The first child's log shows the patterns the insights look for; the second's is plain.
+    """
+    first, second = family.children[0], family.children[1]
+    first_day = min(calendar.first_day for calendar in first.calendars.all())
+    add_demo_logs(first, family.owner, first_day, family.today, random.Random(2026))
+    add_demo_logs(
+        second, family.coparent, family.today - timedelta(days=28), family.today, random.Random(7), patterns=False
+    )

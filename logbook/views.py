@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import membership_for
+from accounts.access import log_access, membership_for
 from evidence.models import Attachment
 from logbook import services
 from logbook.days import LogWindow, Row, entry_summary, is_service, lag_text, load_today
@@ -140,6 +140,12 @@ def _row_view(row: Row, today: date, failed: Failed | None, attachments: list[At
     )
 
 
+def _viewed(request: HttpRequest, child: Child) -> Child:
+    """Note in the access log that this person viewed the child's log (design.md section 7)."""
+    log_access(request.user, child.household, "view", child_id=child.pk, path=request.get_full_path())
+    return child
+
+
 def _render_day(
     request: HttpRequest, child: Child, day: date, *, failed: Failed | None = None, status: int = 200
 ) -> HttpResponse:
@@ -187,7 +193,7 @@ def _render_day(
 @login_required
 def today(request: HttpRequest, child_id: int) -> HttpResponse:
     """The Today screen; ``?date=YYYY-MM-DD`` (the date picker) goes to that day."""
-    child = child_for(request.user, child_id)
+    child = _viewed(request, child_for(request.user, child_id))
     picked = request.GET.get("date", "")
     if picked:
         try:
@@ -199,7 +205,7 @@ def today(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 def day(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
-    child = child_for(request.user, child_id)
+    child = _viewed(request, child_for(request.user, child_id))
     return _render_day(request, child, day)
 
 
@@ -330,7 +336,7 @@ def _render_history(
 
 @login_required
 def entry_history(request: HttpRequest, child_id: int, entry_id: int) -> HttpResponse:
-    child = child_for(request.user, child_id)
+    child = _viewed(request, child_for(request.user, child_id))
     return _render_history(request, child, _entry(child, entry_id))
 
 
@@ -357,7 +363,7 @@ def retract_entry(request: HttpRequest, child_id: int, entry_id: int) -> HttpRes
 @login_required
 def week(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     """Monday to Sunday around ``day``: each day's state and each provision's status, in words."""
-    child = child_for(request.user, child_id)
+    child = _viewed(request, child_for(request.user, child_id))
     today = timezone.localdate()
     monday = day - timedelta(days=day.weekday())
     sunday = monday + timedelta(days=6)
@@ -381,7 +387,7 @@ def week(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
 @login_required
 def month(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     """The month around ``day`` as a calendar: each day's state as a word and a symbol."""
-    child = child_for(request.user, child_id)
+    child = _viewed(request, child_for(request.user, child_id))
     today = timezone.localdate()
     weeks = Calendar(firstweekday=0).monthdatescalendar(day.year, day.month)
     first, last = weeks[0][0], weeks[-1][-1]

@@ -9,12 +9,16 @@ see ``plans/management/commands/seed_demo.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from unittest import mock
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Household, Membership, Role, User
 from accounts.services import create_household_for
@@ -29,6 +33,28 @@ DEMO_PEOPLE = [
     ("coparent@demo.iepright.org", "demo-coparent-2026", "Sam Okafor", Role.EDITOR, "co-parent, can edit"),
     ("advocate@demo.iepright.org", "demo-advocate-2026", "Renee Walker", Role.VIEWER, "advocate, read only"),
 ]
+
+
+@contextmanager
+def simulated_clock(moment: datetime) -> Iterator[None]:
+    """Make ``timezone.now()`` (and so the ledger's ``recorded_at``) return ``moment``.
+
+    For demo data only: it lets the demo be recorded "as it happened", so that the ledger's times run
+    forward along the chain as they would for a real family.
+    """
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def setup_moment(start_year: int) -> datetime:
+    """When the demo family typed in their plans: the evening a week before last school year began.
+
+    The demo records the whole plan (IEP versions, calendars, absences) at this one moment, before its
+    first log entry, so the chain's times never run backwards. A real family's records are simply
+    written when they happen.
+    """
+    first_day = nth_weekday(start_year - 1, 8, WED, 3) - timedelta(days=7)
+    return timezone.make_aware(datetime.combine(first_day, time(19, 30)))
 
 
 @dataclass
@@ -350,9 +376,10 @@ def _child_with_iep(
 
 
 def _ella(family: DemoFamily, y: int) -> None:
-    """Third grade; her IEP was amended in October (more OT, a check-in added)."""
+    """Third grade, with a year and a half of history: an IEP from March of last school year, its
+    annual renewal in March, and an amendment in October (more OT, a check-in added)."""
     dana = family.owner
-    ella, iep = _child_with_iep(
+    ella, first = _child_with_iep(
         family,
         {
             "name": "Ella Okafor",
@@ -362,10 +389,9 @@ def _ella(family: DemoFamily, y: int) -> None:
             "district": "Oakdale Unified School District",
         },
         {
-            "effective_from": date(y, 3, 16),
-            "effective_to": date(y + 1, 3, 15),
-            "meeting_date": date(y, 3, 10),
-            "annual_review_due": date(y + 1, 3, 9),
+            "effective_from": date(y - 1, 3, 17),
+            "meeting_date": date(y - 1, 3, 11),
+            "annual_review_due": date(y, 3, 10),
             "reevaluation_due": date(y + 2, 2, 22),
             "case_manager_name": "Laura Chen",
             "case_manager_email": "lchen@oakdale-usd.example",
@@ -373,6 +399,14 @@ def _ella(family: DemoFamily, y: int) -> None:
         ELLA_PROVISIONS,
         dana,
     )
+    # Last school year's calendar, so the log can cover a full year.
+    last_year = _calendar(ella, y - 1, dana)
+    _absences(ella, last_year, [(date(y - 1, 11, 4), "Sick"), (date(y, 2, 9), "Sick (flu)")], family.today, dana)
+    iep = services.amend_iep(first, date(y, 3, 16), dana, "Annual IEP meeting of March 10: IEP renewed.")
+    iep.meeting_date = date(y, 3, 10)
+    iep.annual_review_due = date(y + 1, 3, 9)
+    iep.effective_to = date(y + 1, 3, 15)
+    services.update_iep(iep, user=dana)
     amendment = services.amend_iep(
         iep,
         date(y, 10, 19),
@@ -420,7 +454,7 @@ def _marcus(family: DemoFamily, y: int) -> None:
 
 def build_family(today: date) -> DemoFamily:
     """Create the demo family (in one transaction) and return what was made."""
-    with transaction.atomic():
+    with transaction.atomic(), simulated_clock(setup_moment(school_year_start(today))):
         people = {role: _person(email, password, name) for email, password, name, role, _ in DEMO_PEOPLE}
         owner = people[Role.OWNER]
         household = create_household_for(owner, "Okafor family")

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.template import Context, Template
 from django.urls import reverse
 
+from accounts.models import AccessLog
 from evidence.models import EvidenceRecord
 from logbook import services
 from logbook.models import DayNote, LogEntry, MissReason, Source, Status
@@ -95,6 +96,22 @@ class AccessTests(PageTestCase):
         )
         assert EvidenceRecord.objects.count() == 1
         assert LogEntry.objects.get().status == Status.DELIVERED
+
+    def test_each_view_of_the_log_is_noted_in_the_access_log(self) -> None:
+        """Given an advocate (viewer) who opens the day, week and month, then the owner can see each view."""
+        entry = self.log(TODAY)
+        self.client.force_login(self.dana)
+        c = self.child.pk
+        for url in [
+            self.day_url(TODAY),
+            reverse("logbook:week", args=[c, TODAY]),
+            reverse("logbook:month", args=[c, TODAY]),
+            reverse("logbook:entry_history", args=[c, entry.pk]),
+        ]:
+            assert self.client.get(url).status_code == 200
+        views = list(AccessLog.objects.filter(user=self.dana, child_id=c).values_list("action", "path"))
+        assert [action for action, _ in views] == ["view"] * 4
+        assert {path for _, path in views} >= {self.day_url(TODAY), reverse("logbook:month", args=[c, TODAY])}
 
     def test_the_editor_can_save(self) -> None:
         self.client.force_login(self.bob)

@@ -6,18 +6,21 @@ import importlib.machinery
 import itertools
 import sys
 import types
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 from unittest import mock
 
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 from django.test import TestCase
 
+import logbook.demo
 from accounts.models import Household, Membership, Role, User
 from evidence.models import EvidenceRecord
 from evidence.verify import register_current_state, unregister_current_state, verify_child
+from logbook.models import DayNote, LogEntry, Status
 from plans.demo import DEMO_PEOPLE, holidays, nth_weekday
 from plans.models import Child, Iep
 from plans.payloads import CURRENT_STATE_LOADERS
@@ -26,9 +29,14 @@ from plans.schooldays import SchoolDays
 TODAY = date(2026, 11, 28)
 
 
-def seed(**options: object) -> str:
+def seed(*, logs: bool = False, **options: object) -> str:
+    """Run seed_demo. The year of logs (logbook.demo) takes seconds, so only tests about logs ask for it."""
     out = StringIO()
-    call_command("seed_demo", stdout=out, **options)
+    if logs:
+        call_command("seed_demo", stdout=out, **options)
+    else:
+        with mock.patch.object(logbook.demo, "extend_demo", lambda family: None):
+            call_command("seed_demo", stdout=out, **options)
     return out.getvalue()
 
 
@@ -67,7 +75,9 @@ class SeedDemoTests(TestCase):
     def test_one_iep_was_amended_and_its_earlier_version_is_kept(self) -> None:
         seed(today=TODAY)
         ella = Child.objects.get(name="Ella Okafor")
-        old, new = ella.ieps.order_by("effective_from")
+        first, old, new = ella.ieps.order_by("effective_from")
+        assert (first.status, old.amends) == (Iep.Status.SUPERSEDED, first)
+        assert first.effective_to == date(2026, 3, 15) and old.effective_from == date(2026, 3, 16)
         assert (old.status, new.amends) == (Iep.Status.SUPERSEDED, old)
         assert old.effective_to == date(2026, 10, 18) and new.effective_from == date(2026, 10, 19)
         ot_old, ot_new = (v.provisions.get(label="Occupational therapy") for v in (old, new))
@@ -77,8 +87,7 @@ class SeedDemoTests(TestCase):
     def test_the_school_year_around_today_has_us_holidays_and_a_few_absences(self) -> None:
         seed(today=TODAY)
         for child in Child.objects.all():
-            calendar = child.calendars.get()
-            assert calendar.first_day <= TODAY <= calendar.last_day
+            calendar = child.calendars.get(first_day__lte=TODAY, last_day__gte=TODAY)
             names = set(calendar.non_school_days.values_list("name", flat=True))
             for holiday in [
                 "Labor Day",
@@ -92,7 +101,7 @@ class SeedDemoTests(TestCase):
                 "Memorial Day",
             ]:
                 assert holiday in names
-            absences = list(child.absences.all())
+            absences = list(child.absences.filter(date__gte=calendar.first_day))
             assert len(absences) == 2 and all(a.date <= TODAY for a in absences)
             days = SchoolDays.load(child, calendar.first_day, calendar.last_day)
             assert all(days.is_school_day(a.date) for a in absences)
@@ -104,7 +113,7 @@ class SeedDemoTests(TestCase):
             records = list(EvidenceRecord.objects.filter(child=child).order_by("seq"))
             assert [r.seq for r in records] == list(range(1, len(records) + 1))
             types_ = {r.object_type for r in records}
-            assert types_ == {"iep", "provision", "calendar", "absence"}
+            assert {"iep", "provision", "calendar", "absence"} <= types_
             assert all(r.prev_hash == p.hash for p, r in itertools.pairwise(records))
 
     def test_if_empty_leaves_a_used_database_alone(self) -> None:
@@ -166,3 +175,41 @@ class DemoVerificationTests(TestCase):
         Child.objects.get(name="Marcus Okafor").absences.update(reason="changed quietly")
         problem = verify_child(Child.objects.get(name="Marcus Okafor").pk).problem
         assert problem is not None and problem.object_type == "absence"
+
+
+class DemoLogTests(TestCase):
+    output: str
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.output = seed(today=TODAY, logs=True)
+
+    def test_the_first_child_has_every_school_day_since_last_august_logged_with_patterns(self) -> None:
+        """Given the demo, then Ella's log covers more than a full school year, mostly delivered,
+        with misses, make-up sessions and day tags, and Marcus has about four weeks."""
+        ella = Child.objects.get(name="Ella Okafor")
+        entries = LogEntry.objects.filter(child=ella)
+        days = list(entries.dates("date", "day"))
+        assert days[0] < date(2025, 8, 25) and days[-1] >= date(2026, 11, 20)
+        assert len(days) > 200
+        statuses = dict(entries.values_list("status").annotate(n=Count("pk")))
+        assert statuses[Status.DELIVERED] > 5 * statuses[Status.MISSED] > 0
+        assert entries.filter(is_makeup=True).exists()
+        assert any("substitute" in note.tags for note in DayNote.objects.filter(child=ella))
+        marcus_days = list(LogEntry.objects.filter(child__name="Marcus Okafor").dates("date", "day"))
+        assert 10 <= len(marcus_days) <= 21 and marcus_days[0] >= TODAY - timedelta(days=28)
+        assert "Added by: logbook." in self.output
+
+    def test_every_chain_verifies_against_the_current_tables(self) -> None:
+        reports = [verify_child(child.pk) for child in Child.objects.all()]
+        assert [r.problem for r in reports] == [None, None]
+        assert all({"log_entry", "day_note"} <= set(r.checked_types) for r in reports)
+        assert reports[0].record_count > 1000
+
+    def test_the_ledger_times_run_forward_along_each_chain(self) -> None:
+        """Given the demo recorded 'as it happened', then no record is older than the one before it."""
+        for child in Child.objects.all():
+            times = list(
+                EvidenceRecord.objects.filter(child=child).order_by("seq").values_list("recorded_at", flat=True)
+            )
+            assert times == sorted(times)
