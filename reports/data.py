@@ -255,12 +255,13 @@ def _same_day(compliance: Compliance, child: Child, inputs: ReportInputs) -> dic
     """How many of the range's entries were recorded on the school day itself (design.md section 5)."""
     lineages = [p.lineage for p in compliance.provisions]
     lags = list(
-        LogEntry.objects.filter(
+        LogEntry.objects.counted()
+        .filter(
             child=child,
             date__range=(inputs.start, inputs.end),
-            retracted_at__isnull=True,
             provision__lineage__in=lineages,
-        ).values_list("recording_lag_days", flat=True)
+        )
+        .values_list("recording_lag_days", flat=True)
     )
     same = sum(1 for lag in lags if lag <= 0)
     within_two = sum(1 for lag in lags if lag <= 2)
@@ -272,10 +273,10 @@ def _misses(compliance: Compliance, inputs: ReportInputs) -> list[dict[str, Any]
     """Every missed or partly delivered entry of the range, oldest first, with how it was recorded."""
     lineages = [p.lineage for p in compliance.provisions]
     entries = list(
-        LogEntry.objects.filter(
+        LogEntry.objects.counted()
+        .filter(
             child=inputs.child,
             date__range=(inputs.start, inputs.end),
-            retracted_at__isnull=True,
             status__in=[Status.MISSED, Status.PARTIAL],
             provision__lineage__in=lineages,
         )
