@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
-from logbook.models import SCHOOL_CAUSED_REASONS, LogEntry, MissReason, Source
+from logbook.models import SCHOOL_CAUSED_REASONS, DayNote, LogEntry, MissReason, Source
 from plans.models import Child, Iep
 
 CSV_COLUMNS = [
@@ -37,9 +37,11 @@ CSV_COLUMNS = [
     "source",
     "reported_by",
     "note",
+    "day_tags",
     "recorded_at_utc",
     "recording_lag_days",
     "last_changed_at_utc",
+    "edit_reason",
     "retracted",
     "retracted_at_utc",
     "retraction_reason",
@@ -65,6 +67,10 @@ def entries_csv(child: Child) -> str:
     writer.writerow(CSV_COLUMNS)
     reasons = dict(MissReason.choices)
     sources = dict(Source.choices)
+    tags = {
+        day: "; ".join(t for t in day_tags or [])
+        for day, day_tags in DayNote.objects.filter(child=child).values_list("date", "tags")
+    }
     entries = (
         LogEntry.objects.filter(child=child)
         .select_related("provision")
@@ -88,9 +94,11 @@ def entries_csv(child: Child) -> str:
                 sources.get(entry.source, entry.source),
                 _cell(entry.reported_by),
                 _cell(entry.note),
+                _cell(tags.get(entry.date, "")),
                 _utc(entry.created_at),
                 entry.recording_lag_days,
                 _utc(entry.updated_at),
+                _cell(entry.edit_reason),
                 "yes" if entry.retracted_at else "no",
                 _utc(entry.retracted_at),
                 _cell(entry.retraction_reason),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from logbook.models import MissReason, Source, Status
+from logbook.models import DayNote, MissReason, Source, Status
 from plans.models import Iep
 from reports.exports import CSV_COLUMNS, entries_csv, iep_dates_ics
 from tests.base import BaseTestCase, ViewerTestCase
@@ -32,6 +32,7 @@ class EntriesCsvTests(ViewerTestCase):
             note="=SUM(A1) said the SLP was out; “no sub”",
         )
         log(self.child, self.extended_time, date(2026, 9, 8), Status.DELIVERED, self.bob)
+        DayNote.objects.create(child=self.child, date=date(2026, 9, 8), tags=["substitute", "test day"])
 
     def rows(self, text: str) -> list[dict[str, str]]:
         assert text.startswith("\ufeff")
@@ -53,6 +54,7 @@ class EntriesCsvTests(ViewerTestCase):
         assert speech["reported_by"] == "Ms. Patel"
         assert speech["recording_lag_days"] == str((timezone.localdate() - date(2026, 9, 8)).days)
         assert speech["retracted"] == "no"
+        assert speech["day_tags"] == "substitute; test day"
         assert speech["recorded_at_utc"].endswith("Z")
 
     def test_a_note_that_looks_like_a_formula_is_kept_as_text(self) -> None:
