@@ -68,7 +68,7 @@ def entries_csv(child: Child) -> str:
     reasons = dict(MissReason.choices)
     sources = dict(Source.choices)
     tags = {
-        day: "; ".join(t for t in day_tags or [])
+        day: "; ".join(str(tag) for tag in day_tags or [])
         for day, day_tags in DayNote.objects.filter(child=child).values_list("date", "tags")
     }
     entries = (
