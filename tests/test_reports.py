@@ -297,3 +297,34 @@ class DemoReportTests(TempFiles, BaseTestCase):
         assert report.bates_first == "OKAFOR-000001"
         text = flat(pdf_text(read_report(report.sha256)))
         assert "A written make-up plan for the missed service sessions" in text
+
+
+class FullYearReportTests(TempFiles, BaseTestCase):
+    def test_every_provision_row_and_service_total_matches_compute_compliance(self) -> None:
+        """Given a demo-like year (15 provisions), then each provision's row and each service's minutes in
+        the evidence report are the numbers compute_compliance returns for the same range."""
+        from tests.reports_support import build_demo_child
+
+        child = build_demo_child(self.household, self.alice)
+        start, end = date(2026, 8, 24), date(2027, 6, 4)
+        numbers = compute_compliance(child, start, end)
+        report = generate_report(child, user=self.alice, kind="evidence", start=start, end=end, bates_prefix="X-")
+        pdf = read_report(report.sha256)
+        rows = flat(" ".join(page_texts(pdf)))
+        text = flat(pdf_text(pdf))
+        assert len(numbers.provisions) == 15
+        for p in numbers.provisions:
+            d = p.days
+            row = f"{p.label} {d.expected} {d.delivered} {d.partial} {d.missed} {d.not_logged} {d.delivery_percent}%"
+            assert row in rows, row
+            if p.service is not None:
+                s = p.service
+                assert (
+                    f"required {s.required:,}, delivered {s.delivered:,} (make-up {s.makeup_minutes:,}), "
+                    f"documented shortfall {s.shortfall:,}"
+                ) in text
+        assert f"{numbers.totals.delivery_percent}%" in text
+        misses = numbers.totals.missed + numbers.totals.partial
+        assert f"oldest first ({misses} entries)" in text
+        pages = page_texts(pdf)
+        assert all(f"X-{n:06d}" in page for n, page in enumerate(pages, start=1))
