@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import QuerySet
 from django.test import TestCase
 
 from accounts.models import Household, Membership, Role, User
+from evidence.ledger import append
+from evidence.models import EvidenceRecord
 from plans.models import Child, Iep, NonSchoolDay, Provision, SchoolCalendar
+from plans.payloads import calendar_payload, iep_payload, provision_payload
 
 
 def make_user(email: str, name: str = "") -> User:
@@ -25,8 +29,35 @@ def make_family(owner: User, name: str = "Rivera household") -> Household:
     return household
 
 
+def record_fixture_in_ledger(
+    user: User, calendar: SchoolCalendar, iep: Iep, provisions: list[Provision]
+) -> list[EvidenceRecord]:
+    """Give fixture plan records their ledger records, as the plans services would have written them.
+
+    The fixture is made with the ORM for brevity; verification compares current plan tables with the
+    latest ledger payloads, so each object gets its "created" record.
+    """
+    rows = [("calendar", calendar, calendar_payload(calendar)), ("iep", iep, iep_payload(iep))]
+    rows += [("provision", provision, provision_payload(provision)) for provision in provisions]
+    return [
+        append(
+            child_id=iep.child_id,
+            kind=f"{object_type}.created",
+            object_type=object_type,
+            object_id=obj.pk,
+            payload=payload,
+            user=user,
+        )
+        for object_type, obj, payload in rows
+    ]
+
+
 class BaseTestCase(TestCase):
-    """Alice (owner), Bob (editor) and Charlie (outsider); Maya with an IEP for 2026-27."""
+    """Alice (owner), Bob (editor) and Charlie (outsider); Maya with an IEP for 2026-27.
+
+    Maya's plan records are in her ledger chain as the plans services would have written them, so
+    her chain starts with ``fixture_seq`` records. ``new_records()`` gives the records a test wrote.
+    """
 
     alice: User
     bob: User
@@ -37,6 +68,8 @@ class BaseTestCase(TestCase):
     iep: Iep
     extended_time: Provision
     speech: Provision
+    fixture_seq: int  # the number of records in Maya's chain after the fixture: the last one's seq
+    fixture_last_record_pk: int  # the pk of the last record the fixture appended
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -89,6 +122,12 @@ class BaseTestCase(TestCase):
             period=Provision.Period.WEEK,
             session_minutes=30,
         )
+        last = record_fixture_in_ledger(cls.alice, cls.calendar, cls.iep, [cls.extended_time, cls.speech])[-1]
+        cls.fixture_seq, cls.fixture_last_record_pk = last.seq, last.pk
+
+    def new_records(self) -> QuerySet[EvidenceRecord]:
+        """The ledger records appended after the fixture's (for any child), in the order they were written."""
+        return EvidenceRecord.objects.filter(pk__gt=self.fixture_last_record_pk).order_by("pk")
 
 
 class ViewerTestCase(BaseTestCase):

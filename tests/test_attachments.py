@@ -106,7 +106,7 @@ class StoreAttachmentTests(AttachmentTestCase):
             assert "JPEG, PNG or HEIC" in str(caught.exception)
             assert "PDF" in str(caught.exception)
         assert Attachment.objects.count() == 0
-        assert EvidenceRecord.objects.count() == 0
+        assert self.new_records().count() == 0
         assert self.stored_files() == []
 
     def test_a_browser_content_type_header_does_not_change_the_verdict(self) -> None:
@@ -118,7 +118,7 @@ class StoreAttachmentTests(AttachmentTestCase):
             self.store(PDF, "big.pdf")
         assert "larger than" in str(caught.exception)
         assert Attachment.objects.count() == 0
-        assert EvidenceRecord.objects.count() == 0
+        assert self.new_records().count() == 0
         assert self.stored_files() == []
 
     def test_a_file_that_lies_about_its_size_is_still_stopped_at_the_limit(self) -> None:

@@ -38,7 +38,7 @@ class SchoolYearTests(CalendarTestCase):
             date(2028, 6, 9),
             {0, 1, 2, 3, 4},
         )
-        record = EvidenceRecord.objects.get()
+        record = self.new_records().get()
         assert record.kind == "calendar.created"
         assert json.loads(record.payload)["weekdays"] == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
@@ -76,7 +76,7 @@ class SchoolYearTests(CalendarTestCase):
         assert response.status_code == 302
         self.calendar.refresh_from_db()
         assert self.calendar.first_day == date(2026, 8, 26) and self.calendar.regular_weekdays() == {0, 1, 2, 3}
-        assert EvidenceRecord.objects.get().kind == "calendar.edited"
+        assert self.new_records().get().kind == "calendar.edited"
 
     def test_the_year_page_lists_days_off_and_counts_school_days_by_month(self) -> None:
         self.client.force_login(self.dave)
@@ -115,7 +115,7 @@ class DaysOffTests(CalendarTestCase):
         response = self.client.post(self.url("day_off_add", self.calendar.pk), data)
         assert response.status_code == 302
         assert self.calendar.non_school_days.filter(name="Winter break", end=date(2027, 1, 1)).exists()
-        record = EvidenceRecord.objects.get()
+        record = self.new_records().get()
         assert record.kind == "calendar.edited"
         assert [d["name"] for d in json.loads(record.payload)["non_school_days"]] == [
             "Thanksgiving break",
@@ -156,7 +156,7 @@ class DaysOffTests(CalendarTestCase):
         response = self.client.post(self.url("day_off_remove", self.calendar.pk), {"day_off": thanksgiving.pk})
         assert response.status_code == 302
         assert not NonSchoolDay.objects.exists()
-        assert json.loads(EvidenceRecord.objects.get().payload)["non_school_days"] == []
+        assert json.loads(self.new_records().get().payload)["non_school_days"] == []
 
     def test_a_day_off_of_another_calendar_cannot_be_removed_through_this_one(self) -> None:
         other = SchoolCalendar.objects.create(
@@ -189,7 +189,7 @@ class AbsenceTests(CalendarTestCase):
         assert response.status_code == 302
         absence = Absence.objects.get()
         assert (absence.date, absence.reason) == (date(2026, 11, 10), "Sick")
-        record = EvidenceRecord.objects.get()
+        record = self.new_records().get()
         assert (record.kind, record.event_date) == ("absence.created", date(2026, 11, 10))
         html = self.client.get(self.url("absences")).content.decode()
         assert "Tuesday, November 10, 2026" in html and "Sick" in html
@@ -220,7 +220,7 @@ class AbsenceTests(CalendarTestCase):
         self.client.force_login(self.bob)
         self.client.post(self.url("absence_remove", absence.pk))
         assert not Absence.objects.exists()
-        record = EvidenceRecord.objects.get()
+        record = self.new_records().get()
         assert (record.kind, record.object_id) == ("absence.retracted", str(absence.pk))
 
     def test_a_viewer_reads_absences_but_cannot_change_them(self) -> None:

@@ -32,16 +32,16 @@ IEP = {
 }
 
 
-def ledger(child_id: int, object_type: str = "") -> list[tuple[str, str]]:
-    records = EvidenceRecord.objects.filter(child_id=child_id).order_by("seq")
-    if object_type:
-        records = records.filter(object_type=object_type)
-    return [(r.kind, r.object_id) for r in records]
-
-
 class IepTestCase(ViewerTestCase):
     def url(self, name: str, *args: object) -> str:
         return reverse(f"plans:{name}", args=[self.child.pk, *args])
+
+    def ledger(self, object_type: str = "") -> list[tuple[str, str]]:
+        """(kind, object id) of the records the test appended to Maya's chain, in order."""
+        records = self.new_records().filter(child_id=self.child.pk)
+        if object_type:
+            records = records.filter(object_type=object_type)
+        return [(r.kind, r.object_id) for r in records]
 
 
 class CreateIepTests(IepTestCase):
@@ -143,7 +143,7 @@ class EditIepTests(IepTestCase):
         assert response.status_code == 302
         self.iep.refresh_from_db()
         assert self.iep.case_manager_name == "Mr. Ortiz"
-        assert ledger(self.child.pk, "iep") == [("iep.edited", str(self.iep.pk))]
+        assert self.ledger("iep") == [("iep.edited", str(self.iep.pk))]
 
     def test_an_invalid_edit_changes_nothing(self) -> None:
         self.client.force_login(self.alice)
@@ -151,7 +151,7 @@ class EditIepTests(IepTestCase):
         assert response.status_code == 422
         self.iep.refresh_from_db()
         assert self.iep.effective_from == date(2026, 9, 1)
-        assert ledger(self.child.pk) == []
+        assert self.ledger() == []
 
     def test_a_viewer_cannot_edit(self) -> None:
         self.client.force_login(self.dave)
@@ -226,7 +226,7 @@ class AmendTests(IepTestCase):
     def test_the_ledger_records_the_old_version_ending_the_new_one_and_its_items(self) -> None:
         amendment = services.amend_iep(self.iep, date(2027, 1, 11), self.alice)
         copies = [str(p.pk) for p in amendment.provisions.all()]
-        assert ledger(self.child.pk) == [
+        assert self.ledger() == [
             ("iep.edited", str(self.iep.pk)),
             ("iep.created", str(amendment.pk)),
             ("provision.created", copies[0]),
@@ -240,7 +240,7 @@ class AmendTests(IepTestCase):
         assert "An amendment starts after the current version, which began September 1, 2026." in (
             response.content.decode()
         )
-        assert Iep.objects.count() == 1 and EvidenceRecord.objects.count() == 0
+        assert Iep.objects.count() == 1 and self.new_records().count() == 0
 
     def test_an_amendment_cannot_start_after_the_iep_ends(self) -> None:
         self.iep.effective_to = date(2027, 8, 31)
@@ -292,8 +292,8 @@ class IepDocumentTests(IepTestCase):
             hashlib.sha256(PDF).hexdigest(),
         )
         assert (iep.source_file.object_type, iep.source_file.object_id) == ("iep", str(iep.pk))
-        assert ledger(self.child.pk) == [("attachment.created", str(iep.source_file.pk)), ("iep.created", str(iep.pk))]
-        payload = json.loads(EvidenceRecord.objects.get(kind="iep.created").payload)
+        assert self.ledger() == [("attachment.created", str(iep.source_file.pk)), ("iep.created", str(iep.pk))]
+        payload = json.loads(self.new_records().get(kind="iep.created").payload)
         assert payload["source_file"]["sha256"] == hashlib.sha256(PDF).hexdigest()
         html = self.client.get(self.url("iep", iep.pk)).content.decode()
         link = reverse("evidence:attachment", args=[self.child.pk, iep.source_file.pk])
@@ -318,4 +318,4 @@ class IepDocumentTests(IepTestCase):
         assert self.client.post(self.url("iep_edit", self.iep.pk), data).status_code == 302
         self.iep.refresh_from_db()
         assert self.iep.source_file is not None and self.iep.source_file.original_name == "signed.pdf"
-        assert [kind for kind, _ in ledger(self.child.pk)] == ["attachment.created", "iep.edited"]
+        assert [kind for kind, _ in self.ledger()] == ["attachment.created", "iep.edited"]

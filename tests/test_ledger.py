@@ -46,7 +46,8 @@ def raw(sql: str, params: list[int] | None = None) -> int:
 
 class AppendTests(BaseTestCase):
     def test_the_first_record_links_to_the_genesis_hash_and_the_next_to_it(self) -> None:
-        first, second = add(self.child, 2, self.alice)
+        leo = Child.objects.create(household=self.household, name="Leo Rivera")  # a child without records yet
+        first, second = add(leo, 2, self.alice)
         assert (first.seq, first.prev_hash) == (1, GENESIS_HASH)
         assert (second.seq, second.prev_hash) == (2, first.hash)
         assert second.hash == compute_hash(EvidenceRecord.objects.get(pk=second.pk))
@@ -61,7 +62,7 @@ class AppendTests(BaseTestCase):
     def test_it_refuses_to_append_for_a_child_that_does_not_exist(self) -> None:
         with self.assertRaisesMessage(ValueError, "no child 999999"):
             append(child_id=999999, kind="iep.created", object_type="iep", object_id=1, payload={})
-        assert EvidenceRecord.objects.count() == 0
+        assert self.new_records().count() == 0
 
     def test_an_append_costs_three_queries_inside_a_transaction(self) -> None:
         with transaction.atomic(), self.assertNumQueries(3 + 2):  # lock, last record, insert; savepoint pair
@@ -123,7 +124,7 @@ class AppendOnlyDatabaseTests(BaseTestCase):
         add(self.child, 2)
         with self.assertRaisesMessage(DatabaseError, "DELETE is refused"):
             raw(f"DELETE FROM {TABLE}")
-        assert EvidenceRecord.objects.count() == 2
+        assert EvidenceRecord.objects.count() == self.fixture_seq + 2
 
     def test_a_purge_authorization_permits_delete_for_that_child_only(self) -> None:
         leo = Child.objects.create(household=self.household, name="Leo Rivera")
@@ -132,7 +133,7 @@ class AppendOnlyDatabaseTests(BaseTestCase):
         PurgeAuthorization.objects.create(child_id=self.child.pk)
         with self.assertRaisesMessage(DatabaseError, "DELETE is refused"):
             raw(f"DELETE FROM {TABLE}")  # Leo's record is not authorized: the whole statement fails
-        assert raw(f"DELETE FROM {TABLE} WHERE child_id = %s", [self.child.pk]) == 2
+        assert raw(f"DELETE FROM {TABLE} WHERE child_id = %s", [self.child.pk]) == self.fixture_seq + 2
         assert list(EvidenceRecord.objects.values_list("child_id", flat=True)) == [leo.pk]
 
     def test_update_stays_refused_even_during_a_purge(self) -> None:
@@ -184,7 +185,7 @@ class PurgeTests(BaseTestCase):
         leos = store_attachment(child_id=leo.pk, uploaded_file=SimpleUploadedFile("s.pdf", shared), user=self.alice)
         with self.captureOnCommitCallbacks(execute=True):
             count = purge_child_records(self.child.pk, self.alice)
-        assert count == 3 + 2  # three entries and two attachment records
+        assert count == self.fixture_seq + 3 + 2  # the fixture's plan records, three entries, two attachment records
         assert not EvidenceRecord.objects.filter(child_id=self.child.pk).exists()
         assert EvidenceRecord.objects.filter(child_id=leo.pk).count() == 3
         assert list(Attachment.objects.all()) == [leos]

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from evidence.models import Attachment, EvidenceRecord
+from evidence.models import Attachment
 from evidence.verify import verify_child
 from logbook.models import LogEntry, Status
 from tests.logbook_base import TODAY, LogbookTestCase, new_id
@@ -52,7 +52,7 @@ class EntryAttachmentTests(LogbookTestCase):
             ("quiz.png", "image/png", "log_entry", str(entry.pk)),
             ("note.pdf", "application/pdf", "log_entry", str(entry.pk)),
         ]
-        assert [r.kind for r in EvidenceRecord.objects.order_by("seq")] == [
+        assert [r.kind for r in self.new_records()] == [
             "log_entry.created",
             "attachment.created",
             "attachment.created",
@@ -71,7 +71,7 @@ class EntryAttachmentTests(LogbookTestCase):
         assert "page.html:" in response.content.decode()
         assert LogEntry.objects.count() == 0
         assert Attachment.objects.count() == 0
-        assert EvidenceRecord.objects.count() == 0
+        assert self.new_records().count() == 0
         assert not any(path.is_file() for path in self.root.rglob("*"))
 
     def test_files_through_the_api(self) -> None:

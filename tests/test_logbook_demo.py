@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from evidence.ledger import GENESIS_HASH, compute_hash
 from evidence.models import EvidenceRecord
+from evidence.verify import verify_child
 from logbook.days import MISSED_STATUSES
 from logbook.demo import add_demo_logs
 from logbook.models import DayNote, LogEntry, MissReason
@@ -46,17 +47,19 @@ class DemoTests(LogbookTestCase):
         assert reasons[MissReason.PROVIDER_ABSENT] + reasons[MissReason.CANCELLED_BY_SCHOOL] >= 5
         assert rate(speech) > 2 * rate(elsewhere)
 
-        # The chain is whole, in time order, and the tables match the latest payloads.
-        records = list(EvidenceRecord.objects.filter(child=self.child).order_by("seq"))
+        # The chain is whole, the demo's records are in time order, and the tables match the latest payloads.
         previous = GENESIS_HASH
-        for record in records:
+        for record in EvidenceRecord.objects.filter(child=self.child).order_by("seq"):
             assert record.prev_hash == previous and compute_hash(record) == record.hash
             previous = record.hash
+        records = list(self.new_records())
+        assert {r.child_id for r in records} == {self.child.pk}
         assert [r.recorded_at for r in records] == sorted(r.recorded_at for r in records)
         latest = {(r.object_type, r.object_id): json.loads(r.payload) for r in records}
         current = {("log_entry", k): v for k, v in current_entries(self.child.pk).items()}
         current |= {("day_note", k): v for k, v in current_day_notes(self.child.pk).items()}
         assert current == latest
+        assert verify_child(self.child.pk).ok
         # Recording lag agrees with the ledger's own clock.
         for entry in entries:
             first = next(r for r in records if r.object_id == str(entry.pk) and r.kind == "log_entry.created")

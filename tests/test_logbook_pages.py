@@ -8,7 +8,6 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from accounts.models import AccessLog
-from evidence.models import EvidenceRecord
 from logbook import services
 from logbook.models import DayNote, LogEntry, MissReason, Source, Status
 from plans.models import Absence
@@ -57,7 +56,7 @@ class AccessTests(PageTestCase):
             assert (
                 self.client.post(url, {"client_id": new_id(), "status": "missed", "reason": "x"}).status_code == 404
             ), url
-        assert EvidenceRecord.objects.count() == 1
+        assert self.new_records().count() == 1
 
     def test_signed_out_visitors_are_sent_to_sign_in(self) -> None:
         entry = self.log(TODAY)
@@ -94,7 +93,7 @@ class AccessTests(PageTestCase):
         assert (
             self.client.post(reverse("logbook:retract_entry", args=[c, entry.pk]), {"reason": "x"}).status_code == 404
         )
-        assert EvidenceRecord.objects.count() == 1
+        assert self.new_records().count() == 1
         assert LogEntry.objects.get().status == Status.DELIVERED
 
     def test_each_view_of_the_log_is_noted_in_the_access_log(self) -> None:
@@ -116,7 +115,7 @@ class AccessTests(PageTestCase):
     def test_the_editor_can_save(self) -> None:
         self.client.force_login(self.bob)
         assert self.save(status=Status.DELIVERED).status_code == 302
-        assert EvidenceRecord.objects.get().recorded_by == self.bob
+        assert self.new_records().get().recorded_by == self.bob
 
 
 class TodayPageTests(PageTestCase):
@@ -243,7 +242,7 @@ class SavingTests(PageTestCase):
         assert "Nothing was saved. Please check:" in html
         assert "Ensure this value is less than or equal to 600." in html
         assert 'value="900"' in html  # what was typed stays
-        assert LogEntry.objects.count() == 0 and EvidenceRecord.objects.count() == 0
+        assert LogEntry.objects.count() == 0 and self.new_records().count() == 0
 
     def test_a_missing_status_answers_422(self) -> None:
         response = self.save(status="")

@@ -20,11 +20,6 @@ from tests.logbook_base import NOW, TODAY, TUESDAY, LogbookTestCase, new_id
 WEDNESDAY = date(2026, 11, 4)
 
 
-def records(kind: str = "") -> list[EvidenceRecord]:
-    qs = EvidenceRecord.objects.order_by("seq")
-    return list(qs.filter(kind=kind) if kind else qs)
-
-
 def latest_payload(entry: LogEntry) -> dict:
     record = EvidenceRecord.objects.filter(object_type="log_entry", object_id=str(entry.pk)).order_by("-seq").first()
     assert record is not None
@@ -82,7 +77,7 @@ class RecordEntryTests(LogbookTestCase):
         entry = self.log(TODAY, self.speech, Status.DELIVERED, source=Source.TEACHER_SAID, reported_by="Ms. Lee")
         assert entry.minutes_delivered == 30  # the usual session length
         assert entry.recording_lag_days == 0
-        [record] = records()
+        [record] = self.new_records()
         assert record.kind == "log_entry.created"
         assert (record.object_type, record.object_id, record.event_date) == ("log_entry", str(entry.pk), TODAY)
         assert record.recorded_by == self.alice
@@ -118,7 +113,7 @@ class RecordEntryTests(LogbookTestCase):
         again = self.log(TODAY, status=Status.MISSED, client_id=client_id)
         assert again.pk == first.pk
         assert LogEntry.objects.count() == 1
-        assert len(records()) == 1
+        assert self.new_records().count() == 1
 
     def test_a_late_retry_of_an_earlier_save_does_not_undo_a_newer_change(self) -> None:
         """Given a save whose answer was lost, and a newer change, when the old save is retried,
@@ -128,19 +123,19 @@ class RecordEntryTests(LogbookTestCase):
         self.log(TODAY, status=Status.MISSED, miss_reason=MissReason.SUBSTITUTE)
         retried = self.log(TODAY, status=Status.DELIVERED, client_id=old_id)
         assert retried.status == Status.MISSED
-        assert len(records()) == 2
+        assert self.new_records().count() == 2
 
     def test_saving_the_same_content_again_appends_nothing(self) -> None:
         self.log(TODAY, status=Status.DELIVERED)
         self.log(TODAY, status=Status.DELIVERED)
-        assert len(records()) == 1
+        assert self.new_records().count() == 1
 
     def test_a_change_on_the_same_day_needs_no_reason(self) -> None:
         entry = self.log(TODAY, status=Status.DELIVERED)
         edited = self.log(TODAY, status=Status.MISSED, miss_reason=MissReason.SUBSTITUTE, user=self.bob)
         assert edited.pk == entry.pk
-        assert [r.kind for r in records()] == ["log_entry.created", "log_entry.edited"]
-        assert records()[1].recorded_by == self.bob
+        assert [r.kind for r in self.new_records()] == ["log_entry.created", "log_entry.edited"]
+        assert self.new_records()[1].recorded_by == self.bob
         assert latest_payload(entry)["status"] == "missed"
 
     def test_changing_a_past_day_without_a_reason_is_refused_and_changes_nothing(self) -> None:
@@ -152,7 +147,7 @@ class RecordEntryTests(LogbookTestCase):
         }
         entry.refresh_from_db()
         assert entry.status == Status.DELIVERED
-        assert len(records()) == 1
+        assert self.new_records().count() == 1
 
     def test_changing_a_past_day_keeps_the_reason_in_the_ledger(self) -> None:
         entry = self.log_on_tuesday_evening(status=Status.DELIVERED)
@@ -201,7 +196,7 @@ class ValidationTests(LogbookTestCase):
             self.log(day, provision, **kwargs)  # type: ignore[arg-type]
         assert caught.exception.message_dict == expected
         assert LogEntry.objects.count() == 0
-        assert EvidenceRecord.objects.count() == 0
+        assert self.new_records().count() == 0
 
     def test_minutes_are_only_for_services(self) -> None:
         self.assert_refused(
@@ -300,7 +295,7 @@ class RetractionTests(LogbookTestCase):
         assert list(LogEntry.objects.counted()) == []
         status = LogWindow(self.child, TODAY, TODAY).status(TODAY, TODAY)
         assert (status.state, status.logged, status.missed) == ("not_logged", 0, 0)
-        record = records()[-1]
+        record = list(self.new_records())[-1]
         assert record.kind == "log_entry.retracted"
         assert record.recorded_by == self.bob
         payload = json.loads(record.payload)
@@ -321,7 +316,7 @@ class RetractionTests(LogbookTestCase):
         services.retract_entry(entry, self.alice, "mistake")
         with self.assertRaises(ValidationError):
             services.retract_entry(entry, self.alice, "again")
-        assert len(records("log_entry.retracted")) == 1
+        assert self.new_records().filter(kind="log_entry.retracted").count() == 1
 
     def test_logging_a_withdrawn_slot_again_brings_it_back_as_an_edit(self) -> None:
         entry = self.log(TODAY, status=Status.MISSED)
@@ -329,7 +324,7 @@ class RetractionTests(LogbookTestCase):
         back = self.log(TODAY, status=Status.MISSED)
         assert back.pk == entry.pk
         assert not back.is_retracted and back.retraction_reason == ""
-        assert [r.kind for r in records()] == ["log_entry.created", "log_entry.retracted", "log_entry.edited"]
+        assert [r.kind for r in self.new_records()] == ["log_entry.created", "log_entry.retracted", "log_entry.edited"]
         assert latest_payload(entry)["retracted_at"] is None
 
 
@@ -340,8 +335,8 @@ class AllDeliveredTests(LogbookTestCase):
             (self.extended_time, Status.DELIVERED, None),
             (self.speech, Status.DELIVERED, 30),
         ]
-        assert [r.kind for r in records()] == ["log_entry.created", "log_entry.created"]
-        assert [json.loads(r.payload) for r in records()] == [entry_payload(e) for e in created]
+        assert [r.kind for r in self.new_records()] == ["log_entry.created", "log_entry.created"]
+        assert [json.loads(r.payload) for r in self.new_records()] == [entry_payload(e) for e in created]
 
     def test_entries_already_logged_stay_as_they_are(self) -> None:
         missed = self.log(TODAY, self.speech, Status.MISSED, miss_reason=MissReason.PROVIDER_ABSENT)
@@ -356,7 +351,7 @@ class AllDeliveredTests(LogbookTestCase):
         again = services.record_day_all_delivered(self.child, TODAY, self.alice, client_id)
         assert sorted(e.pk for e in again) == sorted(e.pk for e in first)
         assert LogEntry.objects.count() == 2
-        assert len(records()) == 2
+        assert self.new_records().count() == 2
 
     def test_a_past_day_records_its_lag(self) -> None:
         created = services.record_day_all_delivered(self.child, WEDNESDAY, self.alice, new_id())
@@ -388,10 +383,10 @@ class NewEntriesTests(LogbookTestCase):
             (self.speech, Status.DELIVERED, 30, False),
             (self.speech, Status.DELIVERED, 20, True),
         ]
-        assert [json.loads(r.payload) for r in records()] == [entry_payload(e) for e in created]
+        assert [json.loads(r.payload) for r in self.new_records()] == [entry_payload(e) for e in created]
         again = services.record_new_entries(self.child, TODAY, items, user=self.alice, client_id=client_id)
         assert sorted(e.pk for e in again) == sorted(e.pk for e in created)
-        assert len(records()) == 3
+        assert self.new_records().count() == 3
 
     def test_a_batch_touching_a_logged_slot_or_breaking_a_rule_saves_nothing(self) -> None:
         self.log(TODAY)
@@ -412,7 +407,7 @@ class NewEntriesTests(LogbookTestCase):
                 user=self.alice,
                 client_id=new_id(),
             )
-        assert LogEntry.objects.count() == 1 and len(records()) == 1
+        assert LogEntry.objects.count() == 1 and self.new_records().count() == 1
 
 
 class DayNoteTests(LogbookTestCase):
@@ -427,7 +422,7 @@ class DayNoteTests(LogbookTestCase):
         )
         assert note is not None
         assert note.tags == ["substitute", "field trip"]
-        [record] = records()
+        [record] = self.new_records()
         assert record.kind == "day_note.created"
         assert json.loads(record.payload) == {
             "id": note.pk,
@@ -441,12 +436,12 @@ class DayNoteTests(LogbookTestCase):
         services.save_day_note(self.child, TODAY, tags=["test day"], note="", user=self.alice, client_id=new_id())
         services.save_day_note(self.child, TODAY, tags=["test day"], note="", user=self.alice, client_id=new_id())
         services.save_day_note(self.child, TODAY, tags=[], note="MAP test", user=self.bob, client_id=new_id())
-        assert [r.kind for r in records()] == ["day_note.created", "day_note.edited"]
+        assert [r.kind for r in self.new_records()] == ["day_note.created", "day_note.edited"]
         assert DayNote.objects.get().note == "MAP test"
 
     def test_an_empty_note_on_a_day_without_one_saves_nothing(self) -> None:
         assert services.save_day_note(self.child, TODAY, tags=[], note=" ", user=self.alice, client_id=new_id()) is None
-        assert DayNote.objects.count() == 0 and records() == []
+        assert DayNote.objects.count() == 0 and self.new_records().count() == 0
 
     def test_the_family_keeps_its_own_tags_for_every_child(self) -> None:
         sibling = Child.objects.create(household=self.household, name="Leo")
@@ -504,7 +499,7 @@ class CurrentStateTests(LogbookTestCase):
         services.record_day_all_delivered(self.child, WEDNESDAY, self.alice, new_id())
         services.save_day_note(self.child, TODAY, tags=["substitute"], note="", user=self.alice, client_id=new_id())
         latest: dict[tuple[str, str], dict] = {}
-        for record in records():
+        for record in self.new_records():
             latest[(record.object_type, record.object_id)] = json.loads(record.payload)
         current = {("log_entry", k): v for k, v in current_entries(self.child.pk).items()}
         current |= {("day_note", k): v for k, v in current_day_notes(self.child.pk).items()}

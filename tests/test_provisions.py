@@ -51,7 +51,7 @@ class AddProvisionTests(ProvisionTestCase):
         assert (ot.minutes, ot.period, ot.session_minutes, ot.position) == (30, "week", 30, 3)
         assert ot.scheduled_weekdays() == {2} and ot.schedule_phrase == "Wednesday"
         assert ot.wording == OT["wording"]
-        record = EvidenceRecord.objects.get(object_type="provision")
+        record = self.new_records().get(object_type="provision")
         assert record.kind == "provision.created"
         payload = json.loads(record.payload)
         assert (
@@ -132,7 +132,7 @@ class EditProvisionTests(ProvisionTestCase):
         assert response.status_code == 302
         self.speech.refresh_from_db()
         assert (self.speech.minutes, self.speech.scheduled_weekdays()) == (90, {1, 3})
-        record = EvidenceRecord.objects.get(object_type="provision")
+        record = self.new_records().get(object_type="provision")
         assert record.kind == "provision.edited" and json.loads(record.payload)["minutes"] == 90
 
     def test_the_edit_form_shows_the_chosen_weekdays(self) -> None:
@@ -154,13 +154,13 @@ class ReorderTests(ProvisionTestCase):
         response = self.client.post(self.url("provision_move", self.speech.pk), {"direction": "up"})
         assert response["Location"].endswith(f"#provision-{self.speech.pk}")
         assert list(self.iep.provisions.values_list("label", flat=True)) == ["Speech therapy", "Extended time"]
-        assert sorted(EvidenceRecord.objects.values_list("kind", flat=True)) == ["provision.edited"] * 2
+        assert sorted(self.new_records().values_list("kind", flat=True)) == ["provision.edited"] * 2
 
     def test_moving_the_first_item_up_changes_nothing(self) -> None:
         self.client.force_login(self.alice)
         self.client.post(self.url("provision_move", self.extended_time.pk), {"direction": "up"})
         assert list(self.iep.provisions.values_list("label", flat=True)) == ["Extended time", "Speech therapy"]
-        assert EvidenceRecord.objects.count() == 0
+        assert self.new_records().count() == 0
 
     def test_a_viewer_cannot_reorder(self) -> None:
         self.client.force_login(self.dave)
@@ -175,7 +175,7 @@ class RemoveTests(ProvisionTestCase):
         response = self.client.post(self.url("provision_delete", self.speech.pk))
         assert response.status_code == 302
         assert not Provision.objects.filter(pk=self.speech.pk).exists()
-        record = EvidenceRecord.objects.get()
+        record = self.new_records().get()
         assert (record.kind, record.object_id) == ("provision.retracted", str(self.speech.pk))
         assert json.loads(record.payload)["label"] == "Speech therapy"
 
@@ -185,7 +185,7 @@ class RemoveTests(ProvisionTestCase):
         response = self.client.post(self.url("provision_delete", self.speech.pk), follow=True)
         assert "This item already has log entries, so it stays." in response.content.decode()
         assert Provision.objects.filter(pk=self.speech.pk).exists()
-        assert EvidenceRecord.objects.count() == 0
+        assert self.new_records().count() == 0
 
     def test_a_viewer_and_an_outsider_cannot_remove(self) -> None:
         for person in (self.dave, self.charlie):

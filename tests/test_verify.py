@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,15 @@ from evidence.attachments import store_attachment
 from evidence.export import ledger_export
 from evidence.ledger import GENESIS_HASH, append, canonical_json
 from evidence.models import Attachment, EvidenceRecord, PurgeAuthorization
-from evidence.verify import database_problem, register_current_state, unregister_current_state, verify_child
+from evidence.verify import (
+    Problem,
+    database_problem,
+    register_current_state,
+    unregister_current_state,
+    verify_child,
+)
+from plans import services as plan_services
+from plans.models import Absence, Provision
 from tests.base import BaseTestCase
 
 TABLE = EvidenceRecord._meta.db_table
@@ -64,6 +73,10 @@ class VerifyTestCase(BaseTestCase):
         for n in range(1, 6):
             self.log(str(n), {"status": "delivered", "n": n})
 
+    def seq(self, n: int) -> int:
+        """The sequence number of the n-th record this test case appended after the fixture's plan records."""
+        return self.fixture_seq + n
+
     def log(self, entry_id: str, payload: dict[str, Any], action: str = "created") -> EvidenceRecord:
         record = append(
             child_id=self.child.pk,
@@ -92,7 +105,7 @@ class ChainVerificationTests(VerifyTestCase):
         last = EvidenceRecord.objects.filter(child_id=self.child.pk).last()
         assert last is not None
         assert report.ok
-        assert (report.record_count, report.head_hash) == (5, last.hash)
+        assert (report.record_count, report.head_hash) == (self.seq(5), last.hash)
         assert report.first_recorded_at is not None and report.last_recorded_at == last.recorded_at
         assert {"attachment", "log_entry"} <= set(report.checked_types)
 
@@ -101,56 +114,64 @@ class ChainVerificationTests(VerifyTestCase):
         assert report.ok and report.record_count == 0 and report.head_hash == GENESIS_HASH
 
     def test_a_changed_payload_is_named(self) -> None:
-        self.tamper(f"UPDATE {TABLE} SET payload = %s WHERE seq = 3", ['{"n":3,"status":"missed"}'])
+        self.tamper(f"UPDATE {TABLE} SET payload = %s WHERE seq = %s", ['{"n":3,"status":"missed"}', self.seq(3)])
         assert self.problem() == (
-            3,
-            "Record 3 was changed after it was written: its content no longer matches its fingerprint (hash).",
+            self.seq(3),
+            f"Record {self.seq(3)} was changed after it was written: "
+            "its content no longer matches its fingerprint (hash).",
         )
 
     def test_a_payload_rewritten_in_another_form_is_named(self) -> None:
-        self.tamper(f"UPDATE {TABLE} SET payload = %s WHERE seq = 2", ['{"status": "delivered", "n": 2}'])
+        self.tamper(f"UPDATE {TABLE} SET payload = %s WHERE seq = %s", ['{"status": "delivered", "n": 2}', self.seq(2)])
         assert self.problem() == (
-            2,
-            "Record 2's content is not stored in its standard form: it was changed outside the app.",
+            self.seq(2),
+            f"Record {self.seq(2)}'s content is not stored in its standard form: it was changed outside the app.",
         )
 
     def test_a_changed_hash_is_named(self) -> None:
-        self.tamper(f"UPDATE {TABLE} SET hash = %s WHERE seq = 4", ["f" * 64])
+        self.tamper(f"UPDATE {TABLE} SET hash = %s WHERE seq = %s", ["f" * 64, self.seq(4)])
         seq, message = self.problem()
-        assert seq == 4
+        assert seq == self.seq(4)
         assert "changed after it was written" in message
 
     def test_swapped_records_are_named_as_out_of_order(self) -> None:
-        self.tamper(f"UPDATE {TABLE} SET seq = 0 WHERE seq = 2", [])
-        self.tamper(f"UPDATE {TABLE} SET seq = 2 WHERE seq = 3", [])
-        self.tamper(f"UPDATE {TABLE} SET seq = 3 WHERE seq = 0", [])
+        self.tamper(f"UPDATE {TABLE} SET seq = 0 WHERE seq = %s", [self.seq(2)])
+        self.tamper(f"UPDATE {TABLE} SET seq = %s WHERE seq = %s", [self.seq(2), self.seq(3)])
+        self.tamper(f"UPDATE {TABLE} SET seq = %s WHERE seq = 0", [self.seq(3)])
         assert self.problem() == (
-            2,
-            "Record 2 does not link to record 1 before it: records were removed, added or put in a different order.",
+            self.seq(2),
+            f"Record {self.seq(2)} does not link to record {self.seq(1)} before it: "
+            "records were removed, added or put in a different order.",
         )
 
     def test_a_deleted_record_is_named_as_missing(self) -> None:
-        self.tamper(f"DELETE FROM {TABLE} WHERE seq = 4", [])
-        assert self.problem() == (5, "Record 4 is missing: the records jump from 3 to 5.")
+        self.tamper(f"DELETE FROM {TABLE} WHERE seq = %s", [self.seq(4)])
+        assert self.problem() == (
+            self.seq(5),
+            f"Record {self.seq(4)} is missing: the records jump from {self.seq(3)} to {self.seq(5)}.",
+        )
 
     def test_a_record_rewritten_with_a_valid_hash_still_breaks_the_next_link(self) -> None:
-        record = EvidenceRecord.objects.get(child_id=self.child.pk, seq=2)
+        record = EvidenceRecord.objects.get(child_id=self.child.pk, seq=self.seq(2))
         record.payload = canonical_json({"n": 2, "status": "missed"})
         from evidence.ledger import compute_hash
 
-        self.tamper(f"UPDATE {TABLE} SET payload = %s, hash = %s WHERE seq = 2", [record.payload, compute_hash(record)])
+        self.tamper(
+            f"UPDATE {TABLE} SET payload = %s, hash = %s WHERE seq = %s",
+            [record.payload, compute_hash(record), self.seq(2)],
+        )
         seq, message = self.problem()
-        assert seq == 3
-        assert "does not link to record 2" in message
+        assert seq == self.seq(3)
+        assert f"does not link to record {self.seq(2)}" in message
 
 
 class CurrentStateVerificationTests(VerifyTestCase):
     def test_a_current_row_changed_without_a_record_is_named_with_its_latest_record(self) -> None:
-        self.log("2", {"status": "partial", "n": 2}, action="edited")  # record 6
+        self.log("2", {"status": "partial", "n": 2}, action="edited")  # the 6th record after the fixture's
         self.current["2"] = {"status": "missed", "n": 2}
         assert self.problem() == (
-            6,
-            "The current log entry 2 does not match its latest record (6): it was changed without a record.",
+            self.seq(6),
+            f"The current log entry 2 does not match its latest record ({self.seq(6)}): it was changed without a record.",
         )
 
     def test_a_current_row_without_any_record_is_named(self) -> None:
@@ -166,14 +187,15 @@ class CurrentStateVerificationTests(VerifyTestCase):
         assert verify_child(self.child.pk).ok
         del self.current["1"]
         assert self.problem() == (
-            1,
-            "The log entry 1 of record 1 is missing from the current data, but no record says it was removed.",
+            self.seq(1),
+            f"The log entry 1 of record {self.seq(1)} is missing from the current data, "
+            "but no record says it was removed.",
         )
 
     def test_the_lowest_record_number_is_named_first(self) -> None:
         self.current["5"] = {"changed": True}
         self.current["2"] = {"changed": True}
-        assert self.problem()[0] == 2
+        assert self.problem()[0] == self.seq(2)
 
     def test_an_attachment_row_changed_behind_the_ledgers_back_is_named(self) -> None:
         with tempfile.TemporaryDirectory() as root, override_settings(ATTACHMENT_ROOT=root):
@@ -183,9 +205,45 @@ class CurrentStateVerificationTests(VerifyTestCase):
             assert verify_child(self.child.pk).ok
             Attachment.objects.filter(pk=att.pk).update(original_name="other.pdf")
             assert self.problem() == (
-                6,
-                f"The current attachment {att.pk} does not match its latest record (6): it was changed without a record.",
+                self.seq(6),
+                f"The current attachment {att.pk} does not match its latest record ({self.seq(6)}): "
+                "it was changed without a record.",
             )
+
+
+class PlanCurrentStateTests(BaseTestCase):
+    """The plans app registers its loaders at start-up: IEPs, items, calendars and absences are checked."""
+
+    def test_the_fixture_verifies_and_plan_rows_changed_or_added_without_a_record_are_named(self) -> None:
+        report = verify_child(self.child.pk)
+        assert report.ok and report.record_count == self.fixture_seq
+        assert {"iep", "provision", "calendar", "absence"} <= set(report.checked_types)
+        self.speech.minutes = 90
+        plan_services.save_provision(self.speech, user=self.bob)
+        latest = self.new_records().get()
+        assert (latest.kind, latest.object_id) == ("provision.edited", str(self.speech.pk))
+        assert verify_child(self.child.pk).ok
+
+        Provision.objects.filter(pk=self.speech.pk).update(wording="Speech-language therapy, 30 minutes per week.")
+        assert verify_child(self.child.pk).problem == Problem(
+            self.child.pk,
+            latest.seq,
+            f"The current provision {self.speech.pk} does not match its latest record ({latest.seq}): "
+            "it was changed without a record.",
+            "provision",
+            str(self.speech.pk),
+        )
+        Provision.objects.filter(pk=self.speech.pk).update(wording=self.speech.wording)  # put back as recorded
+        assert verify_child(self.child.pk).ok
+
+        absence = Absence.objects.create(child=self.child, date=date(2026, 11, 10), reason="Sick")
+        assert verify_child(self.child.pk).problem == Problem(
+            self.child.pk,
+            None,
+            f"The current absence {absence.pk} has no record in the ledger: it was added without one.",
+            "absence",
+            str(absence.pk),
+        )
 
 
 class DatabaseProtectionTests(VerifyTestCase):
@@ -218,14 +276,16 @@ class VerifyLedgerCommandTests(VerifyTestCase):
         head = EvidenceRecord.objects.filter(child_id=self.child.pk).last()
         assert head is not None
         assert code == 0
-        assert f"Child {self.child.pk}: 5 records, head {head.hash}: OK" in out
-        assert "Verification OK: 1 chains, 5 records." in out
+        assert f"Child {self.child.pk}: {self.seq(5)} records, head {head.hash}: OK" in out
+        assert f"Verification OK: 1 chains, {self.seq(5)} records." in out
 
     def test_it_exits_1_and_names_the_first_broken_record(self) -> None:
-        self.tamper(f"UPDATE {TABLE} SET payload = %s WHERE seq = 3", ['{"n":3,"status":"missed"}'])
+        self.tamper(f"UPDATE {TABLE} SET payload = %s WHERE seq = %s", ['{"n":3,"status":"missed"}', self.seq(3)])
         code, _, err = self.run_command("--child", str(self.child.pk))
         assert code == 1
-        assert f"Child {self.child.pk}, record 3: Record 3 was changed after it was written" in err
+        assert (
+            f"Child {self.child.pk}, record {self.seq(3)}: Record {self.seq(3)} was changed after it was written" in err
+        )
         assert "Verification FAILED" in err
 
     def test_it_checks_only_the_chosen_child(self) -> None:
@@ -247,19 +307,19 @@ class VerifyPageTests(VerifyTestCase):
         assert head is not None
         assert response.status_code == 200
         assert "All records check out" in html
-        assert "We recomputed all 5 records" in html
+        assert f"We recomputed all {self.seq(5)} records" in html
         assert "<span>" + head.hash[:8] + "</span>" in html
-        assert "<dt>Records</dt><dd>5</dd>" in html
+        assert f"<dt>Records</dt><dd>{self.seq(5)}</dd>" in html
         assert "fingerprint (a SHA-256 hash)" in html
         assert reverse("evidence:export", kwargs={"child_id": self.child.pk}) in html
         assert AccessLog.objects.filter(action="verify", child_id=self.child.pk, user=self.bob).exists()
 
     def test_a_broken_chain_is_shown_in_plain_words(self) -> None:
-        self.tamper(f"DELETE FROM {TABLE} WHERE seq = 2", [])
+        self.tamper(f"DELETE FROM {TABLE} WHERE seq = %s", [self.seq(2)])
         self.client.force_login(self.alice)
         html = self.client.get(self.url()).content.decode()
         assert "A problem was found" in html
-        assert "Record 2 is missing: the records jump from 1 to 3." in html
+        assert f"Record {self.seq(2)} is missing: the records jump from {self.seq(1)} to {self.seq(3)}." in html
         assert "All records check out" not in html
 
     def test_an_outsider_gets_404(self) -> None:
@@ -293,8 +353,8 @@ class ExportTests(VerifyTestCase):
             1,
             {"id": self.child.pk},
         )
-        assert (document["record_count"], document["head_hash"]) == (6, head.hash)
-        first = document["records"][0]
+        assert (document["record_count"], document["head_hash"]) == (self.seq(6), head.hash)
+        first = document["records"][self.seq(1) - 1]  # the first record this test case wrote
         assert set(first) == {
             *("child", "seq", "kind", "object_type", "object_id", "event_date", "payload"),
             *("recorded_at", "recorded_by", "recorded_by_name", "prev_hash", "hash"),
@@ -308,32 +368,32 @@ class ExportTests(VerifyTestCase):
         head = EvidenceRecord.objects.filter(child_id=self.child.pk).last()
         assert head is not None
         assert result.returncode == 0, result.stdout + result.stderr
-        assert result.stdout.strip() == f"OK: 6 records verified. Head hash: {head.hash}"
+        assert result.stdout.strip() == f"OK: {self.seq(6)} records verified. Head hash: {head.hash}"
 
     def test_the_standalone_script_names_the_first_tampered_record(self) -> None:
         document = ledger_export(self.child.pk)
-        document["records"][2]["payload"]["status"] = "missed"
+        document["records"][self.seq(3) - 1]["payload"]["status"] = "missed"
         result = self.run_script(document)
         assert result.returncode == 1
         assert result.stdout.strip() == (
-            "BROKEN: Record 3 was changed after it was written: its hash does not match its content."
+            f"BROKEN: Record {self.seq(3)} was changed after it was written: its hash does not match its content."
         )
 
     def test_the_standalone_script_catches_removed_and_truncated_records(self) -> None:
         document = ledger_export(self.child.pk)
-        del document["records"][1]
-        assert "Record 2 is missing or out of place" in self.run_script(document).stdout
+        del document["records"][self.seq(2) - 1]
+        assert f"Record {self.seq(2)} is missing or out of place" in self.run_script(document).stdout
         document = ledger_export(self.child.pk)
         del document["records"][-1]
         result = self.run_script(document)
         assert result.returncode == 1
-        assert "holds 4" in result.stdout
+        assert f"holds {self.seq(4)}" in result.stdout
 
     def test_the_script_confirms_an_earlier_head_hash_is_still_in_the_chain(self) -> None:
-        earlier = EvidenceRecord.objects.get(child_id=self.child.pk, seq=3).hash
+        earlier = EvidenceRecord.objects.get(child_id=self.child.pk, seq=self.seq(3)).hash
         self.log("6", {"status": "missed"})
         document = ledger_export(self.child.pk)
-        for head, code, words in [(earlier, 0, "is record 3"), ("ab" * 32, 1, "has changed since")]:
+        for head, code, words in [(earlier, 0, f"is record {self.seq(3)}"), ("ab" * 32, 1, "has changed since")]:
             result = self.run_script(document, "--expect-head", head)
             assert result.returncode == code
             assert words in result.stdout
@@ -343,7 +403,7 @@ class ExportTests(VerifyTestCase):
         response = self.client.get(reverse("evidence:export", kwargs={"child_id": self.child.pk}))
         assert response.status_code == 200
         assert response["Content-Disposition"] == 'attachment; filename="maya-rivera-records.json"'
-        assert json.loads(response.content)["record_count"] == 5
+        assert json.loads(response.content)["record_count"] == self.seq(5)
         assert AccessLog.objects.filter(action="export", child_id=self.child.pk).exists()
 
 
