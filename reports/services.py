@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
+from evidence import ledger
 from plans.models import Child
 from reports.data import ReportInputs, report_data
 from reports.ledger_copy import ATTACHMENT_NAME
@@ -75,6 +77,62 @@ def generate_report(
         )
     rendered = render_pdf(TEMPLATES[kind], data, attachments=attachments, timestamp=moment)
     digest = store_report(rendered.pdf)
+    with transaction.atomic():
+        report = _save_report(child, user, kind, data, rendered, digest, moment, inputs)
+        # The report's own record in the chain anchors its file hash: later, anyone can show that this
+        # exact file was generated then, from the ledger as it stood at its stated head.
+        ledger.append(
+            child_id=child.pk,
+            kind="report.generated",
+            object_type="report",
+            object_id=report.pk,
+            payload=report_payload(report),
+            user=user,
+        )
+    return report
+
+
+def report_payload(report: GeneratedReport) -> dict[str, Any]:
+    """The ledger payload of a generated report (no floats: render timings stay out of the chain)."""
+    return {
+        "id": report.pk,
+        "kind": report.kind,
+        "title": report.title,
+        "parameters": report.parameters,
+        "generated_at": report.generated_at.astimezone(UTC).isoformat(),
+        "generated_by_name": report.generated_by_name,
+        "sha256": report.sha256,
+        "size": report.size,
+        "pages": report.pages,
+        "bates_first": report.bates_first,
+        "bates_last": report.bates_last,
+        "ledger_head": report.ledger_head,
+        "ledger_count": report.ledger_count,
+    }
+
+
+def current_reports(child_id: int) -> dict[str, dict[str, Any]]:
+    """Verification's view of the current report rows (evidence.verify.register_current_state)."""
+    return {str(r.pk): report_payload(r) for r in GeneratedReport.objects.filter(child_id=child_id)}
+
+
+def _save_report(
+    child: Child,
+    user: Any,
+    kind: str,
+    data: dict[str, Any],
+    rendered: Any,
+    digest: str,
+    moment: datetime,
+    inputs: ReportInputs,
+) -> GeneratedReport:
+    start, end = inputs.start, inputs.end
+    provision_ids, bates_prefix, bates_start, ask = (
+        inputs.provision_ids,
+        inputs.bates_prefix,
+        inputs.bates_start,
+        inputs.ask,
+    )
     return GeneratedReport.objects.create(
         child=child,
         kind=kind,

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from evidence.models import EvidenceRecord
+from evidence.verify import verify_child
 from insights.compliance import compute_compliance
 from logbook.models import MissReason, Source, Status
 from reports.models import GeneratedReport
@@ -121,12 +122,28 @@ class ReportTests(TempFiles, ViewerTestCase):
         document = json.loads(files["ledger-records.json"])
         assert document["format"] == "iepright-ledger"
         assert document["head_hash"] == report.ledger_head
-        count = EvidenceRecord.objects.filter(child=self.child).count()
+        # The chain holds everything the report relied on, then the report's own record.
+        count = EvidenceRecord.objects.filter(child=self.child).count() - 1
         assert len(document["records"]) == report.ledger_count == count > 9
         output = verify_ledger_file(files["ledger-records.json"], report.ledger_head)
         assert f"OK: {count} records verified. Head hash: {report.ledger_head}" in output
         assert report.ledger_head in flat(pdf_text(pdf))
         assert archival_markers(pdf)["associated_files"] == 1
+
+    def test_each_report_is_recorded_in_the_chain_right_after_the_head_it_states(self) -> None:
+        """Given a generated report, then the next ledger record is its "report.generated" record,
+        linked to the head the report prints and carrying the file's SHA-256; and a report row
+        changed behind the ledger's back fails verification."""
+        report, pdf = self.make("summary")
+        record = EvidenceRecord.objects.filter(child=self.child).order_by("-seq").first()
+        assert record is not None and (record.kind, record.object_id) == ("report.generated", str(report.pk))
+        assert record.prev_hash == report.ledger_head and record.seq == report.ledger_count + 1
+        payload = json.loads(record.payload)
+        assert payload["sha256"] == report.sha256 == hashlib.sha256(pdf).hexdigest()
+        assert verify_child(self.child.pk).ok
+        GeneratedReport.objects.filter(pk=report.pk).update(bates_first="OTHER-000001")
+        problem = verify_child(self.child.pk).problem
+        assert problem is not None and problem.object_type == "report"
 
     def test_user_text_with_typst_markup_prints_literally(self) -> None:
         _report, pdf = self.make("evidence")
@@ -278,12 +295,14 @@ class BareChildReportTests(TempFiles, BaseTestCase):
         from plans.models import Child
 
         bare = Child.objects.create(household=self.household, name="Leo Rivera")
-        for kind in ("summary", "evidence"):
-            report = generate_report(bare, user=self.bob, kind=kind, start=START, end=END)
-            text = flat(pdf_text(read_report(report.sha256)))
-            assert "Nothing to count in this range" in text
-            assert report.ledger_count == 0
-            assert report.ledger_head == "0" * 64
+        summary = generate_report(bare, user=self.bob, kind="summary", start=START, end=END)
+        assert "Nothing to count in this range" in flat(pdf_text(read_report(summary.sha256)))
+        assert (summary.ledger_count, summary.ledger_head) == (0, "0" * 64)
+        # The only record the evidence report can rely on is the summary's own "report.generated".
+        evidence = generate_report(bare, user=self.bob, kind="evidence", start=START, end=END)
+        assert "Nothing to count in this range" in flat(pdf_text(read_report(evidence.sha256)))
+        only = EvidenceRecord.objects.get(child=bare, kind="report.generated", object_id=str(summary.pk))
+        assert (evidence.ledger_count, evidence.ledger_head) == (1, only.hash)
 
 
 class DemoReportTests(TempFiles, BaseTestCase):
