@@ -32,6 +32,11 @@ PAGE_WORDS = {
     "plans:calendars": "school calendar",
     "plans:calendar": "school calendar",
     "plans:absences": "absences",
+    "reports:entries_csv": "log as a spreadsheet",
+    "reports:iep_dates_ics": "IEP dates calendar",
+    "reports:report_list": "a report",
+    "reports:report_download": "a saved report",
+    "reports:household_export": "the whole household archive",
 }
 
 

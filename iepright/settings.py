@@ -184,6 +184,10 @@ WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 # Attachments are stored by content hash and served only through an access-checked view.
 ATTACHMENT_ROOT = DATA_DIR / "attachments"
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Generated reports, kept by content hash so each downloads again byte for byte (docs/reports.md).
+REPORT_ROOT = DATA_DIR / "reports"
+REPORT_RENDERS_PER_PROCESS = env_int("REPORT_RENDERS_PER_PROCESS", 1)
+REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class ReportsConfig(AppConfig):
     name = "reports"
+
+    def ready(self) -> None:
+        # Verification compares the current report rows with their "report.generated" records.
+        from evidence.verify import register_current_state
+        from reports.services import current_reports
+
+        register_current_state("report", current_reports)

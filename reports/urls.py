@@ -1,4 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("children/<int:child_id>/export/entries.csv", views.entries_csv, name="entries_csv"),
+    path("children/<int:child_id>/export/iep-dates.ics", views.iep_dates_ics, name="iep_dates_ics"),
+    path("households/<int:household_id>/export/", views.household_export, name="household_export"),
+    path("children/<int:child_id>/reports/", views.report_list, name="report_list"),
+    path("children/<int:child_id>/reports/<int:report_id>/download/", views.report_download, name="report_download"),
+]

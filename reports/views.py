@@ -1,1 +1,108 @@
-"""Views of the reports app: parse input, call a service, render."""
+"""Views of the reports app: parse input, call a service, render.
+
+Everything here reads a child's records, so every view goes through the access layer
+(``plans.access.child_for``, ``accounts.access.household_for``) and logs the export.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.access import household_for, log_access
+from plans.access import child_for
+from plans.models import Child
+from reports import exports, household, services, storage
+from reports.forms import ReportForm
+from reports.models import GeneratedReport
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-") or "child"
+
+
+def _download(request: HttpRequest, child: Child, content: bytes, content_type: str, name: str) -> HttpResponse:
+    """An export of ``child``'s records as a file download, written to the access log."""
+    log_access(request.user, child.household, "export", child.pk, request.path)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def entries_csv(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = child_for(request.user, child_id, "view")
+    name = f"{_slug(child.name)}-log-{date.today().isoformat()}.csv"
+    return _download(request, child, exports.entries_csv(child).encode("utf-8"), "text/csv; charset=utf-8", name)
+
+
+@login_required
+@require_GET
+def iep_dates_ics(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = child_for(request.user, child_id, "view")
+    name = f"{_slug(child.name)}-iep-dates.ics"
+    return _download(request, child, exports.iep_dates_ics(child), "text/calendar; charset=utf-8", name)
+
+
+@login_required
+@require_GET
+def household_export(request: HttpRequest, household_id: int) -> HttpResponseBase:
+    """The whole household as one archive: the owner's copy and backup (docs/export-format.md)."""
+    home = household_for(request.user, household_id, "own")
+    log_access(request.user, home, "export", None, request.path)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+    household.export_household(home, spool)
+    spool.seek(0)
+    name = f"iepright-{_slug(home.name)}-{date.today().isoformat()}.zip"
+    return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The reports page: a form to make a report, and every report made before."""
+    child = child_for(request.user, child_id, "view")
+    if request.method == "POST":
+        form = ReportForm(child, request.POST)
+        if form.is_valid():
+            report = services.generate_report(child, user=request.user, **form.report_options())
+            log_access(request.user, child.household, "export", child.pk, request.path)
+            pages = f"{report.pages} page" + ("" if report.pages == 1 else "s")
+            messages.success(
+                request, f"Your {report.get_kind_display().lower()} is ready ({pages}). It is listed below."
+            )
+            return redirect(reverse("reports:report_list", args=[child.pk]) + f"#report-{report.pk}")
+        status = 422
+    else:
+        form = ReportForm(child)
+        status = 200
+    context = {
+        "child": child,
+        "form": form,
+        "reports": GeneratedReport.objects.filter(child=child).select_related("generated_by"),
+    }
+    return render(request, "reports/report_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def report_download(request: HttpRequest, child_id: int, report_id: int) -> HttpResponseBase:
+    """A report exactly as it was generated, byte for byte."""
+    child = child_for(request.user, child_id, "view")
+    report = GeneratedReport.objects.filter(child=child, pk=report_id).first()
+    if report is None:
+        raise Http404("No such report.")
+    try:
+        handle = storage.report_path(report.sha256).open("rb")
+    except FileNotFoundError:
+        raise Http404("The stored file of this report is missing.") from None
+    log_access(request.user, child.household, "export", child.pk, request.path)
+    return FileResponse(handle, as_attachment=True, filename=report.file_name, content_type="application/pdf")

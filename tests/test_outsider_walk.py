@@ -32,6 +32,7 @@ from evidence.models import Attachment
 from logbook.models import LogEntry, Status
 from plans.models import Absence, Child
 from tests.base import BaseTestCase, make_family
+from tests.reports_support import stored_report
 
 # Whole trees with their own authentication rules, not ours to walk.
 SKIPPED_PREFIXES = (
@@ -145,10 +146,10 @@ class OutsiderWalkTests(BaseTestCase):
         )
         root = Path(tempfile.mkdtemp(prefix="iepright-walk-"))
         cls.addClassCleanup(shutil.rmtree, root, True)
-        cls.enterClassContext(override_settings(ATTACHMENT_ROOT=root))
+        cls.enterClassContext(override_settings(ATTACHMENT_ROOT=root, REPORT_ROOT=root / "reports"))
         upload = SimpleUploadedFile("iep.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
         cls.attachment = store_attachment(child_id=cls.child.pk, uploaded_file=upload, user=cls.alice)
-        cls.report_id = None  # the reports app: create one of Maya's reports here when it has a model
+        cls.report_id = stored_report(cls.child, cls.alice).pk
         # charlie's own household and child, to mix his child's id with alice's objects.
         cls.own_child = Child.objects.create(household=make_family(cls.charlie, "Charlie's"), name="Zed")
 

@@ -1,0 +1,155 @@
+"""Which fonts the reports use, and which characters they can print.
+
+PDF/A forbids a character drawn with no glyph, so Typst refuses to write a report whose text holds
+a character none of its fonts has (a Chinese name, an emoji in a note). Before rendering, text for
+the page goes through ``printable``: a character no font covers is printed as its code point, e.g.
+``[U+1F642]``. The exact text is never lost: the evidence report carries the records as JSON.
+
+Fonts: Typst's embedded Libertinus Serif for text and DejaVu Sans Mono for hashes; DejaVu Serif and
+Sans (Debian's fonts-dejavu-core, on every Debian image) as fallbacks for Vietnamese, Cyrillic,
+Greek, Arabic, Hebrew and symbols; Noto CJK when installed (``apt-get install fonts-noto-cjk``).
+The coverage comes from the font files' own character maps (their ``cmap`` tables), read once.
+"""
+
+from __future__ import annotations
+
+import struct
+from functools import lru_cache
+from pathlib import Path
+
+import typst
+
+# In order of preference; Typst takes each character from the first family that has it.
+TEXT_FAMILIES = (
+    "Libertinus Serif",
+    "DejaVu Serif",
+    "DejaVu Sans",
+    "Noto Serif CJK SC",
+    "Noto Sans CJK SC",
+    "Noto Serif",
+    "Noto Sans",
+)
+MONO_FAMILIES = ("DejaVu Sans Mono",)
+
+# Libertinus Serif is embedded in the typst wheel (no file to read): what it certainly covers.
+_EMBEDDED_RANGES = (
+    (0x20, 0x7E),  # Basic Latin
+    (0xA0, 0x17F),  # Latin-1 Supplement, Latin Extended-A
+    (0x2013, 0x2014),  # en and em dash
+    (0x2018, 0x201E),  # quotation marks
+    (0x2020, 0x2022),  # daggers, bullet
+    (0x2026, 0x2026),  # ellipsis
+)
+
+
+def _cmap_codepoints(data: bytes, offset: int) -> set[int]:
+    """Code points in the best Unicode cmap subtable of the font whose table directory is at ``offset``."""
+    num_tables = struct.unpack_from(">H", data, offset + 4)[0]
+    cmap_at = None
+    for i in range(num_tables):
+        tag, _checksum, table_offset, _length = struct.unpack_from(">4sIII", data, offset + 12 + 16 * i)
+        if tag == b"cmap":
+            cmap_at = table_offset
+            break
+    if cmap_at is None:
+        return set()
+    count = struct.unpack_from(">H", data, cmap_at + 2)[0]
+    subtables: dict[int, int] = {}
+    for i in range(count):
+        platform, encoding, sub_offset = struct.unpack_from(">HHI", data, cmap_at + 4 + 8 * i)
+        if (platform, encoding) in ((3, 10), (0, 4), (0, 6), (3, 1), (0, 3), (0, 1), (0, 0)):
+            fmt = struct.unpack_from(">H", data, cmap_at + sub_offset)[0]
+            subtables.setdefault(fmt, cmap_at + sub_offset)
+    if 12 in subtables:
+        return _format12(data, subtables[12])
+    if 4 in subtables:
+        return _format4(data, subtables[4])
+    return set()
+
+
+def _format4(data: bytes, at: int) -> set[int]:
+    seg_count = struct.unpack_from(">H", data, at + 6)[0] // 2
+    ends = struct.unpack_from(f">{seg_count}H", data, at + 14)
+    starts = struct.unpack_from(f">{seg_count}H", data, at + 16 + 2 * seg_count)
+    deltas = struct.unpack_from(f">{seg_count}h", data, at + 16 + 4 * seg_count)
+    range_offsets_at = at + 16 + 6 * seg_count
+    range_offsets = struct.unpack_from(f">{seg_count}H", data, range_offsets_at)
+    points: set[int] = set()
+    for i in range(seg_count):
+        start, end = starts[i], ends[i]
+        if start == 0xFFFF:
+            continue
+        if range_offsets[i] == 0:
+            points.update(c for c in range(start, end + 1) if (c + deltas[i]) & 0xFFFF)
+            continue
+        for c in range(start, end + 1):
+            glyph_at = range_offsets_at + 2 * i + range_offsets[i] + 2 * (c - start)
+            if struct.unpack_from(">H", data, glyph_at)[0]:
+                points.add(c)
+    return points
+
+
+def _format12(data: bytes, at: int) -> set[int]:
+    groups = struct.unpack_from(">I", data, at + 12)[0]
+    points: set[int] = set()
+    for i in range(groups):
+        start, end, _glyph = struct.unpack_from(">III", data, at + 16 + 12 * i)
+        points.update(range(start, end + 1))
+    return points
+
+
+def font_file_codepoints(path: str, index: int = 0) -> set[int]:
+    """The code points one font file (or one font of a collection) maps to a glyph."""
+    data = Path(path).read_bytes()
+    offset = 0
+    if data[:4] == b"ttcf":
+        offset = struct.unpack_from(">I", data, 12 + 4 * index)[0]
+    return _cmap_codepoints(data, offset)
+
+
+@lru_cache(maxsize=1)
+def available_families() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The text and mono families of our preference list that this machine has."""
+    present = set(typst.Fonts().families())
+    text = tuple(f for f in TEXT_FAMILIES if f in present)
+    mono = tuple(f for f in MONO_FAMILIES if f in present)
+    return text, mono
+
+
+@lru_cache(maxsize=1)
+def covered() -> frozenset[int]:
+    """Every code point some report font can draw."""
+    text, mono = available_families()
+    wanted = set(text) | set(mono)
+    points: set[int] = {c for low, high in _EMBEDDED_RANGES for c in range(low, high + 1)}
+    seen: set[tuple[str, int]] = set()
+    for font in typst.Fonts().fonts():
+        if font.family in wanted and font.path and (font.path, font.index) not in seen:
+            seen.add((font.path, font.index))
+            try:
+                points |= font_file_codepoints(font.path, font.index)
+            except (OSError, struct.error):
+                continue
+    points |= {0x0A, 0x0D, 0x09}
+    return frozenset(points)
+
+
+def printable(text: str) -> str:
+    """``text`` with each character no report font can draw replaced by its code point."""
+    if text.isascii():
+        return text
+    ok = covered()
+    if all(ord(c) in ok for c in text):
+        return text
+    return "".join(c if ord(c) in ok else f"[U+{ord(c):04X}]" for c in text)
+
+
+def printable_data(value: object) -> object:
+    """``value`` (JSON-like) with ``printable`` applied to every string in it."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: printable_data(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable_data(item) for item in value]
+    return value

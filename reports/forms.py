@@ -1,0 +1,100 @@
+"""The report form: which report, which days, which provisions, and the parent's own words."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from plans.models import Child, Provision
+from reports.models import GeneratedReport
+
+BATES_PREFIX = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,23}")
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which report",
+        choices=GeneratedReport.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=GeneratedReport.Kind.SUMMARY,
+    )
+    start = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    provisions = forms.ModelMultipleChoiceField(
+        label="Provisions",
+        queryset=Provision.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked to include every provision.",
+    )
+    bates_prefix = forms.CharField(
+        label="Page number prefix",
+        max_length=24,
+        required=False,
+        help_text="Printed before the running number on every page, e.g. RIVERA- gives RIVERA-000001.",
+    )
+    bates_start = forms.IntegerField(
+        label="First page number",
+        min_value=1,
+        max_value=999_999,
+        initial=1,
+        help_text="Continue from an earlier set of papers by starting after its last number.",
+    )
+    ask = forms.CharField(
+        label="What we are asking for",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Printed in the meeting summary. Short and specific, e.g. a make-up plan for missed speech sessions.",
+    )
+
+    def __init__(self, child: Child, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.child = child
+        field = self.fields["provisions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = (
+            Provision.objects.filter(iep__child=child)
+            .exclude(iep__status="draft")
+            .select_related("iep")
+            .order_by("iep__effective_from", "position", "pk")
+        )
+        field.label_from_instance = lambda p: f"{p.label} (IEP from {p.iep.effective_from:%b %-d, %Y})"  # type: ignore[method-assign,assignment]
+        if not self.is_bound:
+            today = date.today()
+            first = child.calendars.order_by("-first_day").values_list("first_day", flat=True).first()
+            self.initial.setdefault("start", first if first and first <= today else date(today.year, 1, 1))
+            self.initial.setdefault("end", today)
+            surname = child.name.split()[-1] if child.name.split() else "IEP"
+            self.initial.setdefault("bates_prefix", re.sub(r"[^A-Z0-9]", "", surname.upper())[:16] + "-")
+
+    def clean_bates_prefix(self) -> str:
+        prefix = self.cleaned_data["bates_prefix"].strip().upper()
+        if prefix and not BATES_PREFIX.fullmatch(prefix):
+            raise forms.ValidationError("Use capital letters, digits, dashes or underscores (up to 24), e.g. RIVERA-.")
+        return prefix
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end date is before the start date.")
+            elif (end - start).days > 366 * 6:
+                self.add_error("end", "A report covers at most six years; choose a shorter range.")
+        return data
+
+    def report_options(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "start": data["start"],
+            "end": data["end"],
+            "provision_ids": [p.pk for p in data["provisions"]] or None,
+            "bates_prefix": data["bates_prefix"],
+            "bates_start": data["bates_start"] or 1,
+            "ask": data["ask"].strip(),
+        }

@@ -1,0 +1,187 @@
+"""Rendering a Typst template to an archival PDF in a short-lived worker process.
+
+The ``typst`` binding keeps about 50 MB of caches between compiles, so no long-lived process
+compiles: each render starts a fresh worker (``reports/render_worker.py``, a plain Python process
+that imports only ``typst``), which compiles once, writes the PDF to its standard output and exits,
+giving all its memory back. The worker reports its peak memory (``ru_maxrss``). A plain subprocess
+rather than ``multiprocessing``: no re-import of the web server's main module in the child, and
+the same behaviour under runserver, gunicorn, pytest and management commands. A semaphore lets one web process run at most ``REPORT_RENDERS_PER_PROCESS``
+renders at a time (default 1), so a request never holds more than one; a render that takes longer
+than ``REPORT_RENDER_TIMEOUT`` seconds is killed.
+
+Data never becomes markup: the template reads it with ``json(bytes(sys.inputs.data))`` and places
+strings as text, so ``#``, ``*``, ``$`` or ``]`` in a parent's note print as themselves. Files to
+attach to the PDF (the ledger JSON) go in the same way, as exact strings, and the template attaches
+them with ``pdf.attach``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reports import fonts
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
+WORKER = Path(__file__).resolve().parent / "render_worker.py"
+# PDF/A-3b (archival; allows attached files) and PDF/UA-1 (tagged, accessible) together.
+PDF_STANDARDS = ["a-3b", "ua-1"]
+DEFAULT_TIMEOUT = 60.0
+
+
+class RenderError(RuntimeError):
+    """The template could not be rendered."""
+
+
+class RenderTimeout(RenderError):
+    """The worker took longer than the timeout and was stopped."""
+
+
+class RenderBusy(RenderError):
+    """Every render slot of this process stayed taken for the whole wait."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file carried inside the PDF (PDF/A-3 associated file)."""
+
+    name: str
+    content: str
+    description: str
+    mime_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    seconds: float
+    peak_memory_kb: int
+    pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+    compile_seconds: float = 0.0  # the Typst compile alone, inside the worker
+    cpu_seconds: float = 0.0  # the worker's CPU time, start to end (less sensitive to a busy machine)
+
+
+def _limits() -> tuple[int, float]:
+    try:
+        from django.conf import settings
+
+        return (
+            int(getattr(settings, "REPORT_RENDERS_PER_PROCESS", 1)),
+            float(getattr(settings, "REPORT_RENDER_TIMEOUT", DEFAULT_TIMEOUT)),
+        )
+    except ImportError:  # pragma: no cover - used without Django (bench scripts)
+        return 1, DEFAULT_TIMEOUT
+
+
+_slots_lock = threading.Lock()
+_slots: threading.BoundedSemaphore | None = None
+
+
+def _render_slots() -> threading.BoundedSemaphore:
+    global _slots
+    with _slots_lock:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore(_limits()[0])
+        return _slots
+
+
+def render_pdf(
+    template: str,
+    data: dict[str, Any],
+    *,
+    attachments: list[Attachment] | None = None,
+    timestamp: datetime | None = None,
+    timeout: float | None = None,
+) -> Rendered:
+    """Render ``reports/typst/<template>.typ`` with ``data`` into a PDF/A-3b + PDF/UA-1 file.
+
+    ``data`` must be JSON-serialisable; every string in it is printed literally (characters no
+    report font has become ``[U+XXXX]``). ``timestamp`` is the document's creation date (now by
+    default). Raises RenderTimeout, RenderBusy or RenderError.
+    """
+    source = TEMPLATE_DIR / f"{template}.typ"
+    if not re.fullmatch(r"[a-z_]+", template) or not source.is_file():
+        raise RenderError(f"No report template named {template!r}.")
+    text_families, mono_families = fonts.available_families()
+    payload = {
+        "data": json.dumps(fonts.printable_data(data), ensure_ascii=False),
+        "fonts": json.dumps({"text": list(text_families) + list(mono_families), "mono": list(mono_families)}),
+        "attachments": json.dumps(
+            [{"name": a.name, "description": a.description, "mime": a.mime_type} for a in attachments or []]
+        ),
+    }
+    for number, attachment in enumerate(attachments or []):
+        payload[f"file{number}"] = attachment.content
+    stamp = (timestamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    _per_process, default_timeout = _limits()
+    limit = timeout if timeout is not None else default_timeout
+    slots = _render_slots()
+    if not slots.acquire(timeout=limit):
+        raise RenderBusy("Another report is being made. Please try again in a minute.")
+    try:
+        return _run_worker(str(source), payload, stamp, limit)
+    finally:
+        slots.release()
+
+
+def _run_worker(source: str, inputs: dict[str, str], stamp: datetime, limit: float) -> Rendered:
+    request = json.dumps(
+        {
+            "source": source,
+            "root": str(TEMPLATE_DIR),
+            "inputs": inputs,
+            "standards": PDF_STANDARDS,
+            "timestamp": stamp.isoformat(),
+        },
+        ensure_ascii=False,
+    ).encode()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, str(WORKER)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=str(TEMPLATE_DIR),
+    )
+    try:
+        out, err = process.communicate(request, timeout=limit)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise RenderTimeout(f"The report took longer than {limit:.0f} seconds and was stopped.") from None
+    seconds = time.perf_counter() - started
+    head, _newline, pdf = out.partition(b"\n")
+    try:
+        status = json.loads(head)
+    except ValueError:
+        raise RenderError(
+            f"The report worker stopped without an answer: {err.decode(errors='replace')[-500:]}"
+        ) from None
+    if not status.get("ok"):
+        raise RenderError(f"The report could not be typeset: {status.get('error')}\n{status.get('where', '')}".strip())
+    return Rendered(
+        pdf=pdf,
+        seconds=seconds,
+        peak_memory_kb=int(status["peak_memory_kb"]),
+        pages=count_pages(pdf),
+        warnings=list(status.get("warnings", [])),
+        compile_seconds=float(status.get("compile_seconds", 0.0)),
+        cpu_seconds=float(status.get("cpu_seconds", 0.0)),
+    )
+
+
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def count_pages(pdf: bytes) -> int:
+    """Pages in a PDF that Typst wrote (its page objects are not compressed into streams)."""
+    return len(_PAGE_OBJECT.findall(pdf))
