@@ -168,6 +168,7 @@ def demo_pages() -> dict[str, Any]:
         "month": reverse("logbook:month", args=[c, TODAY]),
         "insights": reverse("insights:dashboard", args=[c]),
         "verify": reverse("evidence:verify", args=[c]),
+        "reports": reverse("reports:report_list", args=[c]),
         "IEP list": reverse("plans:ieps", args=[c]),
         "IEP": reverse("plans:iep", args=[c, iep.pk]),
         "calendars": reverse("plans:calendars", args=[c]),
