@@ -257,9 +257,13 @@ class SavingTests(PageTestCase):
 
     def test_changing_a_settled_past_entry_without_a_reason_answers_422(self) -> None:
         self.log_on_tuesday_evening(status=Status.DELIVERED)
+        # Until a change needs it, the reason field is in the page but hidden.
+        html = self.client.get(self.day_url(TUESDAY)).content.decode()
+        assert '<div class="edit-reason field" hidden>' in html
         response = self.save(day=TUESDAY, status=Status.MISSED)
         assert response.status_code == 422
         assert "a change needs a short reason" in response.content.decode()
+        assert '<div class="edit-reason field">' in response.content.decode()  # shown where it is asked
         response = self.save(day=TUESDAY, status=Status.MISSED, edit_reason="Teacher corrected me")
         assert response.status_code == 302
         assert LogEntry.objects.get().edit_reason == "Teacher corrected me"

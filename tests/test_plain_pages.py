@@ -138,3 +138,14 @@ class PlainPagesTests(BaseTestCase):
         html = self.client.get(reverse("logbook:day", args=[self.child.pk, date(2026, 11, 7)])).content.decode()
         assert "No school: Saturday." in html and "There is nothing to log for this day." in html
         assert "Logging starts once" not in html
+
+    def test_a_new_childs_empty_lists_say_what_to_do_next(self) -> None:
+        leo = Child.objects.create(household=self.household, name="Leo Rivera", state="CA")
+        self.client.force_login(self.alice)
+        pages = {
+            "plans:ieps": "No IEP yet. Have the IEP from the school at hand",
+            "plans:calendars": "No school year yet. Add the first and last day of school",
+            "plans:absences": "No absences recorded yet.",
+        }
+        for name, words in pages.items():
+            assert words in self.client.get(reverse(name, args=[leo.pk])).content.decode(), name
