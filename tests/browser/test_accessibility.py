@@ -39,7 +39,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from accounts.models import Household, User
+from accounts.models import Household, Membership, Role, User
+from accounts.services import invite
 from logbook.models import LogEntry, Status
 from plans.models import Absence, Child, Iep, Provision, SchoolCalendar
 from plans.schooldays import SchoolDays
@@ -197,7 +198,9 @@ def demo_pages() -> dict[str, Any]:
         "email addresses": reverse("account_email"),
         "change password": reverse("account_change_password"),
     }
+    invitation = invite(household, email="grandma@example.com", role=Role.VIEWER, invited_by=ella_owner(household))
     signed_out = {
+        "invitation": reverse("accounts:invitation", args=[invitation.token]),
         "sign in": reverse("account_login"),
         "sign up": reverse("account_signup"),
         "password reset": reverse("account_reset_password"),
@@ -214,6 +217,10 @@ def demo_pages() -> dict[str, Any]:
         "today": reverse("logbook:today", args=[c]),
         "miss": miss,
     }
+
+
+def ella_owner(household: Household) -> User:
+    return Membership.objects.get(household=household, role=Role.OWNER).user
 
 
 @pytest.fixture
