@@ -56,13 +56,17 @@ class ReportForm(forms.Form):
         self.child = child
         field = self.fields["provisions"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = (
+        # One choice per provision, however many IEP versions it went through: the numbers follow a
+        # provision's whole history (its lineage) whichever version is chosen, as on the insights page.
+        versions = (
             Provision.objects.filter(iep__child=child)
             .exclude(iep__status="draft")
-            .select_related("iep")
             .order_by("iep__effective_from", "position", "pk")
+            .values_list("pk", "lineage")
         )
-        field.label_from_instance = lambda p: f"{p.label} (IEP from {p.iep.effective_from:%b %-d, %Y})"  # type: ignore[method-assign,assignment]
+        latest = {lineage: pk for pk, lineage in versions}
+        field.queryset = Provision.objects.filter(pk__in=latest.values()).order_by("position", "pk")
+        field.label_from_instance = lambda p: p.label  # type: ignore[method-assign,assignment]
         if not self.is_bound:
             today = date.today()
             first = child.calendars.order_by("-first_day").values_list("first_day", flat=True).first()

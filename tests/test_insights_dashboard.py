@@ -139,9 +139,12 @@ class EmptyStartTests(DashboardTestCase):
         html = response.content.decode()
         assert response.status_code == 200
         assert "Last 30 days: 16 Sep 2026 to 15 Oct 2026" in html
-        assert "Nothing delivered, partly delivered or missed is logged for these dates yet." in html
-        assert "No provision of an IEP in force falls in these dates." in html
-        assert "No pattern stands out in these dates." in html
+        assert "Nothing to count for these dates yet" in html
+        assert (
+            reverse("plans:ieps", args=[sibling.pk]) in html and reverse("plans:calendars", args=[sibling.pk]) in html
+        )
+        # No empty charts or "0 of 0" sentences.
+        assert "<svg" not in html and "You logged 0 of the 0 times" not in html
 
 
 class QueryCountTests(DashboardTestCase):

@@ -289,6 +289,30 @@ class AmendedIepReportTests(TempFiles, BaseTestCase):
         assert "Speech-language therapy, 90 minutes per week, individual." in text
         assert "2 IEP versions in this range" in text
 
+    def test_the_form_offers_each_provision_once_across_versions_and_a_choice_covers_its_history(self) -> None:
+        """Given speech amended mid-range, the form lists it once (its latest version), and choosing it
+        gives the report both versions' days."""
+        from plans.models import Iep, Provision
+        from reports.forms import ReportForm
+
+        Iep.objects.filter(pk=self.iep.pk).update(effective_to=date(2026, 9, 14), status=Iep.Status.SUPERSEDED)
+        amended = Iep.objects.create(child=self.child, effective_from=date(2026, 9, 15), amends=self.iep)
+        new_speech = Provision.objects.create(
+            iep=amended,
+            lineage=self.speech.lineage,
+            position=2,
+            kind=Provision.Kind.SERVICE,
+            label="Speech therapy",
+            wording="Speech-language therapy, 90 minutes per week, individual.",
+            minutes=90,
+            period=Provision.Period.WEEK,
+        )
+        choices = [(int(str(value)), label) for value, label in ReportForm(self.child).fields["provisions"].choices]
+        assert choices == [(self.extended_time.pk, "Extended time"), (new_speech.pk, "Speech therapy")]
+        numbers = compute_compliance(self.child, START, END, provision_ids=[new_speech.pk])
+        assert [p.label for p in numbers.provisions] == ["Speech therapy"]
+        assert len(numbers.provisions[0].versions) == 2
+
 
 class BareChildReportTests(TempFiles, BaseTestCase):
     def test_a_child_without_calendar_iep_or_records_gets_reports_that_say_so(self) -> None:
