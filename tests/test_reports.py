@@ -11,6 +11,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
@@ -307,7 +308,9 @@ class AmendedIepReportTests(TempFiles, BaseTestCase):
             minutes=90,
             period=Provision.Period.WEEK,
         )
-        choices = [(int(str(value)), label) for value, label in ReportForm(self.child).fields["provisions"].choices]
+        field = ReportForm(self.child).fields["provisions"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        choices = [(int(str(value)), label) for value, label in field.choices]
         assert choices == [(self.extended_time.pk, "Extended time"), (new_speech.pk, "Speech therapy")]
         numbers = compute_compliance(self.child, START, END, provision_ids=[new_speech.pk])
         assert [p.label for p in numbers.provisions] == ["Speech therapy"]
