@@ -310,6 +310,7 @@ class AmendedIepReportTests(TempFiles, BaseTestCase):
         )
         field = ReportForm(self.child).fields["provisions"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
+        assert field.queryset is not None
         choices = [(p.pk, field.label_from_instance(p)) for p in field.queryset]
         assert choices == [(self.extended_time.pk, "Extended time"), (new_speech.pk, "Speech therapy")]
         numbers = compute_compliance(self.child, START, END, provision_ids=[new_speech.pk])
