@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from logbook.models import MissReason, Status
@@ -22,10 +21,10 @@ SHOTS = Path("/work/shots/reports")
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_parent_makes_a_meeting_summary_on_a_phone(live_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_parent_makes_a_meeting_summary_on_a_phone(live_server, tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
-    settings.REPORT_ROOT = tmp_path / "reports"
+    settings.REPORT_ROOT = tmp_path / "reports"  # pytest-django's settings fixture puts it back afterwards
     BaseTestCase.setUpTestData.__func__(BaseTestCase)  # type: ignore[attr-defined]
     child, alice = BaseTestCase.child, BaseTestCase.alice
     log(
