@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -86,6 +87,17 @@ def compute_hash(record: EvidenceRecord) -> str:
     return chain_hash(record.prev_hash, record_body(record))
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One record to append: what changed, as handed to ``append_many``."""
+
+    kind: str
+    object_type: str
+    object_id: int | str
+    payload: dict[str, Any]
+    event_date: date | None = None
+
+
 def append(
     *,
     child_id: int,
@@ -102,27 +114,49 @@ def append(
     Appends for one child are serialized by ``lock_chain``, so two writers never both take the same
     sequence number and the chain never forks.
     """
+    (record,) = append_many(
+        child_id=child_id,
+        entries=[Entry(kind, object_type, object_id, payload, event_date)],
+        user=user,
+    )
+    return record
+
+
+def append_many(*, child_id: int, entries: list[Entry], user: Any = None) -> list[EvidenceRecord]:
+    """Append several records to ``child_id``'s chain in order, under one lock and with one insert.
+
+    The records are exactly those that ``append`` would write one by one (same fields, same hashes,
+    consecutive sequence numbers, one ``recorded_at``); a day logged in one tap costs a fixed number
+    of queries instead of several per item.
+    """
+    if not entries:
+        return []
     with transaction.atomic():
         lock_chain(child_id)
         last = EvidenceRecord.objects.filter(child_id=child_id).order_by("-seq").values_list("seq", "hash").first()
-        last_seq, last_hash = last if last else (0, GENESIS_HASH)
+        seq, prev_hash = last if last else (0, GENESIS_HASH)
         recorded_at = timezone.now()
-        record = EvidenceRecord(
-            child_id=child_id,
-            seq=last_seq + 1,
-            kind=kind,
-            object_type=object_type,
-            object_id=str(object_id),
-            event_date=event_date,
-            payload=canonical_json(payload),
-            recorded_at=recorded_at,
-            recorded_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
-            recorded_by_name=(getattr(user, "name", "") or str(user)) if user is not None else "system",
-            prev_hash=last_hash,
-        )
-        record.hash = compute_hash(record)
-        record.save(force_insert=True)
-        return record
+        recorder = user if user is not None and getattr(user, "is_authenticated", False) else None
+        recorder_name = (getattr(user, "name", "") or str(user)) if user is not None else "system"
+        records = []
+        for entry in entries:
+            seq += 1
+            record = EvidenceRecord(
+                child_id=child_id,
+                seq=seq,
+                kind=entry.kind,
+                object_type=entry.object_type,
+                object_id=str(entry.object_id),
+                event_date=entry.event_date,
+                payload=canonical_json(entry.payload),
+                recorded_at=recorded_at,
+                recorded_by=recorder,
+                recorded_by_name=recorder_name,
+                prev_hash=prev_hash,
+            )
+            record.hash = prev_hash = compute_hash(record)
+            records.append(record)
+        return EvidenceRecord.objects.bulk_create(records)
 
 
 def lock_chain(child_id: int, *, must_exist: bool = True) -> None:

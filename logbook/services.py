@@ -269,8 +269,14 @@ def _create_batch(child: Child, day: date, items: list[NewEntry], user: Any, bat
         for item in items
     ]
     LogEntry.objects.bulk_create(entries)
-    for entry in entries:
-        _append("log_entry.created", entry, user)
+    ledger.append_many(
+        child_id=child.pk,
+        entries=[
+            ledger.Entry("log_entry.created", "log_entry", entry.pk, entry_payload(entry), entry.date)
+            for entry in entries
+        ],
+        user=user,
+    )
     return entries
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from datetime import UTC, date, datetime
@@ -13,9 +14,10 @@ from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
 from evidence.attachments import attachment_path, store_attachment
-from evidence.ledger import GENESIS_HASH, append, canonical_json, compute_hash, lag_days
+from evidence.ledger import GENESIS_HASH, Entry, append, append_many, canonical_json, compute_hash, lag_days
 from evidence.models import AppendOnlyError, Attachment, EvidenceRecord, PurgeAuthorization
 from evidence.purge import purge_child_records
+from evidence.verify import verify_child
 from plans.models import Child
 from tests.base import BaseTestCase
 
@@ -67,6 +69,21 @@ class AppendTests(BaseTestCase):
     def test_an_append_costs_three_queries_inside_a_transaction(self) -> None:
         with transaction.atomic(), self.assertNumQueries(3 + 2):  # lock, last record, insert; savepoint pair
             add(self.child)
+
+    def test_a_batch_appends_linked_records_in_order_for_the_cost_of_one(self) -> None:
+        """Given six records appended at once (a day logged in one tap), then they take consecutive
+        numbers, each links to the one before and recomputes to its stored hash, the chain verifies,
+        and the batch costs the same queries as a single append."""
+        entries = [Entry("log_entry.created", "log_entry", n, {"status": "delivered", "n": n}) for n in range(6)]
+        with transaction.atomic(), self.assertNumQueries(3 + 2):
+            records = append_many(child_id=self.child.pk, entries=entries, user=self.alice)
+        stored = list(self.new_records())
+        assert [r.seq for r in stored] == [self.fixture_seq + n for n in range(1, 7)]
+        assert [r.pk for r in stored] == [r.pk for r in records]
+        assert stored[0].prev_hash == EvidenceRecord.objects.get(child=self.child, seq=self.fixture_seq).hash
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(stored))
+        assert all(compute_hash(r) == r.hash for r in stored)
+        assert verify_child(self.child.pk, check_current=False).ok
 
     def test_canonical_json_sorts_keys_keeps_unicode_and_drops_whitespace(self) -> None:
         value = {"b": [1, "é"], "a": {"d": None, "c": True}, "day": date(2026, 9, 14)}
