@@ -15,12 +15,12 @@ from django.urls import reverse
 from accounts.models import Household, Membership, Role, User
 from logbook.models import LogEntry
 from plans.models import Child, Iep, Provision, SchoolCalendar
+from tests.browser.chromium import CHROMIUM, launch
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed"),
 ]
 
 
@@ -47,18 +47,7 @@ def page(live_server: object, transactional_db: None) -> Iterator[tuple[object, 
     session.create()
     url = f"{live_server}{reverse('insights:dashboard', kwargs={'child_id': child.pk})}"  # type: ignore[attr-defined]
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch(p)
         context = browser.new_context(viewport={"width": 390, "height": 844})
         context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": str(session.session_key), "url": str(live_server)}]

@@ -24,21 +24,12 @@ from logbook import services
 from logbook.days import lag_text
 from logbook.models import LogEntry, MissReason, Source, Status
 from plans.models import Child, Iep, Provision, SchoolCalendar
+from tests.browser.chromium import CHROMIUM, launch
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = "/work/shots/logbook"
 
 
@@ -82,10 +73,10 @@ def family(transactional_db: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
+    if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed")
     with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        instance = launch(p)
         yield instance
         instance.close()
         # Queries made while Playwright runs use their own connection (another async context):
