@@ -47,9 +47,18 @@ SOURCES = [
 REPORTERS = {
     Source.CHILD_SAID: ["{child}"],
     Source.TEACHER_SAID: ["Ms. Alvarez (classroom teacher)", "Mr. Chen (aide)", "front office"],
-    Source.SCHOOL_RECORD: ["service log", "email from the case manager", "weekly progress note"],
+    # "Who said so": a person, with the record or sample they said it in.
+    Source.SCHOOL_RECORD: [
+        "the speech therapist (service log)",
+        "Laura Chen, case manager (email)",
+        "Ms. Alvarez (weekly progress note)",
+    ],
     Source.SAW_IT: ["me, at pick-up"],
-    Source.WORK_SAMPLE: ["math test", "spelling quiz", "homework folder"],
+    Source.WORK_SAMPLE: [
+        "Ms. Alvarez (graded math test)",
+        "Ms. Alvarez (spelling quiz)",
+        "Mr. Chen, aide (homework folder)",
+    ],
 }
 NOTES = {
     MissReason.SUBSTITUTE: [
@@ -174,7 +183,7 @@ def add_demo_logs(
                         minutes,
                         is_makeup=True,
                         source=Source.SCHOOL_RECORD,
-                        reported_by="service log",
+                        reported_by="the speech therapist (service log)",
                         note="Make-up session.",
                     )
                 )
