@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 
 from evidence import ledger
+from evidence.files import durable_replace
 from evidence.models import Attachment
 
 ACCEPTED_TYPES_TEXT = "a photo (JPEG, PNG or HEIC), a PDF, a plain text file or a saved email (.eml)"
@@ -191,24 +192,13 @@ def _too_big_message(max_bytes: int) -> str:
     )
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _move_into_place(received: _Received) -> None:
     """Rename the temporary file to its content address; identical content is kept once."""
     final = attachment_path(received.sha256)
     if final.exists():
         received.temp_path.unlink(missing_ok=True)
         return
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(received.temp_path, 0o440)
-    os.replace(received.temp_path, final)  # atomic: readers see the whole file or none
-    _fsync_dir(final.parent)
+    durable_replace(received.temp_path, final)
 
 
 def _clean_name(name: str) -> str:

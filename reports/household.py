@@ -33,6 +33,7 @@ from django.db import connection, models, transaction
 
 from accounts.models import Household, User
 from evidence.attachments import attachment_path
+from evidence.files import write_durably
 from evidence.models import EvidenceRecord
 from evidence.verify import verify_child
 from reports.storage import report_path
@@ -255,12 +256,8 @@ class Archive:
         """Write member ``name`` to ``target`` (atomically; kept as is when the same bytes are there)."""
         if target.exists() and _file_sha256(target) == self.listed[name]["sha256"]:
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".part")
-        with self.zip.open(name) as member, temporary.open("wb") as out:
-            while chunk := member.read(CHUNK):
-                out.write(chunk)
-        temporary.replace(target)
+        with self.zip.open(name) as member:
+            write_durably(target, iter(lambda: member.read(CHUNK), b""))
 
 
 def _file_sha256(path: Path) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from evidence.files import write_durably
+
 
 def report_root() -> Path:
     return Path(settings.REPORT_ROOT)
@@ -26,10 +28,7 @@ def store_report(pdf: bytes) -> str:
     digest = hashlib.sha256(pdf).hexdigest()
     path = report_path(digest)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".part")
-        temporary.write_bytes(pdf)
-        temporary.replace(path)
+        write_durably(path, [pdf])
     return digest
 
 

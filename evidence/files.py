@@ -1,0 +1,49 @@
+"""Writing files so that a crash never leaves half of one: the one way files land under data/.
+
+Attachments, generated reports and files restored from a household archive are all kept by their
+SHA-256, so a file, once in place, never changes. Each is written to a temporary file beside its
+final name, flushed to disk, renamed over the final name (atomic on POSIX), and the directory entry
+is flushed too: after a power cut the file is either whole or absent, never truncated, so a database
+row that was committed after it never points at a broken file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a directory's entries (a rename is durable only once its directory is)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def durable_replace(temporary: Path, final: Path, *, mode: int = 0o440) -> None:
+    """Put an already written and fsynced ``temporary`` file in place as ``final``."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(temporary, mode)
+    os.replace(temporary, final)  # atomic: readers see the whole file or none
+    fsync_dir(final.parent)
+
+
+def write_durably(final: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` as ``final``: a uniquely named temporary file, fsync, rename, fsync the folder."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".part-", dir=final.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        durable_replace(temporary, final)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
