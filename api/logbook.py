@@ -168,7 +168,16 @@ def _day_out(child: Any, day: date) -> dict[str, Any]:
     }
 
 
-def _errors(error: ValidationError) -> dict[str, Any]:
+def _entry_of(child: Any, entry_id: int) -> LogEntry:
+    """One of ``child``'s entries (the child already came through the access layer), else 404."""
+    entry = LogEntry.objects.filter(child=child, pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry.")
+    return entry
+
+
+def errors_body(error: ValidationError) -> dict[str, Any]:
+    """A service's refusal as the API's 422 body (api.api answers every ValidationError with it)."""
     if hasattr(error, "error_dict"):
         return {"errors": {name: [str(m) for m in msgs] for name, msgs in error.message_dict.items()}}
     return {"errors": {"__all__": [str(m) for m in error.messages]}}
@@ -188,24 +197,21 @@ def save_entry(request: HttpRequest, child_id: int, payload: EntryIn) -> Any:
     provision = Provision.objects.select_related("iep").filter(pk=payload.provision, iep__child=child).first()
     if provision is None:
         raise Http404("No such provision.")
-    try:
-        entry = services.record_entry(
-            child,
-            payload.date,
-            provision,
-            status=payload.status,
-            user=request.user,
-            client_id=payload.client_id,
-            minutes_delivered=payload.minutes_delivered,
-            is_makeup=payload.is_makeup,
-            miss_reason=payload.miss_reason,
-            source=payload.source,
-            reported_by=payload.reported_by,
-            note=payload.note,
-            edit_reason=payload.edit_reason,
-        )
-    except ValidationError as error:
-        return Status(422, _errors(error))
+    entry = services.record_entry(
+        child,
+        payload.date,
+        provision,
+        status=payload.status,
+        user=request.user,
+        client_id=payload.client_id,
+        minutes_delivered=payload.minutes_delivered,
+        is_makeup=payload.is_makeup,
+        miss_reason=payload.miss_reason,
+        source=payload.source,
+        reported_by=payload.reported_by,
+        note=payload.note,
+        edit_reason=payload.edit_reason,
+    )
     status = LogWindow(child, entry.date, entry.date).status(entry.date, timezone.localdate())
     return Status(200, {**_entry_out(entry), "day_status": _status_out(status)})
 
@@ -218,10 +224,7 @@ def save_entry(request: HttpRequest, child_id: int, payload: EntryIn) -> Any:
 def all_delivered(request: HttpRequest, child_id: int, day: date, payload: ClientIdIn) -> Any:
     """One tap: everything expected and not yet logged on the day is delivered."""
     child = child_for(request.user, child_id, need="edit")
-    try:
-        created = services.record_day_all_delivered(child, day, request.user, payload.client_id)
-    except ValidationError as error:
-        return Status(422, _errors(error))
+    created = services.record_day_all_delivered(child, day, request.user, payload.client_id)
     return Status(200, {**_day_out(child, day), "created": [_entry_out(entry) for entry in created]})
 
 
@@ -233,12 +236,9 @@ def all_delivered(request: HttpRequest, child_id: int, day: date, payload: Clien
 def save_day_note(request: HttpRequest, child_id: int, day: date, payload: DayNoteIn) -> Any:
     """The day's tags and note."""
     child = child_for(request.user, child_id, need="edit")
-    try:
-        note = services.save_day_note(
-            child, day, tags=payload.tags, note=payload.note, user=request.user, client_id=payload.client_id
-        )
-    except ValidationError as error:
-        return Status(422, _errors(error))
+    note = services.save_day_note(
+        child, day, tags=payload.tags, note=payload.note, user=request.user, client_id=payload.client_id
+    )
     if note is None:
         note = DayNote(child=child, date=day)
     return Status(200, {"id": note.pk, "date": note.date, "tags": note.tags, "note": note.note})
@@ -252,13 +252,8 @@ def save_day_note(request: HttpRequest, child_id: int, day: date, payload: DayNo
 def retract_entry(request: HttpRequest, child_id: int, entry_id: int, payload: RetractIn) -> Any:
     """Withdraw an entry: kept with its reason, no longer counted."""
     child = child_for(request.user, child_id, need="edit")
-    entry = LogEntry.objects.filter(child=child, pk=entry_id).first()
-    if entry is None:
-        raise Http404("No such entry.")
-    try:
-        services.retract_entry(entry, request.user, payload.reason)
-    except ValidationError as error:
-        return Status(422, _errors(error))
+    entry = _entry_of(child, entry_id)
+    services.retract_entry(entry, request.user, payload.reason)
     return Status(200, _entry_out(entry))
 
 
@@ -270,14 +265,9 @@ def retract_entry(request: HttpRequest, child_id: int, entry_id: int, payload: R
 def add_attachments(request: HttpRequest, child_id: int, entry_id: int, files: File[list[UploadedFile]]) -> Any:
     """Photos or files for an entry (multipart ``files``): all kept, or none when one is refused."""
     child = child_for(request.user, child_id, need="edit")
-    entry = LogEntry.objects.filter(child=child, pk=entry_id).first()
-    if entry is None:
-        raise Http404("No such entry.")
-    try:
-        with transaction.atomic():
-            kept = services.attach_files(entry, list(files), request.user)
-    except ValidationError as error:
-        return Status(422, _errors(error))
+    entry = _entry_of(child, entry_id)
+    with transaction.atomic():
+        kept = services.attach_files(entry, list(files), request.user)
     return Status(
         200,
         [
