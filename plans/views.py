@@ -77,7 +77,15 @@ def child_overview(request: HttpRequest, child_id: int) -> HttpResponse:
     child = child_for(request.user, child_id)
     _viewed(request, child)
     today = timezone.localdate()
-    return _page(request, "plans/child.html", child, {"summary": summarize_child(child, today), "today": today})
+    membership = membership_for(request.user, child.household)
+    context = {
+        "child": child,
+        "summary": summarize_child(child, today),
+        "today": today,
+        "can_edit": membership is not None and membership.allows("edit"),
+        "is_owner": membership is not None and membership.allows("own"),
+    }
+    return render(request, "plans/child.html", context)
 
 
 @login_required

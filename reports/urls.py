@@ -8,5 +8,6 @@ urlpatterns = [
     path("children/<int:child_id>/export/iep-dates.ics", views.iep_dates_ics, name="iep_dates_ics"),
     path("households/<int:household_id>/export/", views.household_export, name="household_export"),
     path("children/<int:child_id>/reports/", views.report_list, name="report_list"),
+    path("children/<int:child_id>/delete/", views.child_delete, name="child_delete"),
     path("children/<int:child_id>/reports/<int:report_id>/download/", views.report_download, name="report_download"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import household_for, log_access
 from plans.access import child_for
 from plans.models import Child
-from reports import exports, household, services, storage
+from reports import erase, exports, household, services, storage
 from reports.forms import ReportForm
 from reports.models import GeneratedReport
 
@@ -63,6 +63,24 @@ def household_export(request: HttpRequest, household_id: int) -> HttpResponseBas
     spool.seek(0)
     name = f"iepright-{_slug(home.name)}-{date.today().isoformat()}.zip"
     return FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_delete(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The owner deletes a child and all their records, after typing the child's name to confirm."""
+    child = child_for(request.user, child_id, "own")
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip().casefold() == child.name.strip().casefold():
+            name, home = child.name, child.household
+            erase.erase_child(child, request.user)
+            log_access(request.user, home, "delete", child_id, request.path)
+            messages.success(request, f"{name} and all their records are deleted.")
+            return redirect("accounts:home")
+        error = f"Type {child.name} exactly as shown to confirm. Nothing was deleted."
+    status = 422 if error else 200
+    return render(request, "reports/child_delete.html", {"child": child, "error": error}, status=status)
 
 
 @login_required
