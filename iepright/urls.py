@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
+    path("", include("deadlines.urls")),
     path("", include("logbook.urls")),
     path("", include("evidence.urls")),
     path("", include("insights.urls")),
