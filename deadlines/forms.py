@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Choose one"))] + list(EVENT_KINDS)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("Choose one")), *EVENT_KINDS]
 
     def clean_date(self) -> date:
         day: date = self.cleaned_data["date"]
