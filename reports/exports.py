@@ -19,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from deadlines.facts import deadlines_for
+from deadlines.ics import deadline_event
 from logbook.models import SCHOOL_CAUSED_REASONS, DayNote, LogEntry, MissReason, Source
 from plans.models import Child, Iep
 
@@ -131,7 +133,7 @@ ICS_DISCLAIMER = (
 
 
 def iep_dates_ics(child: Child, now: datetime | None = None) -> bytes:
-    """An iCalendar file with the IEP dates of ``child`` as all-day events.
+    """An iCalendar file with the IEP dates and the computed deadlines of ``child`` as all-day events.
 
     Due dates come from the IEP versions in force (active); meeting dates from every version that is
     not a draft, so past meetings stay in the calendar.
@@ -166,4 +168,7 @@ def iep_dates_ics(child: Child, now: datetime | None = None) -> bytes:
                 alarm.add("trigger", timedelta(days=-14))
                 event.add_component(alarm)
             calendar.add_component(event)
+    for deadline in deadlines_for(child, stamp.date()):
+        if (vevent := deadline_event(child.pk, child.name, deadline, stamp)) is not None:
+            calendar.add_component(vevent)
     return calendar.to_ical()
