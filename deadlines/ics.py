@@ -8,10 +8,13 @@ says why).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from icalendar import Alarm, Event
 
-from deadlines.compute import UPCOMING, Deadline
+from deadlines.compute import EVENT_LABELS, UPCOMING, Deadline
+from deadlines.models import DeadlineEvent
+from deadlines.rules import MEETING_KINDS
 
 ICS_DISCLAIMER = (
     "Deadlines are estimates computed from the dates entered in IEP Right. Filing limits can be lost: "
@@ -63,3 +66,18 @@ def deadline_event(child_id: int, child_name: str, deadline: Deadline, stamp: da
         alarm.add("trigger", timedelta(days=-7))
         event.add_component(alarm)
     return event
+
+
+def scheduled_meeting_events(child: Any, stamp: datetime) -> list[Event]:
+    """IEP meetings, resolution sessions and hearings the parent entered as scheduled."""
+    rows = DeadlineEvent.objects.filter(child=child, kind__in=MEETING_KINDS, retracted_at=None).order_by("date", "pk")
+    return [
+        all_day_event(
+            f"iepright-child{child.pk}-meeting-{row.pk}@iepright",
+            row.date,
+            f"{str(EVENT_LABELS[row.kind]).removesuffix(' for')}: {child.name}",
+            row.note or "Entered in IEP Right.",
+            stamp,
+        )
+        for row in rows
+    ]

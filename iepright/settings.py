@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "logbook",
     "insights",
     "reports",
+    "reminders",
     "api",
 ]
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("insights.urls")),
     path("", include("reports.urls")),
+    path("", include("reminders.urls")),
 ]

@@ -73,6 +73,13 @@ EXEMPT = {
     "accounts:household_list": "lists only the signed-in person's own households",
     "accounts:household_new": "anyone signed in may start a household of their own",
     "accounts:invitation": "whoever holds the emailed token may accept it (tests/test_households.py)",
+    "reminders:settings": "the signed-in person's own reminder settings and calendar link",
+    "reminders:feed_new": "makes a calendar link for the signed-in person only",
+    "reminders:feed_revoke": "turns off the signed-in person's own calendar link",
+    "reminders:feed": "public by its secret token; shows only the token owner's households, 404 when revoked "
+    "or wrong (tests/test_calendar_feed.py)",
+    "reminders:unsubscribe": "public by its signed token (one-click unsubscribe from an email); 404 for a bad "
+    "token (tests/test_reminders.py)",
 }
 
 OBJECT_KWARGS = {
