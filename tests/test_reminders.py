@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from io import StringIO
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -172,3 +174,26 @@ class ReminderSettingsPageTests(ViewerTestCase):
 
     def test_signed_out_visitors_are_sent_to_sign_in(self) -> None:
         assert self.client.get(reverse("reminders:settings")).status_code == 302
+
+
+class ReminderLinkTests(ViewerTestCase):
+    def test_the_account_page_links_to_reminders(self) -> None:
+        self.client.force_login(self.dave)
+        assert reverse("reminders:settings") in self.client.get(reverse("accounts:profile")).content.decode()
+
+
+class SendRemindersCommandTests(ViewerTestCase):
+    def test_the_command_sends_due_reminders_once(self) -> None:
+        ReminderSettings.objects.create(user=self.alice, daily_log=False, follow_ups=False, weekly_summary=False)
+        for user in (self.bob, self.dave):
+            ReminderSettings.objects.create(
+                user=user, deadlines=False, daily_log=False, follow_ups=False, weekly_summary=False
+            )
+        record_event(self.child, "ferpa_records_request", date(2026, 10, 17), self.alice)
+        out = StringIO()
+        with smtp_server() as smtp, mock.patch("django.utils.timezone.now", return_value=EVENING):
+            call_command("send_reminders", stdout=out)
+            call_command("send_reminders", stdout=out)
+        assert len(smtp.messages) == 1 and smtp.messages[0]["To"] == "alice@example.com"
+        assert out.getvalue().splitlines()[0].startswith("Sent 1 email(s) with 1 notice(s)")
+        assert out.getvalue().splitlines()[1].startswith("Sent 0 email(s)")
