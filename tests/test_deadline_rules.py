@@ -319,3 +319,15 @@ class TestTheStateTable:
         late = compute(facts, date(2026, 5, 17))
         assert [d.status for d in late] == ["past", "upcoming"]  # 16 May has passed, 15 June has not
         assert [d.date for d in late] == [date(2026, 5, 16), date(2026, 6, 15)]
+
+
+class TestTheDocs:
+    def test_docs_deadlines_lists_every_rule_and_state_setting(self) -> None:
+        from pathlib import Path
+
+        text = (Path(__file__).resolve().parent.parent / "docs" / "deadlines.md").read_text()
+        for rule in RULES:
+            assert f"| `{rule.id}` |" in text, rule.id
+        for state, settings in STATE_RULES.items():
+            for setting in settings.values():
+                assert setting.citation.split(" (")[0] in text, (state, setting.citation)
