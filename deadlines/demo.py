@@ -30,4 +30,12 @@ def extend_demo(family: DemoFamily) -> None:
     record_event(child, "violation", today - timedelta(days=30), parent, note="Speech sessions missed for two weeks")
     record_event(child, "records_request", today - timedelta(days=3), parent, note="Emailed to the case manager")
     record_event(child, "iep_meeting_scheduled", today + timedelta(days=16), parent, note="Room 4, 3:30 pm")
-    record_event(child, "last_evaluation", add_years(today, -3) + timedelta(days=40), parent)
+    # The last evaluation three years before the reevaluation date on the demo IEP, so both agree.
+    due = (
+        child.ieps.filter(reevaluation_due__isnull=False)
+        .order_by("-effective_from")
+        .values_list("reevaluation_due", flat=True)
+        .first()
+    )
+    if due is not None:
+        record_event(child, "last_evaluation", add_years(due, -3), parent)
