@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AccessLog
@@ -133,3 +135,19 @@ class DeadlinePageTests(ViewerTestCase):
         assert "Last day to file a state complaint" not in html
         assert "the deadlines are estimates" in html
         assert reverse("deadlines:list", args=[self.child.pk]) in html  # the section in the child's navigation
+
+
+@time_machine.travel("2026-11-21 12:00:00", tick=False)
+class DeadlinePageCostTests(ViewerTestCase):
+    def queries_for_page(self) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert self.client.get(reverse("deadlines:list", args=[self.child.pk])).status_code == 200
+        return len(queries)
+
+    def test_the_page_costs_the_same_with_many_events(self) -> None:
+        self.client.force_login(self.alice)
+        record_event(self.child, "records_request", date(2026, 9, 1), self.alice)
+        few = self.queries_for_page()
+        for n in range(30):
+            record_event(self.child, "violation", date(2026, 1, 1 + n % 28), self.alice)
+        assert self.queries_for_page() == few
