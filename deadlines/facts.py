@@ -50,6 +50,10 @@ def events_for(child: Child) -> list[Event]:
 
 
 def facts_for(child: Child) -> Facts:
+    """The child's facts; without any event, nothing else is read (one query for a child page)."""
+    events = tuple(events_for(child))
+    if not events:
+        return Facts(state=child.state or None)
     calendar, holidays = calendar_for(child)
     disability = DeadlineSettings.objects.filter(child=child).values_list("disability", flat=True).first()
     return Facts(
@@ -57,7 +61,7 @@ def facts_for(child: Child) -> Facts:
         holidays=holidays,
         calendar=calendar,
         disability=disability or None,
-        events=tuple(events_for(child)),
+        events=events,
     )
 
 
