@@ -62,7 +62,9 @@ def main() -> None:
             timings.append((time.perf_counter() - start) * 1000)
         timings.sort()
         p95 = timings[int(len(timings) * 0.95) - 1]
-        print(f"{state}: {len(found)} deadlines from {len(events)} events: median {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms")
+        print(
+            f"{state}: {len(found)} deadlines from {len(events)} events: median {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms"
+        )
 
 
 if __name__ == "__main__":

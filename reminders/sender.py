@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deadlines.compute import UPCOMING, Deadline
 from deadlines.facts import deadlines_for
@@ -52,6 +53,11 @@ class RunResult:
     people: int = 0
 
 
+def long_day(day: date) -> str:
+    """ "Tuesday, December 1, 2026" """
+    return f"{day:%A, %B} {day.day}, {day.year}"
+
+
 def site_url(path: str) -> str:
     return urljoin(settings.SITE_URL.rstrip("/") + "/", path.lstrip("/"))
 
@@ -68,7 +74,8 @@ def daily_log_items(user: Any, today: date) -> list[Item]:
             items.append(
                 Item(
                     key=f"daily_log:{child.pk}:{today.isoformat()}",
-                    text=f"{child.name}: today is not logged yet ({status.detail}).",
+                    text=_("%(child)s: today is not logged yet (%(detail)s).")
+                    % {"child": child.name, "detail": status.detail},
                     child=child,
                     lines=[site_url(reverse("logbook:today", args=[child.pk]))],
                 )
@@ -82,7 +89,10 @@ def ahead_step(days_left: int) -> int | None:
 
 
 def _deadline_lines(deadline: Deadline) -> list[str]:
-    return [f"Rule: {deadline.citation}. {deadline.rule.summary}", f"How it was counted: {deadline.counting}"]
+    return [
+        _("Rule: %(citation)s. %(summary)s") % {"citation": deadline.citation, "summary": deadline.rule.summary},
+        _("How it was counted: %(counting)s") % {"counting": deadline.counting},
+    ]
 
 
 def deadline_items(user: Any, today: date) -> list[Item]:
@@ -95,11 +105,12 @@ def deadline_items(user: Any, today: date) -> list[Item]:
             step = ahead_step(days_left)
             if step is None:
                 continue
-            when = "tomorrow" if days_left == 1 else f"in {days_left} days"
+            when = _("tomorrow") if days_left == 1 else _("in %(n)d days") % {"n": days_left}
             items.append(
                 Item(
                     key=f"deadline:{child.pk}:{deadline.uid}:{deadline.date.isoformat()}:{step}",
-                    text=f"{child.name}: {deadline.rule.title}, {deadline.date:%A, %B} {deadline.date.day}, {deadline.date.year} ({when}).",
+                    text=_("%(child)s: %(title)s, %(day)s (%(when)s).")
+                    % {"child": child.name, "title": deadline.rule.title, "day": long_day(deadline.date), "when": when},
                     child=child,
                     lines=_deadline_lines(deadline),
                 )
@@ -114,7 +125,8 @@ def follow_up_items(user: Any, today: date) -> list[Item]:
             items.append(
                 Item(
                     key=f"follow_up:{child.pk}:{follow_up.id}:{follow_up.due.isoformat()}",
-                    text=f"{child.name}: no answer yet to \u201c{follow_up.title}\u201d (follow up by {follow_up.due:%B} {follow_up.due.day}).",
+                    text=_("%(child)s: no answer yet to \u201c%(title)s\u201d (follow up by %(day)s).")
+                    % {"child": child.name, "title": follow_up.title, "day": f"{follow_up.due:%B} {follow_up.due.day}"},
                     child=child,
                 )
             )
@@ -125,7 +137,7 @@ def weekly_items(user: Any, today: date, preferences: ReminderSettings) -> list[
     """One summary a week, on the person's chosen day: the next two weeks, last week's log, follow-ups."""
     if today.weekday() != preferences.weekly_day:
         return []
-    year, week, _ = today.isocalendar()
+    year, week, _weekday = today.isocalendar()
     lines: list[str] = []
     for child in children_for(user, "view").order_by("name", "pk"):
         deadlines = deadlines_for(child, today)
@@ -136,15 +148,18 @@ def weekly_items(user: Any, today: date, preferences: ReminderSettings) -> list[
         lines.append(f"{child.name}:")
         lines += [f"  - {d.rule.title}: {d.date:%a %b} {d.date.day} ({d.citation})" for d in coming if d.date]
         if not coming:
-            lines.append("  - No deadline in the next two weeks.")
+            lines.append("  - " + _("No deadline in the next two weeks."))
         if undated:
-            lines.append(f"  - {len(undated)} deadline(s) without a date: see why on the deadlines page.")
-        lines.append(f"  - School days in the last week not fully logged: {len(unlogged)}.")
+            lines.append(
+                "  - " + _("%(n)d deadline(s) without a date: see why on the deadlines page.") % {"n": len(undated)}
+            )
+        lines.append("  - " + _("School days in the last week not fully logged: %(n)d.") % {"n": len(unlogged)})
         if overdue:
-            lines.append(f"  - Follow-ups waiting for an answer: {len(overdue)}.")
+            lines.append("  - " + _("Follow-ups waiting for an answer: %(n)d.") % {"n": len(overdue)})
     if not lines:
         return []
-    return [Item(key=f"weekly:{year}-W{week:02d}", text=f"Your week ahead ({today:%B} {today.day}).", lines=lines)]
+    text = _("Your week ahead (%(day)s).") % {"day": f"{today:%B} {today.day}"}
+    return [Item(key=f"weekly:{year}-W{week:02d}", text=text, lines=lines)]
 
 
 # --- Sending once --------------------------------------------------------------------------------
@@ -180,10 +195,10 @@ def build_message(user: Any, preferences: ReminderSettings, kind: str, items: li
         "name": getattr(user, "display_name", "") or "",
     }
     subjects = {
-        DAILY_LOG: "Today is not logged yet",
-        DEADLINES: "Deadlines coming up",
-        FOLLOW_UPS: "Follow-ups waiting for an answer",
-        WEEKLY_SUMMARY: "Your weekly summary",
+        DAILY_LOG: _("Today is not logged yet"),
+        DEADLINES: _("Deadlines coming up"),
+        FOLLOW_UPS: _("Follow-ups waiting for an answer"),
+        WEEKLY_SUMMARY: _("Your weekly summary"),
     }
     return EmailMessage(
         subject=f"[IEP Right] {subjects[kind]}",
