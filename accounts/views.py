@@ -60,9 +60,11 @@ def _only_post(request: HttpRequest) -> HttpResponse | None:
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The children of the current household, or a first step for someone without a household."""
+    """The children of the current household, or a first step for someone without a household; a
+    signed-out visitor sees what the app is, for whom, and how to start."""
+    if not request.user.is_authenticated:
+        return render(request, "landing.html")
     households = list(households_for(request.user).order_by("pk"))
     household = pick_current(households, request.session)
     if household is None:

@@ -6,7 +6,8 @@ that draw their own charts from the same data: ``Compliance.months``, ``Complian
 ``DaySummary.category``, ``ServiceMinutes.periods``). Every piece of text in the SVG is escaped;
 colours and sizes are presentation attributes (``fill=``), never ``style=``, because the Content
 Security Policy forbids inline styles. Each SVG carries ``role="img"``, an ``aria-label`` and a
-``<title>``. The canvas is 360 units wide so that text stays readable on a phone.
+``<title>``. The canvas is 360 units wide and no text is smaller than 10 units; on a phone the page shows the
+SVG at least 432 px wide (in its own sideways-scrolling strip), so no text is under 12 px.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def _month_label(x: float, y: float, month: date, step: int, first: bool) -> lis
         return []
     parts = [_text(x, y, MONTH_ABBR[month.month - 1], 10, "middle")]
     if first or month.month == 1:
-        parts.append(_text(x, y + 12, str(month.year), 9, "middle", COLOURS["muted"]))
+        parts.append(_text(x, y + 12, str(month.year), 10, "middle", COLOURS["muted"]))
     return parts
 
 
@@ -260,13 +261,13 @@ def heatmap_chart(compliance: Compliance) -> Chart:
     for summary in compliance.days:
         by_month.setdefault(summary.date.replace(day=1), []).append(summary)
     body = [
-        _text(left + (day - 1) * pitch + cell / 2, top - 3, str(day), 8, "middle", COLOURS["muted"])
+        _text(left + (day - 1) * pitch + cell / 2, top - 3, str(day), 10, "middle", COLOURS["muted"])
         for day in (1, 10, 20, 31)
     ]
     rows = []
     for row, (month, days) in enumerate(by_month.items()):
         y = top + row * row_pitch
-        body.append(_text(left - 4, y + cell - 1, f"{MONTH_ABBR[month.month - 1]} {month.year}", 9, "end"))
+        body.append(_text(left - 4, y + cell - 1, f"{MONTH_ABBR[month.month - 1]} {month.year}", 10, "end"))
         counts = dict.fromkeys(CATEGORY_WORDS, 0)
         for summary in days:
             category = summary.category
