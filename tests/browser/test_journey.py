@@ -20,7 +20,6 @@ chain check instead.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import struct
