@@ -106,11 +106,16 @@ class Extraction:
         }
 
 
+LABEL_STOPWORDS = {"a", "an", "and", "or", "the", "of", "to", "in", "on", "at", "for", "with", "near", "from", "by", "when"}
+
+
 def short_label(wording: str) -> str:
     """A few words to tap when logging: the wording up to its first comma, colon or parenthesis."""
     first = re.split(r"[,:;(]| - | \u2013 ", wording, maxsplit=1)[0].strip().rstrip(".")
-    words = first.split()
-    label = " ".join(words[:6])
+    words = first.split()[:4]
+    while len(words) > 1 and words[-1].lower() in LABEL_STOPWORDS:
+        words.pop()
+    label = " ".join(words)
     return label[:80] or wording[:80]
 
 
@@ -120,6 +125,8 @@ def _candidate(wording: str, kind: str, page: int, section: str, **columns: str)
     if kind == "service" and not frequency_text and parsed["minutes"] is None:
         parsed = parse_frequency(wording)
     if kind != "service" and parsed["minutes"] is None and not frequency_text:
+        # An accommodation's own words ("breaks of 5 minutes as needed") say when, not a session plan.
+        parsed.update(sessions=None, session_minutes=None, period="")
         parsed["schedule"] = parsed["schedule"] if parsed["schedule"] in {"weekdays", "flexible"} else "every_day"
     candidate: dict[str, Any] = dict.fromkeys(FIELDS, "")
     candidate.update(parsed)

@@ -37,6 +37,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
 SCHOOL_DAYS_PER_WEEK = 5
 
 _NUM = r"(\d+(?:\.\d+)?|one|two|three|four|five|six)"
+_COUNT = r"(\d+|one|two|three|four|five|six)"  # a whole number of sessions, never "1.5x" (time and a half)
 _MIN = r"(?:minutes?|mins?\.?|m\b)"
 _HOUR = r"(?:hours?|hrs?\.?)"
 _WEEK = r"(?:week|wk\.?|weekly)"
@@ -45,7 +46,7 @@ _PER = r"(?:per|a|each|every|/|x|times|in a|in each)"
 
 _AMOUNT = re.compile(rf"{_NUM}\s*(?:-\s*)?({_MIN}|{_HOUR})", re.IGNORECASE)
 _TIMES = re.compile(
-    rf"(?:{_NUM}\s*(?:x|times|sessions?|visits?|periods?)\b|\b(once|twice)\b)\s*(?:(?:per|a|each|every|/|in a)\s*)?"
+    rf"(?:(?<![\d.]){_COUNT}(?![.\d])\s*(?:x|times|sessions?|visits?|periods?)\b|\b(once|twice)\b)\s*(?:(?:per|a|each|every|/|in a)\s*)?"
     rf"({_WEEK}|{_MONTH}|day|daily)?",
     re.IGNORECASE,
 )
