@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from plans import import_views, views
 
 app_name = "plans"
 C = "children/<int:child_id>/"
@@ -10,7 +10,10 @@ urlpatterns = [
     path(C + "edit/", views.child_edit, name="child_edit"),
     path(C + "ieps/", views.iep_list, name="ieps"),
     path(C + "ieps/new/", views.iep_new, name="iep_new"),
+    path(C + "ieps/import/", import_views.iep_import, name="iep_import"),
+    path(C + "ieps/import/review/", import_views.iep_import_review, name="iep_import_review"),
     path(C + "ieps/<int:iep_id>/", views.iep_detail, name="iep"),
+    path(C + "ieps/<int:iep_id>/import/", import_views.iep_import_items, name="iep_import_items"),
     path(C + "ieps/<int:iep_id>/edit/", views.iep_edit, name="iep_edit"),
     path(C + "ieps/<int:iep_id>/activate/", views.iep_activate, name="iep_activate"),
     path(C + "ieps/<int:iep_id>/amend/", views.iep_amend, name="iep_amend"),

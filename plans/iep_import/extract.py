@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from plans.iep_import.frequency import parse_frequency
-from plans.iep_import.pdf import Page, Table, read_document, tesseract_available
+from plans.iep_import.pdf import Page, Table, join_wrapped, read_document, tesseract_available
 
 # Heading words -> provision kind, first match wins (testing before plain accommodations).
 KIND_HEADINGS: list[tuple[re.Pattern[str], str]] = [
@@ -106,7 +106,24 @@ class Extraction:
         }
 
 
-LABEL_STOPWORDS = {"a", "an", "and", "or", "the", "of", "to", "in", "on", "at", "for", "with", "near", "from", "by", "when"}
+LABEL_STOPWORDS = {
+    "a",
+    "an",
+    "and",
+    "or",
+    "the",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "near",
+    "from",
+    "by",
+    "when",
+}
 
 
 def short_label(wording: str) -> str:
@@ -231,7 +248,7 @@ class _Reader:
         previous = self.open_item
         unfinished = previous is not None and not previous["wording"].endswith((".", ")"))
         if previous is not None and (text[:1].islower() or (unfinished and self.bullets_seen)):
-            previous["wording"] = f"{previous['wording']} {text}"
+            previous["wording"] = join_wrapped(previous["wording"], text)
             refreshed = _candidate(previous["wording"], previous["kind"], previous["page"], previous["section"])
             previous.update({k: refreshed[k] for k in ("label", "schedule", "weekdays", "minutes", "period")})
             previous.update({k: refreshed[k] for k in ("sessions", "session_minutes")})

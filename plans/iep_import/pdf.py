@@ -73,8 +73,20 @@ def _render_png(data: bytes, index: int) -> bytes:
         document.close()
 
 
+def join_wrapped(first: str, second: str) -> str:
+    """Two lines of one wrapped text: a line broken after a hyphen ("Speech-" "language") joins without a space."""
+    if first.endswith(("-", "\u2010")) and second[:1].isalpha():
+        return first + second
+    return f"{first} {second}"
+
+
 def _clean_cell(cell: str | None) -> str:
-    return " ".join((cell or "").split())
+    text = ""
+    for line in (cell or "").splitlines():
+        line = " ".join(line.split())
+        if line:
+            text = join_wrapped(text, line) if text else line
+    return text
 
 
 def _page_blocks(page) -> list[str | Table]:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from plans.importing import create_imported_iep, store_import_document
 from plans.models import Child, Iep
 from plans.services import PlanError
 
+
 class Command(BaseCommand):
     help = "Print the provisions and dates found in an IEP PDF as JSON; save them as a draft IEP with --child."
 
