@@ -16,9 +16,9 @@ from plans.forms import DateInput, IepForm, apply_rule, weekday_field
 from plans.models import Provision
 
 SCHEDULE_CHOICES = [
-    ("every_day", _("Every school day")),
-    ("weekdays", _("Only on chosen weekdays")),
-    ("flexible", _("The provider picks the days")),
+    (Provision.Schedule.EVERY_DAY.value, _("Every school day")),
+    (Provision.Schedule.WEEKDAYS.value, _("Only on chosen weekdays")),
+    (Provision.Schedule.FLEXIBLE.value, _("The provider picks the days")),
 ]
 PERIOD_CHOICES = [("", "—"), *Provision.Period.choices]
 
@@ -109,6 +109,8 @@ class CandidateForm(forms.Form):
         minutes, period = data.get("minutes"), data.get("period") or ""
         apply_rule(self, "period", validation.validate_period_for_minutes, minutes, period)
         apply_rule(self, "minutes", validation.validate_minutes_for_period, minutes, period)
+        apply_rule(self, "sessions", validation.validate_sessions_need_period, data.get("sessions"), period)
+        apply_rule(self, "minutes", validation.validate_flexible_has_amount, data.get("schedule"), minutes, period)
         apply_rule(self, "days", validation.validate_weekdays_chosen, data.get("schedule"), data.get("days") or [])
         return data
 

@@ -19,7 +19,17 @@ from evidence.models import Attachment
 from plans import services
 from plans.models import MONDAY_TO_FRIDAY, Child, Iep, Provision, weekday_mask
 
-IMPORTED_FIELDS = ["kind", "label", "wording", "setting", "responsible_staff", "minutes", "period", "session_minutes"]
+IMPORTED_FIELDS = [
+    "kind",
+    "label",
+    "wording",
+    "setting",
+    "responsible_staff",
+    "minutes",
+    "period",
+    "sessions",
+    "session_minutes",
+]
 
 
 def store_import_document(child: Child, uploaded_file: Any, user: Any) -> Attachment:
@@ -33,8 +43,8 @@ def store_import_document(child: Child, uploaded_file: Any, user: Any) -> Attach
 def provision_from_candidate(iep: Iep, item: dict[str, Any]) -> Provision:
     """A provision (unsaved) from one reviewed candidate.
 
-    The schedule maps onto the model's: named weekdays stay chosen weekdays; every day and flexible
-    (the provider picks the days, e.g. "120 minutes per month") are owed across the school week.
+    The schedule maps onto the model's: named weekdays are chosen weekdays, "flexible" (the provider
+    picks the days, e.g. "120 minutes per month") is the flexible schedule, anything else every day.
     """
     provision = Provision(iep=iep, **{name: item.get(name) for name in IMPORTED_FIELDS})
     provision.setting = provision.setting or ""
@@ -44,6 +54,8 @@ def provision_from_candidate(iep: Iep, item: dict[str, Any]) -> Provision:
     weekdays = [int(day) for day in item.get("weekdays") or []]
     if item.get("schedule") == "weekdays" and weekdays:
         provision.schedule, provision.weekdays = Provision.Schedule.WEEKDAYS, weekday_mask(weekdays)
+    elif item.get("schedule") == "flexible":
+        provision.schedule, provision.weekdays = Provision.Schedule.FLEXIBLE, MONDAY_TO_FRIDAY
     else:
         provision.schedule, provision.weekdays = Provision.Schedule.EVERY_DAY, MONDAY_TO_FRIDAY
     return provision

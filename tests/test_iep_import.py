@@ -244,6 +244,10 @@ class ImportPageTests(ViewerTestCase):
         assert "Preferential seating" not in [p.label for p in provisions]
         speech = next(p for p in provisions if p.wording == "Speech and language therapy")
         assert (speech.kind, speech.minutes, speech.period, speech.session_minutes) == ("service", 60, "week", 30)
+        assert (speech.schedule, speech.sessions) == (Provision.Schedule.FLEXIBLE, 2)
+        ot = next(p for p in provisions if p.wording == "Occupational therapy")
+        assert (ot.schedule, ot.minutes, ot.period, ot.sessions) == (Provision.Schedule.FLEXIBLE, 120, "month", None)
+        assert provisions[0].schedule == Provision.Schedule.EVERY_DAY
         assert (speech.setting, speech.responsible_staff) == ("Therapy room", "Speech-language pathologist")
         kinds = list(EvidenceRecord.objects.filter(pk__gt=0).order_by("pk").values_list("kind", flat=True))[before:]
         assert kinds == ["iep.created", "attachment.edited", *["provision.created"] * 11]

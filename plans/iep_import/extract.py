@@ -144,7 +144,8 @@ def _candidate(wording: str, kind: str, page: int, section: str, **columns: str)
     if kind != "service" and parsed["minutes"] is None and not frequency_text:
         # An accommodation's own words ("breaks of 5 minutes as needed") say when, not a session plan.
         parsed.update(sessions=None, session_minutes=None, period="")
-        parsed["schedule"] = parsed["schedule"] if parsed["schedule"] in {"weekdays", "flexible"} else "every_day"
+        # "As needed" for an accommodation means available every school day, not a provider's choice.
+        parsed["schedule"] = "weekdays" if parsed["schedule"] == "weekdays" else "every_day"
     candidate: dict[str, Any] = dict.fromkeys(FIELDS, "")
     candidate.update(parsed)
     candidate.update(
