@@ -1,9 +1,14 @@
-"""The IEP import pages: upload the PDF (or paste its text), review what was found, save in one step.
+"""The setup pages: the IEP from its PDF (or pasted text), the school calendar from the district.
+
+IEP: upload the PDF (or paste its text), review what was found, save in one step.
 
 The upload is stored at once as an evidence attachment (ledger record) and read by
 ``plans.iep_import.extract``; what was found waits in the session for the review page, which
 saves the IEP's dates, its document and the kept items in one transaction (``plans.importing``).
 A new IEP is saved as a draft, like one typed in: the parent checks it and puts it in effect.
+
+Calendar: the district's .ics file proposes the school year and its days off, reviewed before
+saving; the federal holidays are added in one tap; a sibling's school year is reused in one tap.
 """
 
 from __future__ import annotations
@@ -20,12 +25,22 @@ from django.utils.translation import ngettext
 
 from evidence.attachments import open_attachment
 from evidence.models import Attachment
+from plans import calendar_import as calendar_import_module
 from plans import importing, services
-from plans.access import child_for, iep_for
+from plans.access import calendar_for, child_for, children_for, iep_for
+from plans.forms import apply_rule
 from plans.iep_import import DocumentError, candidates_from_paste, extract
-from plans.import_forms import CandidateFormSet, ImportIepForm, ImportStartForm, candidate_initial
-from plans.models import Child, Iep
-from plans.views import INVALID, _page, _refuse_if_superseded
+from plans.import_forms import (
+    CalendarFileForm,
+    CalendarReviewForm,
+    CandidateFormSet,
+    ImportIepForm,
+    ImportStartForm,
+    candidate_initial,
+)
+from plans.models import Child, Iep, SchoolCalendar
+from plans.validation import validate_no_calendar_overlap
+from plans.views import INVALID, _only_post, _page, _refuse_if_superseded
 
 SESSION_KEY = "iep_import"
 
@@ -120,3 +135,111 @@ def iep_import_review(request: HttpRequest, child_id: int) -> HttpResponse:
         message += " " + _("Check them, then put the IEP in effect.")
     messages.success(request, message)
     return redirect("plans:iep", child_id=child.pk, iep_id=iep.pk)
+
+
+# --- The school calendar ----------------------------------------------------------------------
+
+CALENDAR_SESSION_KEY = "calendar_import"
+
+
+@login_required
+def calendar_import(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Upload the district's .ics calendar; what it proposes is reviewed on the next page."""
+    child = child_for(request.user, child_id, need="edit")
+    form = CalendarFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposed = calendar_import_module.read_ics(form.cleaned_data["ics"])
+        except calendar_import_module.CalendarFileError as error:
+            form.add_error("ics", str(error))
+        else:
+            request.session[CALENDAR_SESSION_KEY] = {
+                "child": child.pk,
+                "name": proposed.name,
+                "first_day": proposed.first_day.isoformat() if proposed.first_day else "",
+                "last_day": proposed.last_day.isoformat() if proposed.last_day else "",
+                "days_off": [day.as_dict() for day in proposed.days_off],
+            }
+            return redirect("plans:calendar_import_review", child_id=child.pk)
+    status = INVALID if request.method == "POST" else 200
+    siblings = _sibling_calendars(request, child)
+    return _page(request, "plans/calendar_import.html", child, {"form": form, "siblings": siblings}, status=status)
+
+
+@login_required
+def calendar_import_review(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The proposed school year: first and last day, and each day off kept (the default) or dropped."""
+    child = child_for(request.user, child_id, need="edit")
+    proposal = request.session.get(CALENDAR_SESSION_KEY)
+    if not proposal or proposal.get("child") != child.pk:
+        return redirect("plans:calendar_import", child_id=child.pk)
+    days = [calendar_import_module.DayOff.from_dict(day) for day in proposal["days_off"]]
+    initial = {name: proposal[name] for name in ("name", "first_day", "last_day") if proposal[name]}
+    form = CalendarReviewForm(request.POST or None, initial=initial)
+    kept = set(request.POST.getlist("day")) if request.method == "POST" else {str(i) for i in range(len(days))}
+    context = {"form": form, "days": [(str(i), day, str(i) in kept) for i, day in enumerate(days)]}
+    if request.method != "POST":
+        return _page(request, "plans/calendar_import_review.html", child, context)
+    if form.is_valid():
+        calendar = SchoolCalendar(
+            child=child,
+            name=form.cleaned_data["name"],
+            first_day=form.cleaned_data["first_day"],
+            last_day=form.cleaned_data["last_day"],
+        )
+        others = SchoolCalendar.objects.filter(child=child)
+        apply_rule(form, "first_day", validate_no_calendar_overlap, calendar.first_day, calendar.last_day, others)
+    if not form.is_valid():
+        return _page(request, "plans/calendar_import_review.html", child, context, status=INVALID)
+    chosen = [day for index, day in enumerate(days) if str(index) in kept]
+    calendar_import_module.save_imported_calendar(calendar, chosen, user=request.user)
+    del request.session[CALENDAR_SESSION_KEY]
+    count = calendar.non_school_days.count()
+    messages.success(
+        request,
+        ngettext("School year saved with %(count)d day off.", "School year saved with %(count)d days off.", count)
+        % {"count": count},
+    )
+    return redirect("plans:calendar", child_id=child.pk, calendar_id=calendar.pk)
+
+
+@login_required
+def calendar_holidays(request: HttpRequest, child_id: int, calendar_id: int) -> HttpResponse:
+    """Add the US federal holidays of the school year that were ticked, in one tap."""
+    calendar = calendar_for(request.user, calendar_id, need="edit", child_id=child_id)
+    if not_allowed := _only_post(request):
+        return not_allowed
+    offered = calendar_import_module.federal_holidays(
+        calendar.first_day, calendar.last_day, calendar.regular_weekdays()
+    )
+    chosen = set(request.POST.getlist("holiday"))
+    created = calendar_import_module.add_days_off(
+        calendar, [day for day in offered if day.start.isoformat() in chosen], user=request.user
+    )
+    count = len(created)
+    messages.success(
+        request, ngettext("%(count)d holiday added.", "%(count)d holidays added.", count) % {"count": count}
+    )
+    return redirect("plans:calendar", child_id=calendar.child_id, calendar_id=calendar.pk)
+
+
+def _sibling_calendars(request: HttpRequest, child: Child) -> list[SchoolCalendar]:
+    """School years of the child's brothers and sisters that this person may see."""
+    siblings = children_for(request.user, "view").filter(household_id=child.household_id).exclude(pk=child.pk)
+    return list(SchoolCalendar.objects.filter(child__in=siblings).select_related("child").order_by("-first_day"))
+
+
+@login_required
+def calendar_copy(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Reuse a sibling's school year (same school): its dates and days off, in one tap."""
+    child = child_for(request.user, child_id, need="edit")
+    if not_allowed := _only_post(request):
+        return not_allowed
+    source = calendar_for(request.user, request.POST.get("calendar", "").strip() or 0, need="view")
+    try:
+        calendar = calendar_import_module.copy_calendar(source, child, user=request.user)
+    except services.PlanError as error:
+        messages.error(request, str(error))
+        return redirect("plans:calendar_import", child_id=child.pk)
+    messages.success(request, _("%(name)s's school year is copied.") % {"name": source.child.name})
+    return redirect("plans:calendar", child_id=child.pk, calendar_id=calendar.pk)
