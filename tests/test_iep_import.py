@@ -318,3 +318,46 @@ class ImportPageTests(ViewerTestCase):
                 self.url("iep_import_items", self.iep.pk),
             ):
                 assert self.client.get(url).status_code == 404
+
+
+class ProvisionFormTests(ViewerTestCase):
+    def url(self, name: str, *args: object) -> str:
+        return reverse(f"plans:{name}", args=[self.child.pk, *args])
+
+    def test_the_common_fields_come_first_and_the_rest_is_folded_away(self) -> None:
+        self.client.force_login(self.alice)
+        html = self.client.get(self.url("provision_new", self.iep.pk)).content.decode()
+        quick, folded = html.split('<details class="more" id="provision-more">')
+        for name in ("wording", "kind", "label", "schedule", "minutes", "period"):
+            assert f'name="{name}"' in quick and f'name="{name}"' not in folded
+        for name in ("days", "sessions", "session_minutes", "setting", "responsible_staff", "purpose"):
+            assert f'name="{name}"' in folded and f'name="{name}"' not in quick
+        assert quick.index('name="wording"') < quick.index('name="kind"') < quick.index('name="schedule"')
+        assert "js/plans.js" in html
+
+    def test_an_item_on_chosen_weekdays_opens_the_folded_part(self) -> None:
+        self.client.force_login(self.alice)
+        html = self.client.get(self.url("provision_edit", self.speech.pk)).content.decode()
+        assert '<details class="more" id="provision-more" open>' in html
+
+    def test_a_label_left_empty_is_made_from_the_wording(self) -> None:
+        self.client.force_login(self.bob)
+        data = {"kind": "accommodation", "wording": "Preferential seating near the teacher.", "schedule": "every_day"}
+        response = self.client.post(self.url("provision_new", self.iep.pk), data)
+        assert response.status_code == 302
+        assert self.iep.provisions.get(wording=data["wording"]).label == "Preferential seating"
+
+    def test_an_amendment_copies_the_current_iep_with_every_field_so_only_changes_are_made(self) -> None:
+        """Given the IEP in effect, when it is amended, then the new version holds a copy of each item."""
+        self.speech.schedule, self.speech.sessions = Provision.Schedule.FLEXIBLE, 2
+        self.speech.save()
+        self.client.force_login(self.alice)
+        self.client.post(self.url("iep_amend", self.iep.pk), {"effective_from": "2027-01-04", "note": "More OT"})
+        amendment = Iep.objects.get(amends=self.iep)
+        copies = list(amendment.provisions.order_by("position"))
+        assert [(p.label, p.wording, p.lineage) for p in copies] == [
+            (p.label, p.wording, p.lineage) for p in (self.extended_time, self.speech)
+        ]
+        assert (copies[1].schedule, copies[1].sessions, copies[1].minutes) == ("flexible", 2, 60)
+        html = self.client.get(self.url("iep", amendment.pk)).content.decode()
+        assert "From the PDF or pasted text" in html  # new items of the amendment can be read in too
