@@ -177,7 +177,7 @@ class ProvisionForm(forms.ModelForm):
 
     field_order = ["kind", "label", "wording", "schedule", "days"]  # the weekday boxes right after the schedule
     # The common case fits one phone screen; the rest is folded away in the template (issue 14).
-    quick_fields = ["wording", "kind", "label", "schedule", "minutes", "period"]
+    quick_fields = ["wording", "kind", "label", "schedule", "minutes", "period"]  # kind and label side by side
 
     def quick(self) -> list[forms.BoundField]:
         """Wording, type, label, schedule and minutes: all most items need."""
@@ -201,6 +201,17 @@ class ProvisionForm(forms.ModelForm):
         cast(forms.ChoiceField, self.fields["period"]).choices = [("", "—"), *Provision.Period.choices]
         cast(forms.ChoiceField, self.fields["kind"]).choices = list(Provision.Kind.choices)
         self.fields["label"].required = False  # left empty, it is made from the wording's first words
+        # One phone screen for the common case: the label's hint moves into the box, the wording box is shorter.
+        self.fields["label"].help_text = ""
+        self.fields["label"].widget.attrs["placeholder"] = "e.g. Extended time"
+        self.fields["wording"].widget.attrs["rows"] = 3
+        self.fields["minutes"].help_text = ""
+        self.fields["minutes"].widget.attrs["placeholder"] = "e.g. 120"
+        cast(forms.ChoiceField, self.fields["schedule"]).choices = [
+            (Provision.Schedule.EVERY_DAY, "Every school day"),
+            (Provision.Schedule.WEEKDAYS, "Only on chosen weekdays"),
+            (Provision.Schedule.FLEXIBLE, "Flexible: the provider picks the days"),
+        ]
         mask = self.instance.weekdays if self.instance.schedule == Provision.Schedule.WEEKDAYS else 0
         self.initial.setdefault("days", [str(day) for day in sorted(weekday_set(mask))])
 

@@ -14,24 +14,24 @@ from tests.base import ViewerTestCase
 
 
 def district_ics() -> bytes:
-    """A district calendar as districts publish it: all-day events, a timed one, and school-day events."""
+    """A district's 2026-27 calendar as districts publish it: all-day events, a timed one, school-day events."""
     import icalendar
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Riverside USD//Calendar//EN")
     calendar.add("version", "2.0")
     events = [
-        ("First Day of School", date(2027, 8, 23), date(2027, 8, 24)),
-        ("Labor Day - No School", date(2027, 9, 6), date(2027, 9, 7)),
-        ("Teacher Work Day (No School for Students)", date(2027, 10, 8), date(2027, 10, 9)),
-        ("Early Release", date(2027, 10, 20), date(2027, 10, 21)),
-        ("Thanksgiving Break", date(2027, 11, 24), date(2027, 11, 27)),
-        ("Winter Break", date(2027, 12, 20), date(2028, 1, 4)),
-        ("Back to School Night", datetime(2027, 9, 9, 18, 0), datetime(2027, 9, 9, 19, 30)),
-        ("Spring Break", date(2028, 3, 27), date(2028, 4, 1)),
-        ("Memorial Day", date(2028, 5, 29), date(2028, 5, 30)),
-        ("Last Day of School", date(2028, 6, 9), date(2028, 6, 10)),
-        ("Summer Break", date(2028, 6, 12), date(2028, 8, 20)),
+        ("First Day of School", date(2026, 8, 24), date(2026, 8, 25)),
+        ("Labor Day - No School", date(2026, 9, 7), date(2026, 9, 8)),
+        ("Teacher Work Day (No School for Students)", date(2026, 10, 9), date(2026, 10, 10)),
+        ("Early Release", date(2026, 10, 21), date(2026, 10, 22)),
+        ("Thanksgiving Break", date(2026, 11, 25), date(2026, 11, 28)),
+        ("Winter Break", date(2026, 12, 21), date(2027, 1, 2)),
+        ("Back to School Night", datetime(2026, 9, 10, 18, 0), datetime(2026, 9, 10, 19, 30)),
+        ("Spring Break", date(2027, 3, 29), date(2027, 4, 3)),
+        ("Memorial Day", date(2027, 5, 31), date(2027, 6, 1)),
+        ("Last Day of School", date(2027, 6, 10), date(2027, 6, 11)),
+        ("Summer Break", date(2027, 6, 14), date(2027, 8, 21)),
     ]
     for name, start, end in events:
         event = icalendar.Event()
@@ -45,15 +45,15 @@ def district_ics() -> bytes:
 
 def test_the_ics_file_proposes_the_year_and_its_days_off_with_breaks_as_ranges() -> None:
     year = read_ics(district_ics())
-    assert (year.first_day, year.last_day) == (date(2027, 8, 23), date(2028, 6, 9))
-    assert year.name == "2027-28 school year"
+    assert (year.first_day, year.last_day) == (date(2026, 8, 24), date(2027, 6, 10))
+    assert year.name == "2026-27 school year"
     assert [(d.name, d.start, d.end) for d in year.days_off] == [
-        ("Labor Day - No School", date(2027, 9, 6), date(2027, 9, 6)),
-        ("Teacher Work Day (No School for Students)", date(2027, 10, 8), date(2027, 10, 8)),
-        ("Thanksgiving Break", date(2027, 11, 24), date(2027, 11, 26)),
-        ("Winter Break", date(2027, 12, 20), date(2028, 1, 3)),
-        ("Spring Break", date(2028, 3, 27), date(2028, 3, 31)),
-        ("Memorial Day", date(2028, 5, 29), date(2028, 5, 29)),
+        ("Labor Day - No School", date(2026, 9, 7), date(2026, 9, 7)),
+        ("Teacher Work Day (No School for Students)", date(2026, 10, 9), date(2026, 10, 9)),
+        ("Thanksgiving Break", date(2026, 11, 25), date(2026, 11, 27)),
+        ("Winter Break", date(2026, 12, 21), date(2027, 1, 1)),
+        ("Spring Break", date(2027, 3, 29), date(2027, 4, 2)),
+        ("Memorial Day", date(2027, 5, 31), date(2027, 5, 31)),
     ]  # early release and back-to-school night are school days; summer is after the last day
 
 
@@ -90,18 +90,18 @@ class CalendarImportTests(ViewerTestCase):
         assert response["Location"] == self.url("calendar_import_review")
         assert SchoolCalendar.objects.filter(child=self.leo).count() == 0  # nothing saved before the review
         html = self.client.get(self.url("calendar_import_review")).content.decode()
-        assert 'name="first_day" value="2027-08-23"' in html and 'name="last_day" value="2028-06-09"' in html
+        assert 'name="first_day" value="2026-08-24"' in html and 'name="last_day" value="2027-06-10"' in html
         assert html.count('name="day"') == 6 and "Winter Break" in html and "Early Release" not in html
         before = EvidenceRecord.objects.count()
-        data = {"name": "2027-28", "first_day": "2027-08-23", "last_day": "2028-06-09", "day": ["0", "2", "3", "4"]}
+        data = {"name": "2026-27", "first_day": "2026-08-24", "last_day": "2027-06-10", "day": ["0", "2", "3", "4"]}
         response = self.client.post(self.url("calendar_import_review"), data)
         calendar = SchoolCalendar.objects.get(child=self.leo)
         assert response["Location"] == self.url("calendar", None, calendar.pk)
         assert [(d.name, d.start, d.end) for d in calendar.non_school_days.all()] == [
-            ("Labor Day - No School", date(2027, 9, 6), date(2027, 9, 6)),
-            ("Thanksgiving Break", date(2027, 11, 24), date(2027, 11, 26)),
-            ("Winter Break", date(2027, 12, 20), date(2028, 1, 3)),
-            ("Spring Break", date(2028, 3, 27), date(2028, 3, 31)),
+            ("Labor Day - No School", date(2026, 9, 7), date(2026, 9, 7)),
+            ("Thanksgiving Break", date(2026, 11, 25), date(2026, 11, 27)),
+            ("Winter Break", date(2026, 12, 21), date(2027, 1, 1)),
+            ("Spring Break", date(2027, 3, 29), date(2027, 4, 2)),
         ]
         records = list(EvidenceRecord.objects.order_by("pk"))[before:]
         assert [r.kind for r in records] == ["calendar.created"] and '"Winter Break"' in records[0].payload
