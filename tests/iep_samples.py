@@ -415,3 +415,79 @@ def score(sample: Sample, candidates: list[dict]) -> Score:  # type: ignore[type
             result.minutes_right += 1
     result.extra = [c["wording"] for c in unused]
     return result
+
+
+# --- Variations written after the extractor, to measure it on layouts it was not tuned on ---------
+
+
+def numbered_caps_sample() -> Sample:
+    """Capital headings, numbered items, a services list in sentences instead of a grid."""
+    accommodations = [
+        "Seat near the front of the room, away from windows.",
+        "Written copy of all oral directions.",
+        "Use of a timer to show time left on tasks.",
+    ]
+    services = [
+        ("Speech-language therapy: 30 minutes, 2 times per week, in the therapy room.", 60, "week"),
+        ("Occupational therapy: 60 minutes per month, consult with the classroom teacher.", 60, "month"),
+    ]
+    source = (
+        PREAMBLE
+        + cover(DATES)
+        + heading("SECTION 6: ACCOMMODATIONS")
+        + "".join(f"+ #{s(item)}\n" for item in accommodations)
+        + "\n"
+        + heading("SECTION 7: SPECIAL EDUCATION SERVICES")
+        + "".join(paragraph(text) for text, _, _ in services)
+        + heading("SECTION 8: ANNUAL GOALS")
+        + paragraph("Maya will improve her reading fluency to 90 words per minute.")
+    )
+    truth = [Truth(text, "accommodation") for text in accommodations]
+    truth += [Truth(text, "service", minutes, period) for text, minutes, period in services]
+    return Sample("numbered_caps", "Capital headings, numbered items, services as sentences", source, truth, DATES_ISO)
+
+
+def combined_column_sample() -> Sample:
+    """A services grid with one Frequency / Duration column and other header words."""
+    rows = [
+        ("Resource specialist program", "Special day class", "60 min/wk", 60, "week"),
+        ("Language and speech", "Speech room", "30 min 2x weekly", 60, "week"),
+        ("Counseling and guidance", "Counseling office", "4 x 30 min monthly", 120, "month"),
+        ("Adapted PE", "Gym", "1 hour per week", 60, "week"),
+    ]
+    source = (
+        PREAMBLE
+        + cover(DATES)
+        + heading("Offer of FAPE - Services")
+        + table(
+            ["Type of service", "Setting", "Frequency / Duration", "Provider"],
+            [[name, where, amount, "District staff"] for name, where, amount, _, _ in rows],
+            widths="(1.6fr, 1fr, 1fr, 1fr)",
+        )
+    )
+    truth = [Truth(name, "service", minutes, period) for name, _, _, minutes, period in rows]
+    return Sample("combined_column", "One Frequency / Duration column", source, truth, DATES_ISO)
+
+
+def mixed_table_sample() -> Sample:
+    """Accommodations and modifications in one table with a Type column and a Frequency column."""
+    rows = [
+        ("Accommodation", "Extended time on tests (time and a half).", "During tests"),
+        ("Accommodation", "Use of headphones during independent work.", "Daily"),
+        ("Modification", "Shortened spelling list (10 words).", "Weekly"),
+        ("Accommodation", "Check for understanding after directions.", "Daily"),
+    ]
+    source = (
+        PREAMBLE
+        + cover(DATES)
+        + heading("Supplementary Aids, Services, Accommodations and Modifications")
+        + table(["Type", "Description", "Frequency"], [list(row) for row in rows], widths="(1fr, 2.5fr, 1fr)")
+    )
+    truth = [Truth(text, kind.lower()) for kind, text, _ in rows]
+    return Sample(
+        "mixed_table", "One table of accommodations and modifications with a Type column", source, truth, DATES_ISO
+    )
+
+
+def variation_samples() -> list[Sample]:
+    return [numbered_caps_sample(), combined_column_sample(), mixed_table_sample()]

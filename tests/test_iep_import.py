@@ -25,14 +25,17 @@ from tests import iep_samples
 from tests.base import ViewerTestCase
 
 
+def every_sample() -> list[iep_samples.Sample]:
+    return [*iep_samples.all_samples(), *iep_samples.variation_samples(), iep_samples.twelve_item_sample()]
+
+
 @cache
 def sample_pdf(name: str) -> bytes:
-    factory = {sample.name: sample for sample in [*iep_samples.all_samples(), iep_samples.twelve_item_sample()]}
-    return factory[name].pdf()
+    return sample(name).pdf()
 
 
 def sample(name: str) -> iep_samples.Sample:
-    return {s.name: s for s in [*iep_samples.all_samples(), iep_samples.twelve_item_sample()]}[name]
+    return {s.name: s for s in every_sample()}[name]
 
 
 # --- The frequency parser -----------------------------------------------------------------------
@@ -65,7 +68,11 @@ def test_the_frequency_parser_reads_the_ways_ieps_state_time(text: str, expected
 # --- Extraction from generated IEPs -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["grid", "bulleted", "two_column", "testing_page", "multipage", "twelve"])
+LAYOUTS = ["grid", "bulleted", "two_column", "testing_page", "multipage", "twelve"]
+VARIATIONS = ["numbered_caps", "combined_column", "mixed_table"]  # written after the extractor
+
+
+@pytest.mark.parametrize("name", [*LAYOUTS, *VARIATIONS])
 def test_every_provision_of_each_layout_is_found_in_its_exact_words(name: str) -> None:
     """Given an IEP in one of the layouts, when it is read, then each provision is found once, word for word."""
     found = extract(sample_pdf(name))

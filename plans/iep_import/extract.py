@@ -44,12 +44,14 @@ OTHER_HEADINGS = re.compile(
     r"(state|district)(wide)? assessments?$",
     re.I,
 )
-BULLET = re.compile(r"^\s*(?:[•●◦▪▫■□◆‣∙·*\-\u2013\u2014]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
+# Bullets as printed, and as OCR misreads a round bullet ("«", "©", "¢", "®").
+BULLET = re.compile(r"^\s*(?:[•●◦▪▫■□◆‣∙·*\-\u2013\u2014«»©¢®]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
 NOISE = re.compile(r"^(page \d+( of \d+)?|\d+|continued|\(continued\))$", re.I)
 
 COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("start", re.compile(r"\b(start|begin|initiation|from)\b", re.I)),
     ("end", re.compile(r"\b(end|ending|through|stop|expires?)\b", re.I)),
+    ("type", re.compile(r"^(type|category|kind)$", re.I)),  # one table of several kinds: the row says which
     ("frequency", re.compile(r"frequency|how often|sessions", re.I)),
     ("duration", re.compile(r"duration|amount|minutes|length|time", re.I)),
     ("setting", re.compile(r"location|setting|where", re.I)),
@@ -191,6 +193,14 @@ def _heading_kind(line: str) -> tuple[bool, str]:
     return False, ""
 
 
+def _kind_named(text: str) -> str:
+    """The provision kind a cell names ("Modification", "Related service"), or ""."""
+    for pattern, kind in KIND_HEADINGS:
+        if text and pattern.search(text):
+            return kind
+    return ""
+
+
 def _column_roles(row: list[str]) -> dict[int, str]:
     roles: dict[int, str] = {}
     for index, cell in enumerate(row):
@@ -285,7 +295,8 @@ class _Reader:
             wording = cells.pop("wording", "")
             if len(wording) < 3:
                 continue
-            self.candidates.append(_candidate(wording, self.table_kind, page, self.section, **cells))
+            kind = _kind_named(cells.pop("type", "")) or self.table_kind
+            self.candidates.append(_candidate(wording, kind, page, self.section, **cells))
 
 
 def find_candidates(pages: list[Page], default_kind: str = "") -> list[dict[str, Any]]:
