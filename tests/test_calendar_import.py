@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from evidence.models import EvidenceRecord
+from evidence.verify import verify_child
 from plans.calendar_import import federal_holidays, read_ics
 from plans.models import Child, NonSchoolDay, SchoolCalendar
 from tests.base import ViewerTestCase
@@ -143,6 +144,7 @@ class CalendarImportTests(ViewerTestCase):
             "Memorial Day",
         ]
         assert EvidenceRecord.objects.count() == before + 1  # one calendar.edited record for all six
+        assert verify_child(self.child.pk).ok
         html = self.client.get(self.url("calendar", self.child, self.calendar.pk)).content.decode()
         assert html.count(">Remove<span") == 7 and html.count('name="holiday"') == 2
 
@@ -158,6 +160,7 @@ class CalendarImportTests(ViewerTestCase):
             ("Thanksgiving break", date(2026, 11, 25), date(2026, 11, 27))
         ]
         assert EvidenceRecord.objects.filter(child=self.leo, kind="calendar.created").count() == 1
+        assert verify_child(self.leo.pk).ok
         response = self.client.post(self.url("calendar_copy"), {"calendar": self.calendar.pk})
         assert SchoolCalendar.objects.filter(child=self.leo).count() == 1  # a second copy would overlap
 

@@ -19,6 +19,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from evidence.models import Attachment, EvidenceRecord
+from evidence.verify import verify_child
 from plans.iep_import import candidates_from_paste, extract, parse_frequency
 from plans.models import Iep, Provision
 from tests import iep_samples
@@ -259,6 +260,7 @@ class ImportPageTests(ViewerTestCase):
         kinds = list(EvidenceRecord.objects.filter(pk__gt=0).order_by("pk").values_list("kind", flat=True))[before:]
         assert kinds == ["iep.created", "attachment.edited", *["provision.created"] * 11]
         assert self.client.session.get("iep_import") is None
+        assert verify_child(self.child.pk).ok  # the current rows match the ledger's latest payloads
 
     def test_an_invalid_item_answers_422_and_saves_nothing(self) -> None:
         self.client.force_login(self.alice)
