@@ -11,8 +11,8 @@ from insights.patterns import MIN_MISSES, MIN_RATIO
 from insights.results import METHOD_VERSION
 
 DISCLAIMER = (
-    "Logged minutes missed do not prove a violation and do not set the amount of compensatory education. "
-    "This is general information, not legal advice."
+    "Logged minutes missed do not prove a violation. They do not set the amount of compensatory education. "
+    "This is general information, not legal advice. For your own case, ask a lawyer or an advocate."
 )
 
 METHOD_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (

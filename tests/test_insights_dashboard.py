@@ -76,7 +76,7 @@ class ContentTests(DashboardTestCase):
         assert "You logged 9 of the 47 times a provision was owed (19.1%)." in html
         assert html.index('name">Extended time') < html.index('name">Speech therapy')
         assert "Documented shortfall" in html
-        assert "Logged minutes missed do not prove a violation and do not set the amount of compensatory" in html
+        assert "Logged minutes missed do not prove a violation. They do not set the amount of compensatory" in html
         assert "compensatory education owed" not in html.lower()
         assert "How these numbers are computed" in html
 
