@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "accounts",
     "evidence",
     "plans",
+    "deadlines",
     "logbook",
     "insights",
     "correspondence",
