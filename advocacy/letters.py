@@ -130,9 +130,7 @@ def gather(
         # One issue per letter: an email to the case manager or a PWN request is about one item.
         chosen = with_misses[:1] if kind in {"case_manager_email", "pwn_request"} else with_misses
     wording = {p.pk: p for p in Provision.objects.filter(pk__in=[pc.provision_id for pc in chosen])}
-    comms = list(
-        Communication.objects.current().filter(child=child, date__lte=end).order_by("date", "time", "pk")
-    )
+    comms = list(Communication.objects.current().filter(child=child, date__lte=end).order_by("date", "time", "pk"))
     costs = list(child.costs.filter(retracted_at__isnull=True).order_by("date", "pk"))
     return Facts(
         child=child,
@@ -195,7 +193,10 @@ def _common(f: Facts, kind: str) -> dict[str, str]:
 def _frequency(p: Provision) -> str:
     parts = []
     if p.minutes:
-        parts.append(_("%(m)s minutes per %(period)s") % {"m": p.minutes, "period": p.get_period_display().removeprefix("per ").lower() or p.period})
+        parts.append(
+            _("%(m)s minutes per %(period)s")
+            % {"m": p.minutes, "period": p.get_period_display().removeprefix("per ").lower() or p.period}
+        )
     if p.session_minutes:
         parts.append(_("sessions of %(m)s minutes") % {"m": p.session_minutes})
     if p.schedule == Provision.Schedule.WEEKDAYS and p.weekdays:
@@ -226,9 +227,7 @@ def _provisions(f: Facts) -> str:
 def _miss_dates(f: Facts, pc: ProvisionCompliance) -> list[date]:
     if f.compliance is None:
         return []
-    return sorted(
-        e.date for e in f.compliance.entries if e.lineage == pc.lineage and e.status in ("missed", "partial")
-    )
+    return sorted(e.date for e in f.compliance.entries if e.lineage == pc.lineage and e.status in ("missed", "partial"))
 
 
 def _misses(f: Facts) -> str:
@@ -245,11 +244,18 @@ def _misses(f: Facts) -> str:
         text = _(
             "%(label)s, %(period)s: expected on %(expected)s school days; my log records it as delivered on "
             "%(delivered)s, partly delivered on %(partial)s and not delivered on %(missed)s days"
-        ) % {"label": pc.label, "period": period, "expected": d.expected, "delivered": d.delivered, "partial": d.partial, "missed": d.missed}
+        ) % {
+            "label": pc.label,
+            "period": period,
+            "expected": d.expected,
+            "delivered": d.delivered,
+            "partial": d.partial,
+            "missed": d.missed,
+        }
         if d.missed:
-            text += _(" (%(school)s of those for reasons on the school's side, such as a provider absent or a session cancelled)") % {
-                "school": d.missed_school_caused
-            }
+            text += _(
+                " (%(school)s of those for reasons on the school's side, such as a provider absent or a session cancelled)"
+            ) % {"school": d.missed_school_caused}
         text += "."
         if shown:
             text += " " + _("Dates not or partly delivered: %(dates)s.") % {"dates": shown}
@@ -285,7 +291,10 @@ def _communication_line(f: Facts, c: Communication) -> str:
     what = f'"{c.subject}"' if c.subject else c.get_channel_display().lower()
     if c.direction == Direction.SENT:
         text = _("%(day)s: I contacted %(who)s (%(channel)s): %(what)s.") % {
-            "day": short_date(c.date), "who": who, "channel": c.get_channel_display().lower(), "what": what
+            "day": short_date(c.date),
+            "who": who,
+            "channel": c.get_channel_display().lower(),
+            "what": what,
         }
         answer = f.answers.get(c.pk)
         text += " " + (
@@ -293,7 +302,10 @@ def _communication_line(f: Facts, c: Communication) -> str:
         )
         return "- " + text
     return "- " + _("%(day)s: %(who)s contacted me (%(channel)s): %(what)s.") % {
-        "day": short_date(c.date), "who": who, "channel": c.get_channel_display().lower(), "what": what
+        "day": short_date(c.date),
+        "who": who,
+        "channel": c.get_channel_display().lower(),
+        "what": what,
     }
 
 
@@ -305,7 +317,10 @@ def _communications(f: Facts) -> str:
     shown = f.communications[-MAX_COMMUNICATIONS:]
     head = _("Communications so far:")
     if len(f.communications) > len(shown):
-        head = _("Communications so far (the latest %(n)s of %(total)s):") % {"n": len(shown), "total": len(f.communications)}
+        head = _("Communications so far (the latest %(n)s of %(total)s):") % {
+            "n": len(shown),
+            "total": len(f.communications),
+        }
     return head + "\n" + "\n".join(_communication_line(f, c) for c in shown)
 
 
@@ -314,9 +329,7 @@ def _costs(f: Facts) -> str:
         return _("Out-of-pocket costs: %(what)s") % {
             "what": fill("what you paid for tutoring, therapy or evaluations because of this, or 'none'")
         }
-    lines = [
-        f"- {short_date(c.date)}: {c.provider}, {c.description}: {money(c.amount_cents)}" for c in f.costs
-    ]
+    lines = [f"- {short_date(c.date)}: {c.provider}, {c.description}: {money(c.amount_cents)}" for c in f.costs]
     total = sum(c.amount_cents for c in f.costs)
     return (
         _("Because these services were not delivered, I paid for the following myself (receipts available):")
@@ -378,9 +391,16 @@ def _meeting_request(f: Facts, e: dict[str, str]) -> list[str]:
     e["meeting_request"] = _(
         "I am requesting a meeting of %(child)s's IEP team to review how the IEP is being carried out."
     ) % {"child": _child_name(f)}
-    e["agenda"] = _("I would like to discuss:") + "\n" + "\n".join(
-        [f"- {_('Delivery of %(label)s as written') % {'label': pc.label}}" for pc in f.chosen]
-        + ["- " + _("A plan to make up what was missed, with dates"), "- " + fill("any other topic you want on the agenda")]
+    e["agenda"] = (
+        _("I would like to discuss:")
+        + "\n"
+        + "\n".join(
+            [f"- {_('Delivery of %(label)s as written') % {'label': pc.label}}" for pc in f.chosen]
+            + [
+                "- " + _("A plan to make up what was missed, with dates"),
+                "- " + fill("any other topic you want on the agenda"),
+            ]
+        )
     )
     e["provisions"] = _provisions(f)
     e["misses"] = _misses(f)
@@ -389,8 +409,12 @@ def _meeting_request(f: Facts, e: dict[str, str]) -> list[str]:
         "evaluations the team will discuss. I will share my own log in advance as well."
     )
     e["available_dates"] = _("I am available on: %(dates)s.") % {"dates": fill("dates and times you can meet")}
-    e["invitees"] = _("I plan to bring: %(who)s.") % {"who": fill("people you will invite, e.g. an advocate, or 'no one'")}
-    e["interpreter"] = _("Interpreter: %(need)s.") % {"need": fill("the language, if you need an interpreter, or 'not needed'")}
+    e["invitees"] = _("I plan to bring: %(who)s.") % {
+        "who": fill("people you will invite, e.g. an advocate, or 'no one'")
+    }
+    e["interpreter"] = _("Interpreter: %(need)s.") % {
+        "need": fill("the language, if you need an interpreter, or 'not needed'")
+    }
     e["pwn_if_refused"] = _(
         "If the school will not hold this meeting, please give me prior written notice of the refusal (34 CFR 300.503)."
     )
@@ -417,9 +441,9 @@ def _records_request(f: Facts, e: dict[str, str]) -> list[str]:
         "provider attendance and substitute records for each service; progress reports and data; evaluations; "
         "discipline records; and emails about %(child)s among staff."
     ) % {"child": _child_name(f)}
-    e["access_form"] = _(
-        "I would like %(form)s. Digital copies (PDF) by email are best for me."
-    ) % {"form": fill("to inspect them in person, paper copies, or digital copies")}
+    e["access_form"] = _("I would like %(form)s. Digital copies (PDF) by email are best for me.") % {
+        "form": fill("to inspect them in person, paper copies, or digital copies")
+    }
     e["fees_question"] = _(
         "Please tell me in advance if there is any fee for copies. A fee may not keep me from seeing the records (34 CFR 300.617)."
     )
@@ -436,15 +460,20 @@ def _pwn_request(f: Facts, e: dict[str, str]) -> list[str]:
         "I ask for prior written notice about the school's decision on %(what)s, which concerns %(labels)s."
     ) % {"what": fill("what the school proposed or refused, and when you learned of it"), "labels": _labels(f)}
     e["provisions"] = _provisions(f)
-    e["pwn_contents"] = _("As 34 CFR 300.503(b) requires, the notice should include:") + "\n" + "\n".join(
-        f"- {label} ({cite})" for _key, label, cite in PWN_ELEMENTS
+    e["pwn_contents"] = (
+        _("As 34 CFR 300.503(b) requires, the notice should include:")
+        + "\n"
+        + "\n".join(f"- {label} ({cite})" for _key, label, cite in PWN_ELEMENTS)
     )
     e["communications"] = _communications(f)
     return [e["pwn_action"], e["provisions"], e["pwn_contents"], e["communications"], _("Thank you.")]
 
 
 def _child_address(f: Facts) -> str:
-    return _("%(child)s lives at: %(address)s.") % {"child": _child_name(f), "address": fill("the child's home address")}
+    return _("%(child)s lives at: %(address)s.") % {
+        "child": _child_name(f),
+        "address": fill("the child's home address"),
+    }
 
 
 def _homeless(f: Facts) -> str:
@@ -474,7 +503,9 @@ def _state_complaint(f: Facts, e: dict[str, str]) -> list[str]:
     ) % {"district": district}
     e["child_address"] = _child_address(f)
     e["homeless_contact"] = _homeless(f)
-    e["problem"] = _("The problem: the school has not provided %(labels)s as the IEP requires.") % {"labels": _labels(f)}
+    e["problem"] = _("The problem: the school has not provided %(labels)s as the IEP requires.") % {
+        "labels": _labels(f)
+    }
     e["provisions"] = _provisions(f)
     e["misses"] = _misses(f)
     e["facts"] = _("The facts: my dated daily log, kept at the time, shows the following.")
@@ -517,9 +548,10 @@ def _state_complaint(f: Facts, e: dict[str, str]) -> list[str]:
 
 
 def _mediation_request(f: Facts, e: dict[str, str]) -> list[str]:
-    e["mediation_request"] = _(
-        "I request mediation under 34 CFR 300.506 with %(district)s about %(child)s's IEP."
-    ) % {"district": f.child.district or fill("school district"), "child": _child_name(f)}
+    e["mediation_request"] = _("I request mediation under 34 CFR 300.506 with %(district)s about %(child)s's IEP.") % {
+        "district": f.child.district or fill("school district"),
+        "child": _child_name(f),
+    }
     e["problem"] = _("The issue: the school has not provided %(labels)s as the IEP requires.") % {"labels": _labels(f)}
     e["provisions"] = _provisions(f)
     e["mediation_confidential"] = _(
@@ -527,7 +559,13 @@ def _mediation_request(f: Facts, e: dict[str, str]) -> list[str]:
         "process hearing. (Some states require this request in writing to the state education agency: "
         "%(check)s.)"
     ) % {"check": fill("check your state's rules")}
-    return [e["mediation_request"], e["problem"], e["provisions"], e["mediation_confidential"], _("Please contact me to arrange a date. Thank you.")]
+    return [
+        e["mediation_request"],
+        e["problem"],
+        e["provisions"],
+        e["mediation_confidential"],
+        _("Please contact me to arrange a date. Thank you."),
+    ]
 
 
 def _due_process(f: Facts, e: dict[str, str]) -> list[str]:
@@ -559,8 +597,10 @@ def _due_process(f: Facts, e: dict[str, str]) -> list[str]:
         "(Some states add requirements, e.g. Alaska requires my signature and telephone number: %(check)s.)"
     ) % {"check": fill("check your state's rules")}
     return [
-        _("This is a due process complaint notice under 34 CFR 300.508 concerning %(child)s, date of birth %(dob)s, "
-          "who attends %(school)s, grade %(grade)s.")
+        _(
+            "This is a due process complaint notice under 34 CFR 300.508 concerning %(child)s, date of birth %(dob)s, "
+            "who attends %(school)s, grade %(grade)s."
+        )
         % {"child": _child_name(f), "dob": e["child_dob"], "school": e["child_school"], "grade": e["child_grade"]},
         e["child_address"],
         e["homeless_contact"],
@@ -620,7 +660,10 @@ def draft_letter(
         "\n".join([e["recipient_name"], e["recipient_title"]]),
     ]
     regarding = _("Re: %(child)s, date of birth %(dob)s, %(school)s, grade %(grade)s") % {
-        "child": e["child_name"], "dob": e["child_dob"], "school": e["child_school"], "grade": e["child_grade"]
+        "child": e["child_name"],
+        "dob": e["child_dob"],
+        "school": e["child_school"],
+        "grade": e["child_grade"],
     }
     greeting = _("Dear %(name)s,") % {"name": e["recipient_name"]}
     closing = "\n".join([_("Sincerely,"), e["parent_name"]])

@@ -59,7 +59,9 @@ STEPS = (
         4,
         "state_complaint",
         _("File a state complaint"),
-        _("Ask your state's education agency to look into it. It must decide within 60 days, and it can order the school to make up for what was missed."),
+        _(
+            "Ask your state's education agency to look into it. It must decide within 60 days, and it can order the school to make up for what was missed."
+        ),
         _("When the school still does not follow the IEP. The problem must be less than one year old."),
         "34 CFR 300.151-300.153",
         ("state_complaint",),
@@ -68,8 +70,12 @@ STEPS = (
         5,
         "dispute",
         _("Ask for mediation or due process"),
-        _("Mediation is a meeting with a neutral person to reach an agreement. Due process is a hearing before an officer who decides."),
-        _("When other steps did not work, or you disagree about what the IEP should be. Talk to a lawyer or your Parent Training and Information Center first."),
+        _(
+            "Mediation is a meeting with a neutral person to reach an agreement. Due process is a hearing before an officer who decides."
+        ),
+        _(
+            "When other steps did not work, or you disagree about what the IEP should be. Talk to a lawyer or your Parent Training and Information Center first."
+        ),
         "34 CFR 300.506, 300.507-300.508",
         ("mediation_request", "due_process_complaint"),
     ),
@@ -150,8 +156,15 @@ LETTER_KINDS = {
             "case_manager_email",
             _("Email to the case manager"),
             "34 CFR 300.323(c)-(d), 300.503",
-            EVERY_LETTER
-            + ("provisions", "misses", "how_learned", "specific_request", "pwn_if_refused", "communications"),
+            (
+                *EVERY_LETTER,
+                "provisions",
+                "misses",
+                "how_learned",
+                "specific_request",
+                "pwn_if_refused",
+                "communications",
+            ),
             "contact",
             True,
         ),
@@ -159,8 +172,8 @@ LETTER_KINDS = {
             "iep_meeting_request",
             _("Request for an IEP meeting"),
             "34 CFR 300.324(b)(1)(ii), 300.503(a)",
-            EVERY_LETTER
-            + (
+            (
+                *EVERY_LETTER,
                 "meeting_request",
                 "agenda",
                 "provisions",
@@ -179,7 +192,7 @@ LETTER_KINDS = {
             "records_request",
             _("Request for education records"),
             "34 CFR 300.613, 34 CFR 99.10 (FERPA)",
-            EVERY_LETTER + ("records_scope", "access_form", "fees_question", "records_law"),
+            (*EVERY_LETTER, "records_scope", "access_form", "fees_question", "records_law"),
             "contact",
             True,
         ),
@@ -187,7 +200,7 @@ LETTER_KINDS = {
             "pwn_request",
             _("Request for prior written notice"),
             "34 CFR 300.503",
-            EVERY_LETTER + ("pwn_action", "provisions", "pwn_contents", "communications"),
+            (*EVERY_LETTER, "pwn_action", "provisions", "pwn_contents", "communications"),
             "contact",
             True,
         ),
@@ -195,8 +208,8 @@ LETTER_KINDS = {
             "state_complaint",
             _("State complaint"),
             "34 CFR 300.153",
-            EVERY_LETTER
-            + (
+            (
+                *EVERY_LETTER,
                 "violation_statement",
                 "facts",
                 "provisions",
@@ -219,7 +232,7 @@ LETTER_KINDS = {
             "mediation_request",
             _("Request for mediation"),
             "34 CFR 300.506",
-            EVERY_LETTER + ("mediation_request", "problem", "provisions", "mediation_confidential"),
+            (*EVERY_LETTER, "mediation_request", "problem", "provisions", "mediation_confidential"),
             "dispute",
             False,
         ),
@@ -227,8 +240,8 @@ LETTER_KINDS = {
             "due_process_complaint",
             _("Due process complaint notice"),
             "34 CFR 300.508(b)",
-            EVERY_LETTER
-            + (
+            (
+                *EVERY_LETTER,
                 "child_address",
                 "homeless_contact",
                 "problem",
@@ -254,7 +267,11 @@ PWN_ELEMENTS = (
     ("action", _("A description of the action the school proposes or refuses"), "300.503(b)(1)"),
     ("why", _("Why the school proposes or refuses it"), "300.503(b)(2)"),
     ("basis", _("Each evaluation, assessment, record or report it used to decide"), "300.503(b)(3)"),
-    ("safeguards", _("A statement that you have protection under the procedural safeguards, and how to get a copy"), "300.503(b)(4)"),
+    (
+        "safeguards",
+        _("A statement that you have protection under the procedural safeguards, and how to get a copy"),
+        "300.503(b)(4)",
+    ),
     ("help", _("Where you can get help to understand these rules"), "300.503(b)(5)"),
     ("options", _("Other options the IEP team considered, and why they were rejected"), "300.503(b)(6)"),
     ("factors", _("Any other factors that mattered to the decision"), "300.503(b)(7)"),
@@ -262,8 +279,12 @@ PWN_ELEMENTS = (
 
 DISCLAIMERS = {
     "advice": _("General information, not legal advice; no attorney-client relationship."),
-    "rules_change": _("Laws and state rules change and differ; check your state's procedural safeguards notice and the state education agency."),
-    "deadlines": _("Deadlines are estimates computed from the dates you entered; filing limits can be lost: contact a lawyer, your state's Parent Training and Information Center, or its Protection and Advocacy agency before a deadline."),
+    "rules_change": _(
+        "Laws and state rules change and differ; check your state's procedural safeguards notice and the state education agency."
+    ),
+    "deadlines": _(
+        "Deadlines are estimates computed from the dates you entered; filing limits can be lost: contact a lawyer, your state's Parent Training and Information Center, or its Protection and Advocacy agency before a deadline."
+    ),
     "minutes": _("Logged minutes missed do not prove a violation and do not set the amount of compensatory education."),
     "mediation": _("Mediation discussions are confidential: check your state's rules before writing about them."),
     "files_nothing": _("IEP Right files nothing for you: keep a copy of what you send and proof of delivery."),
@@ -272,7 +293,11 @@ DISCLAIMERS = {
 # Which disclaimers each letter's page shows (all letters carry advice, files_nothing and minutes).
 LETTER_DISCLAIMERS = {
     key: ("advice", "rules_change", "minutes", "files_nothing")
-    + (("deadlines",) if key in {"records_request", "state_complaint", "due_process_complaint", "iep_meeting_request"} else ())
+    + (
+        ("deadlines",)
+        if key in {"records_request", "state_complaint", "due_process_complaint", "iep_meeting_request"}
+        else ()
+    )
     + (("mediation",) if key == "mediation_request" else ())
     for key in LETTER_KINDS
 }

@@ -10,7 +10,9 @@ from correspondence.models import Communication
 from plans.access import children_for
 
 
-def communication_for(user: Any, communication_id: int | str, need: str = "view", child_id: int | str | None = None) -> Communication:
+def communication_for(
+    user: Any, communication_id: int | str, need: str = "view", child_id: int | str | None = None
+) -> Communication:
     try:
         filters: dict[str, Any] = {"pk": int(communication_id), "child__in": children_for(user, need)}
         if child_id is not None:

@@ -79,9 +79,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
     message = BytesParser(policy=email.policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     if not message.get("from") and not message.get("subject"):
-        raise ValidationError(
-            {"eml": [_("This does not look like a saved email: it has no From or Subject line.")]}
-        )
+        raise ValidationError({"eml": [_("This does not look like a saved email: it has no From or Subject line.")]})
     day: date | None = None
     at: time | None = None
     try:
@@ -104,9 +102,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
         data = part.get_payload(decode=True) or b""
         if isinstance(data, str):
             data = data.encode()
-        parts.append(
-            ParsedPart(part.get_filename() or _("attachment"), part.get_content_type(), bytes(data))
-        )
+        parts.append(ParsedPart(part.get_filename() or _("attachment"), part.get_content_type(), bytes(data)))
     return ParsedEmail(
         day=day,
         at=at,

@@ -69,9 +69,12 @@ class CommunicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["provision_ids"].choices = provision_choices(child)  # type: ignore[attr-defined]
         earlier = child.communications.current().filter(direction=Direction.SENT).order_by("-date", "-pk")[:30]
-        self.fields["in_reply_to"].choices = [("", _("Nothing earlier"))] + [  # type: ignore[attr-defined]
-            (c.pk, f"{c.date:%b %-d}: {c.title}"[:80]) for c in earlier
-        ]
+        self.fields["in_reply_to"].choices = (
+            [("", _("Nothing earlier"))]
+            + [  # type: ignore[attr-defined]
+                (c.pk, f"{c.date:%b %-d}: {c.title}"[:80]) for c in earlier
+            ]
+        )
         if editing:
             del self.fields["files"]
             self.fields["edit_reason"] = forms.CharField(
@@ -123,7 +126,9 @@ class CallForm(forms.Form):
 
 class ImportForm(forms.Form):
     eml = forms.FileField(
-        label=_("Saved email (.eml file)"), required=False, help_text=_("In your mail program: Save as, or Download message.")
+        label=_("Saved email (.eml file)"),
+        required=False,
+        help_text=_("In your mail program: Save as, or Download message."),
     )
     raw = forms.CharField(
         label=_("Or paste the raw message"),
@@ -131,7 +136,9 @@ class ImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("In Gmail: More, Show original, Copy to clipboard."),
     )
-    follow_up_due = forms.DateField(label=_("Follow up by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    follow_up_due = forms.DateField(
+        label=_("Follow up by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     client_id = forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE)
 
     def clean(self) -> dict[str, Any]:

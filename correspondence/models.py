@@ -62,9 +62,7 @@ class Communication(models.Model):
     entry_ids = models.JSONField(default=list, blank=True)
     follow_up_due = models.DateField(_("follow up by"), null=True, blank=True)
     # The communication this one answers (a reply from the school to a parent's email).
-    in_reply_to = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
-    )
+    in_reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies")
     follow_up_closed = models.BooleanField(default=False)  # the parent marked the follow-up as settled
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.TYPED)
     letter_kind = models.CharField(max_length=32, blank=True)  # set when a drafted letter was sent

@@ -45,6 +45,4 @@ def communication_payload(comm: Communication) -> dict[str, Any]:
 
 
 def current_communications(child_id: int) -> dict[str, dict[str, Any]]:
-    return {
-        str(comm.pk): communication_payload(comm) for comm in Communication.objects.filter(child_id=child_id)
-    }
+    return {str(comm.pk): communication_payload(comm) for comm in Communication.objects.filter(child_id=child_id)}

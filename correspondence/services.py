@@ -341,12 +341,16 @@ def call_follow_up_draft(comm: Communication, parent_name: str) -> Draft:
         [
             _("Dear %(name)s,") % {"name": name},
             "",
-            _("Thank you for speaking with me %(when)s about %(child)s. To confirm our call, this is what I understood:")
+            _(
+                "Thank you for speaking with me %(when)s about %(child)s. To confirm our call, this is what I understood:"
+            )
             % {"when": day_words, "child": comm.child.name},
             "",
             comm.body.strip() or _("[fill in: what was said and agreed]"),
             "",
-            _("If I have misunderstood anything, please let me know in writing by %(day)s. Otherwise I will take this as an accurate summary of our conversation.")
+            _(
+                "If I have misunderstood anything, please let me know in writing by %(day)s. Otherwise I will take this as an accurate summary of our conversation."
+            )
             % {"day": reply_by.strftime("%B %-d, %Y")},
             "",
             _("Thank you,"),
@@ -380,9 +384,9 @@ def overdue_follow_ups(child: Child, today: date | None = None) -> list[Communic
     """Communications whose follow-up date passed with no reply recorded (oldest due first)."""
     today = today or timezone.localdate()
     waiting = list(
-        Communication.objects.current().filter(
-            child=child, follow_up_due__lt=today, follow_up_closed=False
-        ).order_by("follow_up_due", "pk")
+        Communication.objects.current()
+        .filter(child=child, follow_up_due__lt=today, follow_up_closed=False)
+        .order_by("follow_up_due", "pk")
     )
     if not waiting:
         return []

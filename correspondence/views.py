@@ -37,7 +37,9 @@ def _can_edit(user: Any, child: Child) -> bool:
     return membership is not None and membership.allows("edit")
 
 
-def _page(request: HttpRequest, template: str, child: Child, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, template: str, child: Child, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     return render(
         request,
         template,
@@ -74,7 +76,12 @@ def communication_list(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 def communication_new(request: HttpRequest, child_id: int) -> HttpResponse:
     child = child_for(request.user, child_id, need="edit")
-    initial = {"date": timezone.localdate(), "client_id": uuid.uuid4(), "channel": Channel.EMAIL, "direction": Direction.SENT}
+    initial = {
+        "date": timezone.localdate(),
+        "client_id": uuid.uuid4(),
+        "channel": Channel.EMAIL,
+        "direction": Direction.SENT,
+    }
     if request.GET.get("reply_to", "").isdigit():
         initial["in_reply_to"] = int(request.GET["reply_to"])
         initial["direction"] = Direction.RECEIVED
@@ -183,7 +190,9 @@ def _history(comm: Communication) -> list[dict[str, Any]]:
     return items
 
 
-def _render_detail(request: HttpRequest, comm: Communication, form: RetractForm | None = None, status: int = 200) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest, comm: Communication, form: RetractForm | None = None, status: int = 200
+) -> HttpResponse:
     child = comm.child
     parent_name = getattr(request.user, "display_name", "") or ""
     draft = services.call_follow_up_draft(comm, parent_name) if comm.channel == Channel.CALL else None
