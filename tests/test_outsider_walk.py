@@ -32,6 +32,7 @@ from evidence.models import Attachment
 from logbook.models import LogEntry, Status
 from plans.models import Absence, Child
 from tests.base import BaseTestCase, make_family
+from tests.advocacy_support import advocacy_fixture
 from tests.reports_support import stored_report
 
 # Whole trees with their own authentication rules, not ours to walk.
@@ -84,6 +85,10 @@ OBJECT_KWARGS = {
     "membership_id",
     "invitation_id",
     "report_id",
+    "communication_id",
+    "letter_id",
+    "notice_id",
+    "cost_id",
 }
 
 
@@ -150,6 +155,7 @@ class OutsiderWalkTests(BaseTestCase):
         upload = SimpleUploadedFile("iep.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
         cls.attachment = store_attachment(child_id=cls.child.pk, uploaded_file=upload, user=cls.alice)
         cls.report_id = stored_report(cls.child, cls.alice).pk
+        cls.communication_id, cls.letter_id, cls.notice_id, cls.cost_id = advocacy_fixture(cls.child, cls.alice)
         # charlie's own household and child, to mix his child's id with alice's objects.
         cls.own_child = Child.objects.create(household=make_family(cls.charlie, "Charlie's"), name="Zed")
 
@@ -169,6 +175,10 @@ class OutsiderWalkTests(BaseTestCase):
             "report_id": lambda: self.report_id,
             "token": lambda: self.invitation.token,
             "day": lambda: date(2026, 11, 30),
+            "communication_id": lambda: self.communication_id,
+            "letter_id": lambda: self.letter_id,
+            "notice_id": lambda: self.notice_id,
+            "cost_id": lambda: self.cost_id,
         }
 
     def kwargs_for(self, route: Route) -> dict[str, Any]:
