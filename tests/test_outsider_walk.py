@@ -31,8 +31,8 @@ from evidence.attachments import store_attachment
 from evidence.models import Attachment
 from logbook.models import LogEntry, Status
 from plans.models import Absence, Child
-from tests.base import BaseTestCase, make_family
 from tests.advocacy_support import advocacy_fixture
+from tests.base import BaseTestCase, make_family
 from tests.reports_support import stored_report
 
 # Whole trees with their own authentication rules, not ours to walk.
