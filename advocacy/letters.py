@@ -31,7 +31,7 @@ from plans.models import Child, Iep, Provision
 
 MAX_DATES = 40  # dates listed per provision; the evidence report carries the rest
 MAX_COMMUNICATIONS = 12
-SOURCE_WORDS = {
+SOURCE_WORDS: dict[str, Any] = {
     Source.CHILD_SAID: gettext_lazy("my child told me"),
     Source.TEACHER_SAID: gettext_lazy("a teacher or staff member told me"),
     Source.SAW_IT: gettext_lazy("I saw it myself"),

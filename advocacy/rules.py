@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+Text = str | Promise  # a plain or a translatable string
 
 
 @dataclass(frozen=True)
 class Step:
     number: int
     key: str
-    title: str
-    what: str  # what the step is, grade 8 words
-    when: str  # when to take it
+    title: Text
+    what: Text  # what the step is, grade 8 words
+    when: Text  # when to take it
     citation: str
     letters: tuple[str, ...]
 
@@ -142,7 +145,7 @@ ELEMENT_LABELS = {
 @dataclass(frozen=True)
 class LetterKind:
     key: str
-    title: str
+    title: Text
     citation: str
     required: tuple[str, ...]
     step: str

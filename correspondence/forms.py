@@ -62,19 +62,18 @@ class CommunicationForm(forms.Form):
         help_text=_("If no answer comes by this date, the child's overview will remind you."),
     )
     in_reply_to = forms.TypedChoiceField(label=_("It answers"), coerce=int, required=False, empty_value=None)
-    files = MultipleFileField(label=_("Files"), required=False, help_text=_("Photos, PDFs or saved emails."))
+    files = MultipleFileField(  # type: ignore[assignment]
+        label=_("Files"), required=False, help_text=_("Photos, PDFs or saved emails.")
+    )
     client_id = forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE)
 
     def __init__(self, *args: Any, child: Child, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provision_ids"].choices = provision_choices(child)  # type: ignore[attr-defined]
         earlier = child.communications.current().filter(direction=Direction.SENT).order_by("-date", "-pk")[:30]
-        self.fields["in_reply_to"].choices = (
-            [("", _("Nothing earlier"))]
-            + [  # type: ignore[attr-defined]
-                (c.pk, f"{c.date:%b %-d}: {c.title}"[:80]) for c in earlier
-            ]
-        )
+        reply_choices: list[tuple[Any, str]] = [("", str(_("Nothing earlier")))]
+        reply_choices += [(c.pk, f"{c.date:%b %-d}: {c.title}"[:80]) for c in earlier]
+        self.fields["in_reply_to"].choices = reply_choices  # type: ignore[attr-defined]
         if editing:
             del self.fields["files"]
             self.fields["edit_reason"] = forms.CharField(

@@ -7,8 +7,8 @@ entries are kept as lists of ids, so the payload is the row itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -93,7 +93,7 @@ class Communication(models.Model):
     def title(self) -> str:
         return self.subject or f"{self.get_channel_display()} with {self.counterpart_name or 'the school'}"
 
-    def is_follow_up_overdue(self, today: date, answered: bool) -> bool:
+    def is_follow_up_overdue(self, today: dt.date, answered: bool) -> bool:
         """A follow-up date passed with no reply recorded and not settled by hand."""
         return (
             self.follow_up_due is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
@@ -242,13 +243,13 @@ def retract_communication(comm: Communication, *, user: Any, reason: str) -> Com
     return row
 
 
-def _once[T](write: Any) -> T:
+def _once[T](write: Callable[[], T]) -> T:
     try:
         with transaction.atomic():
-            return write()  # type: ignore[no-any-return]
+            return write()
     except IntegrityError:
         with transaction.atomic():
-            return write()  # type: ignore[no-any-return]
+            return write()
 
 
 def attach_files(comm: Communication, files: list[Any], user: Any) -> list[Attachment]:

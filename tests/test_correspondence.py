@@ -8,6 +8,7 @@ import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -99,7 +100,7 @@ class CorrespondenceTestCase(ViewerTestCase):
         cls.addClassCleanup(shutil.rmtree, root, True)
         cls.enterClassContext(override_settings(ATTACHMENT_ROOT=root))
 
-    def create(self, **values: object) -> Communication:
+    def create(self, **values: Any) -> Communication:
         values.setdefault("date", date(2026, 9, 14))
         values.setdefault("channel", "email")
         values.setdefault("direction", "sent")
@@ -113,7 +114,7 @@ class ServiceTests(CorrespondenceTestCase):
         record = self.new_records().get()
         assert record.kind == "communication.created"
         assert record.object_id == str(comm.pk)
-        assert '"provision_ids":[%d]' % self.speech.pk in record.payload
+        assert f'"provision_ids":[{self.speech.pk}]' in record.payload
         assert verify_child(self.child.pk).ok
 
     def test_the_same_client_id_twice_creates_one_communication(self) -> None:
@@ -202,6 +203,7 @@ class EmlImportTests(CorrespondenceTestCase):
 
     def test_the_original_bytes_are_kept_as_the_evidence_file(self) -> None:
         comm = eml.import_email(self.child, PLAIN, user=self.alice, client_id=uuid.uuid4(), filename="reply.eml")
+        assert comm.source_attachment_id is not None
         original = Attachment.objects.get(pk=comm.source_attachment_id)
         assert original.content_type == "message/rfc822"
         assert (original.object_type, original.object_id) == ("communication", str(comm.pk))
@@ -211,7 +213,7 @@ class EmlImportTests(CorrespondenceTestCase):
 
     def test_multipart_quoted_printable_base64_and_encoded_words(self) -> None:
         comm = eml.import_email(self.child, MULTIPART, user=self.alice, client_id=uuid.uuid4())
-        assert comm.subject == "Re: Speech therapy – plan for Maya"
+        assert comm.subject == "Re: Speech therapy \u2013 plan for Maya"
         assert comm.counterpart_name == "José Martínez"
         assert comm.body == "Maya's make-up plan is attached — two sessions a week.\nSeñor Martínez"
         kept = Attachment.objects.filter(object_type="communication", object_id=str(comm.pk))
@@ -318,7 +320,7 @@ class PageTests(CorrespondenceTestCase):
         upload = SimpleUploadedFile("reply.eml", MULTIPART, content_type="message/rfc822")
         response = self.client.post(url, {"eml": upload, "client_id": str(uuid.uuid4())}, follow=True)
         html = response.content.decode()
-        assert "Re: Speech therapy – plan for Maya" in html
+        assert "Re: Speech therapy \u2013 plan for Maya" in html
         assert "notes.docx" in html  # named as kept inside the original
         assert "The original email file" in html
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from accounts.models import Household
 from advocacy import services
-from advocacy.letters import draft_letter
+from advocacy.letters import DraftLetter, draft_letter
 from advocacy.models import Letter
 from advocacy.rules import EVERY_LETTER, LETTER_KINDS
 from correspondence import services as comms
@@ -86,7 +86,10 @@ class LetterTestCase(ViewerTestCase):
             )
         cls.bare = Child.objects.create(household=Household.objects.get(pk=cls.household.pk), name="Leo Rivera")
 
-    def draft(self, kind: str, child: Child | None = None) -> object:
+    asked: Communication
+    bare: Child
+
+    def draft(self, kind: str, child: Child | None = None) -> DraftLetter:
         return draft_letter(child or self.child, kind, parent_name="Alice Rivera", start=START, end=END)
 
 
@@ -95,10 +98,10 @@ class EveryElementTests(LetterTestCase):
         for kind, spec in LETTER_KINDS.items():
             letter = self.draft(kind)
             for key in spec.required:
-                text = letter.elements[key]  # type: ignore[attr-defined]
+                text = letter.elements[key]
                 assert text.strip(), (kind, key)
-                assert text in letter.body, (kind, key)  # type: ignore[attr-defined]
-            body = letter.body  # type: ignore[attr-defined]
+                assert text in letter.body, (kind, key)
+            body = letter.body
             for fact in (
                 "Alice Rivera",
                 "November 5, 2026",
@@ -112,7 +115,7 @@ class EveryElementTests(LetterTestCase):
 
     def test_the_case_manager_email_cites_the_iep_words_dates_counts_and_the_thread(self) -> None:
         letter = self.draft("case_manager_email")
-        e = letter.elements  # type: ignore[attr-defined]
+        e = letter.elements
         assert e["recipient_name"] == "Ms. Patel"
         assert '"Speech-language therapy, 60 minutes per week, small group, in the therapy room."' in e["provisions"]
         assert "60 minutes per week" in e["provisions"] and "sessions of 30 minutes" in e["provisions"]
@@ -130,7 +133,7 @@ class EveryElementTests(LetterTestCase):
         assert "[fill in: your mailing address]" in e["parent_address"]
 
     def test_the_records_request_names_the_rule_the_limit_and_the_earlier_meeting_deadline(self) -> None:
-        e = self.draft("records_request").elements  # type: ignore[attr-defined]
+        e = self.draft("records_request").elements
         assert "all education records" in e["records_scope"] and "service logs" in e["records_scope"]
         assert "provider attendance" in e["records_scope"]
         assert "inspect" in e["access_form"] and "copies" in e["access_form"] and "Digital" in e["access_form"]
@@ -142,7 +145,7 @@ class EveryElementTests(LetterTestCase):
         )
 
     def test_the_state_complaint_has_every_item_of_300_153_b_and_the_costs(self) -> None:
-        e = self.draft("state_complaint").elements  # type: ignore[attr-defined]
+        e = self.draft("state_complaint").elements
         assert "violated Part B" in e["violation_statement"] and "Springfield USD" in e["violation_statement"]
         assert "[fill in: the child's home address]" in e["child_address"]
         assert "homeless" in e["homeless_contact"]
@@ -153,13 +156,13 @@ class EveryElementTests(LetterTestCase):
         assert "Signature" in e["signature"]
 
     def test_the_due_process_notice_has_every_item_of_300_508_b_and_a_copy_to_the_sea(self) -> None:
-        e = self.draft("due_process_complaint").elements  # type: ignore[attr-defined]
+        e = self.draft("due_process_complaint").elements
         assert "state education agency" in e["sea_copy"] and "Alaska" in e["sea_copy"]
         assert "Total: $125.50." in e["costs"]
         assert "Proposed resolution" in e["proposed_resolution"]
 
     def test_the_meeting_request_asks_to_convene_with_agenda_reports_dates_invitees_and_interpreter(self) -> None:
-        e = self.draft("iep_meeting_request").elements  # type: ignore[attr-defined]
+        e = self.draft("iep_meeting_request").elements
         assert "requesting a meeting of Maya Rivera's IEP team" in e["meeting_request"]
         assert "Speech therapy" in e["agenda"]
         assert "5 school days before" in e["reports_in_advance"]
@@ -168,12 +171,12 @@ class EveryElementTests(LetterTestCase):
         )
 
     def test_the_pwn_request_lists_each_element_of_300_503_b(self) -> None:
-        e = self.draft("pwn_request").elements  # type: ignore[attr-defined]
+        e = self.draft("pwn_request").elements
         for cite in ("300.503(b)(1)", "300.503(b)(4)", "300.503(b)(7)"):
             assert cite in e["pwn_contents"]
 
     def test_the_mediation_request_reminds_it_is_confidential(self) -> None:
-        e = self.draft("mediation_request").elements  # type: ignore[attr-defined]
+        e = self.draft("mediation_request").elements
         assert "300.506" in e["mediation_request"] and "confidential" in e["mediation_confidential"]
 
 
@@ -181,10 +184,10 @@ class BareChildTests(LetterTestCase):
     def test_a_bare_child_gets_placeholders_never_invented_facts(self) -> None:
         for kind, spec in LETTER_KINDS.items():
             letter = self.draft(kind, self.bare)
-            body = letter.body  # type: ignore[attr-defined]
+            body = letter.body
             for key in spec.required:
-                assert letter.elements[key].strip() and letter.elements[key] in body, (kind, key)  # type: ignore[attr-defined]
-            e = letter.elements  # type: ignore[attr-defined]
+                assert letter.elements[key].strip() and letter.elements[key] in body, (kind, key)
+            e = letter.elements
             assert e["child_dob"] == "[fill in: date of birth]"
             assert e["child_school"] == "[fill in: school name]"
             assert e["child_grade"] == "[fill in: grade]"
@@ -199,7 +202,7 @@ class BareChildTests(LetterTestCase):
             if spec.to_school:
                 assert e["recipient_name"] == "[fill in: the case manager's name]"
             assert "Ms. Patel" not in body and "Lincoln" not in body, kind
-            assert letter.placeholders  # type: ignore[attr-defined]
+            assert letter.placeholders
 
 
 class CommandTests(LetterTestCase):
@@ -231,7 +234,13 @@ class CommandTests(LetterTestCase):
         self.client.force_login(self.alice)
         url = reverse("advocacy:letter_draft", args=[self.child.pk])
         page = self.client.get(
-            url, {"kind": "case_manager_email", "start": "2026-09-01", "end": "2026-11-05", "provision": self.speech.pk}
+            url,
+            {
+                "kind": "case_manager_email",
+                "start": "2026-09-01",
+                "end": "2026-11-05",
+                "provision": str(self.speech.pk),
+            },
         )
         assert page.context["draft"].body == expected.body
 
@@ -269,7 +278,7 @@ class SendingTests(LetterTestCase):
             body=self.draft("case_manager_email").body,
             user=self.alice,
             client_id=uuid.uuid4(),
-        )  # type: ignore[attr-defined]
+        )
         self.client.force_login(self.dave)
         response = self.client.get(reverse("advocacy:letter_pdf", args=[self.child.pk, letter.pk]))
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -138,6 +138,10 @@ class OutsiderWalkTests(BaseTestCase):
     attachment: Attachment
     report_id: int | None
     own_child: Child
+    communication_id: int
+    letter_id: int
+    notice_id: int
+    cost_id: int
 
     @classmethod
     def setUpTestData(cls) -> None:
