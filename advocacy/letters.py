@@ -128,7 +128,9 @@ def gather(
             key=lambda p: (-school_caused_misses(p), -(p.days.missed + p.days.partial), p.position),
         )
         # One issue per letter: an email to the case manager or a PWN request is about one item.
-        chosen = with_misses[:1] if kind in {"case_manager_email", "pwn_request"} else with_misses
+        # A meeting agenda stays short: the three items missed most.
+        limit = {"case_manager_email": 1, "pwn_request": 1, "iep_meeting_request": 3}.get(kind)
+        chosen = with_misses[:limit] if limit else with_misses
     wording = {p.pk: p for p in Provision.objects.filter(pk__in=[pc.provision_id for pc in chosen])}
     comms = list(Communication.objects.current().filter(child=child, date__lte=end).order_by("date", "time", "pk"))
     costs = list(child.costs.filter(retracted_at__isnull=True).order_by("date", "pk"))
