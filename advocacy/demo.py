@@ -15,9 +15,8 @@ from plans.demo import DemoFamily, simulated_clock
 def extend_demo(family: DemoFamily) -> None:
     child = family.children[0]
     parent = family.owner
-    speech = next(
-        (p for p in child.ieps.order_by("-effective_from").first().provisions.all() if "Speech" in p.label), None
-    )  # type: ignore[union-attr]
+    iep = child.ieps.order_by("-effective_from").first()
+    speech = next((p for p in iep.provisions.all() if "Speech" in p.label), None) if iep else None
     with simulated_clock(after_last_record(child)):
         add_cost(
             child,
