@@ -298,6 +298,11 @@ def costs(request: HttpRequest, child_id: int) -> HttpResponse:
                 messages.success(request, _("Cost saved."))
                 return redirect("advocacy:costs", child_id=child.pk)
         status = INVALID
+    return costs_page(request, child, form=form, status=status)
+
+
+def costs_page(request: HttpRequest, child: Child, form: CostForm | None = None, status: int = 200) -> HttpResponse:
+    form = form or CostForm(child=child, initial={"client_id": uuid.uuid4(), "date": timezone.localdate()})
     rows = list(child.costs.all())
     labels = dict(Provision.objects.filter(iep__child=child).values_list("pk", "label"))
     context = {
@@ -323,6 +328,7 @@ def cost_retract(request: HttpRequest, child_id: int, cost_id: int) -> HttpRespo
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Withdrawn. It is kept in the record but no longer counted."))
+            return redirect("advocacy:costs", child_id=cost.child_id)
     else:
-        messages.error(request, _("Say briefly why this cost should be withdrawn."))
-    return redirect("advocacy:costs", child_id=cost.child_id)
+        messages.error(request, _("Nothing was withdrawn: say briefly why this cost should be withdrawn."))
+    return costs_page(request, cost.child, status=INVALID)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from correspondence.models import Channel, Direction
+from logbook.models import LogEntry, Status
 from plans.models import Child, Provision
 
 STALE = {"invalid": _("This form is out of date. Please reload the page.")}
@@ -36,6 +39,20 @@ def provision_choices(child: Child) -> list[tuple[int, str]]:
     return sorted(seen.values(), key=lambda item: item[1].casefold())
 
 
+def miss_choices(child: Child, days: int = 90) -> list[tuple[int, str]]:
+    """The child's logged misses (missed or partly delivered) of the last ``days`` days, newest first."""
+    since = timezone.localdate() - timedelta(days=days)
+    entries = (
+        LogEntry.objects.counted()
+        .filter(child=child, date__gte=since, status__in=[Status.MISSED, Status.PARTIAL])
+        .select_related("provision")
+        .order_by("-date", "provision__position")[:60]
+    )
+    return [
+        (e.pk, f"{e.date:%b} {e.date.day}: {e.provision.label} ({e.get_status_display().lower()})") for e in entries
+    ]
+
+
 class CommunicationForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
@@ -55,6 +72,13 @@ class CommunicationForm(forms.Form):
     provision_ids = forms.TypedMultipleChoiceField(
         label=_("IEP items it is about"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
+    entry_ids = forms.TypedMultipleChoiceField(
+        label=_("Logged misses it is about"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The misses of the last 90 days, newest first."),
+    )
     follow_up_due = forms.DateField(
         label=_("Follow up by"),
         required=False,
@@ -70,6 +94,7 @@ class CommunicationForm(forms.Form):
     def __init__(self, *args: Any, child: Child, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provision_ids"].choices = provision_choices(child)  # type: ignore[attr-defined]
+        self.fields["entry_ids"].choices = miss_choices(child)  # type: ignore[attr-defined]
         earlier = child.communications.current().filter(direction=Direction.SENT).order_by("-date", "-pk")[:30]
         reply_choices: list[tuple[Any, str]] = [("", str(_("Nothing earlier")))]
         reply_choices += [(c.pk, f"{c.date:%b %-d}: {c.title}"[:80]) for c in earlier]
@@ -96,6 +121,7 @@ class CommunicationForm(forms.Form):
                 "subject",
                 "body",
                 "provision_ids",
+                "entry_ids",
                 "follow_up_due",
                 "in_reply_to",
             )

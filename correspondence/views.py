@@ -26,6 +26,7 @@ from correspondence.access import communication_for
 from correspondence.forms import CallForm, CommunicationForm, ImportForm, RetractForm
 from correspondence.models import Channel, Communication, Direction
 from evidence.models import EvidenceRecord
+from logbook.models import LogEntry
 from plans.access import child_for
 from plans.models import Child, Provision
 
@@ -197,12 +198,16 @@ def _render_detail(
     parent_name = getattr(request.user, "display_name", "") or ""
     draft = services.call_follow_up_draft(comm, parent_name) if comm.channel == Channel.CALL else None
     provisions = Provision.objects.filter(pk__in=comm.provision_ids).order_by("label")
+    entries = (
+        LogEntry.objects.filter(child=comm.child, pk__in=comm.entry_ids).select_related("provision").order_by("date")
+    )
     context = {
         "comm": comm,
         "history": _history(comm),
         "attachments": services.attachments_of(comm),
         "replies": list(comm.replies.order_by("date", "pk")),
         "provisions": provisions,
+        "entries": entries,
         "draft": draft,
         "form": form or RetractForm(),
         "overdue": comm.is_follow_up_overdue(timezone.localdate(), comm.replies.current().exists()),
@@ -231,6 +236,7 @@ def communication_edit(request: HttpRequest, child_id: int, communication_id: in
         "subject": comm.subject,
         "body": comm.body,
         "provision_ids": comm.provision_ids,
+        "entry_ids": comm.entry_ids,
         "follow_up_due": comm.follow_up_due,
         "in_reply_to": comm.in_reply_to_id,
         "client_id": uuid.uuid4(),

@@ -22,6 +22,7 @@ from correspondence.models import Communication
 from evidence.attachments import open_attachment
 from evidence.models import Attachment
 from evidence.verify import verify_child
+from logbook.models import LogEntry, Status
 from tests.base import ViewerTestCase
 from tests.logbook_base import NOW
 
@@ -303,6 +304,26 @@ class PageTests(CorrespondenceTestCase):
         assert "Confirm the call in writing" in html
         assert "OT will be made up on Fridays." in html
         assert 'href="mailto:patel@school.example?subject=' in html
+
+    def test_a_communication_links_to_the_logged_misses_it_is_about(self) -> None:
+        miss = LogEntry.objects.create(
+            child=self.child, date=date(2026, 11, 3), provision=self.speech, status=Status.MISSED
+        )
+        self.client.force_login(self.alice)
+        url = reverse("correspondence:new", args=[self.child.pk])
+        form = self.client.get(url, {"entry": miss.pk}).content.decode()
+        assert f'value="{miss.pk}"' in form and "Nov 3: Speech therapy (missed)" in form
+        data = {
+            "date": "2026-11-04",
+            "channel": "email",
+            "direction": "sent",
+            "subject": "Speech on Tuesday",
+            "entry_ids": [str(miss.pk)],
+            "client_id": str(uuid.uuid4()),
+        }
+        response = self.client.post(url, data, follow=True)
+        assert Communication.objects.get().entry_ids == [miss.pk]
+        assert "Nov 3, Speech therapy" in response.content.decode()
 
     def test_an_invalid_post_answers_422_and_saves_nothing(self) -> None:
         self.client.force_login(self.alice)

@@ -339,7 +339,10 @@ class StepsAndNoticeTests(LetterTestCase):
         assert services.cost_total(self.child) == 42550
         assert "$425.50" in self.client.get(url).content.decode()
         cost = self.child.costs.get(provider="Dr. Lee")
-        self.client.post(reverse("advocacy:cost_retract", args=[self.child.pk, cost.pk]), {"reason": "refunded"})
+        retract = reverse("advocacy:cost_retract", args=[self.child.pk, cost.pk])
+        assert self.client.post(retract, {"reason": ""}).status_code == 422
+        assert services.cost_total(self.child) == 42550
+        assert self.client.post(retract, {"reason": "refunded"}).status_code == 302
         assert services.cost_total(self.child) == 12550
         assert verify_child(self.child.pk).ok
 
