@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from correspondence.events import EVENT_CHOICES
 from correspondence.models import Channel, Direction
 from logbook.models import LogEntry, Status
 from plans.models import Child, Provision
@@ -86,6 +87,18 @@ class CommunicationForm(forms.Form):
         help_text=_("If no answer comes by this date, the child's overview will remind you."),
     )
     in_reply_to = forms.TypedChoiceField(label=_("It answers"), coerce=int, required=False, empty_value=None)
+    event = forms.ChoiceField(
+        label=_("Did it start a deadline?"),
+        choices=EVENT_CHOICES,
+        required=False,
+        help_text=_("The deadlines page then counts from it."),
+    )
+    event_day = forms.DateField(
+        label=_("Date of the meeting"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only for a meeting that was scheduled."),
+    )
     files = MultipleFileField(  # type: ignore[assignment]
         label=_("Files"), required=False, help_text=_("Photos, PDFs or saved emails.")
     )
@@ -100,12 +113,18 @@ class CommunicationForm(forms.Form):
         reply_choices += [(c.pk, f"{c.date:%b %-d}: {c.title}"[:80]) for c in earlier]
         self.fields["in_reply_to"].choices = reply_choices  # type: ignore[attr-defined]
         if editing:
-            del self.fields["files"]
+            del self.fields["files"], self.fields["event"], self.fields["event_day"]
             self.fields["edit_reason"] = forms.CharField(
                 label=_("Why are you changing it?"),
                 max_length=300,
                 error_messages={"required": _("Say briefly why you are changing this record.")},
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("event") == "iep_meeting_scheduled" and not data.get("event_day"):
+            self.add_error("event_day", _("Give the date the meeting is scheduled for."))
+        return data
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.access import log_access, membership_for
 from correspondence import eml, services
 from correspondence.access import communication_for
+from correspondence.events import record_communication_event
 from correspondence.forms import CallForm, CommunicationForm, ImportForm, RetractForm
 from correspondence.models import Channel, Communication, Direction
 from evidence.models import EvidenceRecord
@@ -95,6 +96,9 @@ def communication_new(request: HttpRequest, child_id: int) -> HttpResponse:
                         child, user=request.user, client_id=form.cleaned_data["client_id"], **form.values()
                     )
                     services.attach_files(comm, form.cleaned_data.get("files") or [], request.user)
+                    if form.cleaned_data.get("event"):
+                        day = form.cleaned_data.get("event_day") or comm.date
+                        record_communication_event(comm, form.cleaned_data["event"], day, request.user)
             except ValidationError as error:
                 _add_errors(form, error)
             else:

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from correspondence import eml, services
 from correspondence.models import Communication
+from deadlines.models import DeadlineEvent
 from evidence.attachments import open_attachment
 from evidence.models import Attachment
 from evidence.verify import verify_child
@@ -324,6 +325,44 @@ class PageTests(CorrespondenceTestCase):
         response = self.client.post(url, data, follow=True)
         assert Communication.objects.get().entry_ids == [miss.pk]
         assert "Nov 3, Speech therapy" in response.content.decode()
+
+    def test_a_communication_can_start_a_deadline(self) -> None:
+        """Given a recorded email saying an IEP meeting was scheduled, the deadlines app gets the meeting's date."""
+        self.client.force_login(self.alice)
+        url = reverse("correspondence:new", args=[self.child.pk])
+        data = {
+            "date": "2026-11-02",
+            "channel": "email",
+            "direction": "received",
+            "subject": "Meeting on the 19th",
+            "event": "iep_meeting_scheduled",
+            "client_id": str(uuid.uuid4()),
+        }
+        response = self.client.post(url, data)
+        assert (
+            response.status_code == 422 and "Give the date the meeting is scheduled for." in response.content.decode()
+        )
+        assert not Communication.objects.exists()
+        assert self.client.post(url, {**data, "event_day": "2026-11-19"}).status_code == 302
+        comm = Communication.objects.get()
+        event = DeadlineEvent.objects.get(child=self.child)
+        assert (event.kind, event.date, event.source_type, event.source_id) == (
+            "iep_meeting_scheduled",
+            date(2026, 11, 19),
+            "communication",
+            str(comm.pk),
+        )
+        data = {
+            **data,
+            "subject": "Records",
+            "event": "records_request",
+            "event_day": "",
+            "client_id": str(uuid.uuid4()),
+        }
+        assert self.client.post(url, data).status_code == 302
+        kinds = set(DeadlineEvent.objects.filter(date=date(2026, 11, 2)).values_list("kind", flat=True))
+        assert kinds == {"records_request", "ferpa_records_request"}
+        assert verify_child(self.child.pk).ok
 
     def test_an_invalid_post_answers_422_and_saves_nothing(self) -> None:
         self.client.force_login(self.alice)
