@@ -497,32 +497,42 @@ def _contact(f: Facts) -> str:
     }
 
 
+def _complaint(f: Facts, e: dict[str, str], *, problem: str, facts: str, decider: str) -> None:
+    """The elements a state complaint (300.153(b)) and a due process notice (300.508(b)) share."""
+    e["child_address"] = _child_address(f)
+    e["homeless_contact"] = _homeless(f)
+    e["problem"] = problem
+    e["facts"] = facts
+    e["provisions"] = _provisions(f)
+    e["misses"] = _misses(f)
+    e["how_learned"] = _how_learned(f)
+    e["communications"] = _communications(f)
+    e["costs"] = _costs(f)
+    e["proposed_resolution"] = _(
+        "Proposed resolution, as far as I know it now: that the school deliver %(labels)s as written; that it "
+        "provide services to make up for the documented shortfall, in an amount %(decider)s finds appropriate; "
+        "%(reimburse)s and %(more)s."
+    ) % {
+        "labels": _labels(f),
+        "decider": decider,
+        "reimburse": _("that it reimburse the costs listed above;") if f.costs else "",
+        "more": fill("anything else you ask for"),
+    }
+
+
 def _state_complaint(f: Facts, e: dict[str, str]) -> list[str]:
     district = f.child.district or fill("school district")
     e["violation_statement"] = _(
         "I believe %(district)s, a public agency, has violated Part B of the Individuals with Disabilities Education "
         "Act by not implementing my child's IEP as written (34 CFR 300.323(c)(2), 300.101)."
     ) % {"district": district}
-    e["child_address"] = _child_address(f)
-    e["homeless_contact"] = _homeless(f)
-    e["problem"] = _("The problem: the school has not provided %(labels)s as the IEP requires.") % {
-        "labels": _labels(f)
-    }
-    e["provisions"] = _provisions(f)
-    e["misses"] = _misses(f)
-    e["facts"] = _("The facts: my dated daily log, kept at the time, shows the following.")
-    e["how_learned"] = _how_learned(f)
-    e["communications"] = _communications(f)
-    e["costs"] = _costs(f)
-    e["proposed_resolution"] = _(
-        "Proposed resolution, as far as I know it now: that the school deliver %(labels)s as written; that it provide "
-        "services to make up for the documented shortfall, in an amount the agency finds appropriate; %(reimburse)s "
-        "and %(more)s."
-    ) % {
-        "labels": _labels(f),
-        "reimburse": _("that it reimburse the costs listed above;") if f.costs else "",
-        "more": fill("anything else you ask for"),
-    }
+    _complaint(
+        f,
+        e,
+        problem=_("The problem: the school has not provided %(labels)s as the IEP requires.") % {"labels": _labels(f)},
+        facts=_("The facts: my dated daily log, kept at the time, shows the following."),
+        decider=_("the agency"),
+    )
     e["signature"] = _signature(f)
     e["contact_info"] = _contact(f)
     e["district_copy"] = _(
@@ -571,27 +581,17 @@ def _mediation_request(f: Facts, e: dict[str, str]) -> list[str]:
 
 
 def _due_process(f: Facts, e: dict[str, str]) -> list[str]:
-    e["child_address"] = _child_address(f)
-    e["homeless_contact"] = _homeless(f)
-    e["problem"] = _(
-        "The nature of the problem: %(district)s has not implemented %(child)s's IEP: %(labels)s were not provided "
-        "as written."
-    ) % {"district": f.child.district or fill("school district"), "child": _child_name(f), "labels": _labels(f)}
-    e["facts"] = _("The facts relating to the problem: my dated daily log, kept at the time, shows the following.")
-    e["provisions"] = _provisions(f)
-    e["misses"] = _misses(f)
-    e["how_learned"] = _how_learned(f)
-    e["communications"] = _communications(f)
-    e["costs"] = _costs(f)
-    e["proposed_resolution"] = _(
-        "Proposed resolution, as far as known to me now: that the district deliver %(labels)s as written; that it "
-        "provide services to make up for the documented shortfall, in an amount the hearing officer finds "
-        "appropriate; %(reimburse)s and %(more)s."
-    ) % {
-        "labels": _labels(f),
-        "reimburse": _("that it reimburse the costs listed above;") if f.costs else "",
-        "more": fill("anything else you ask for"),
-    }
+    _complaint(
+        f,
+        e,
+        problem=_(
+            "The nature of the problem: %(district)s has not implemented %(child)s's IEP: %(labels)s were not "
+            "provided as written."
+        )
+        % {"district": f.child.district or fill("school district"), "child": _child_name(f), "labels": _labels(f)},
+        facts=_("The facts relating to the problem: my dated daily log, kept at the time, shows the following."),
+        decider=_("the hearing officer"),
+    )
     e["signature"] = _signature(f)
     e["contact_info"] = _contact(f)
     e["sea_copy"] = _(

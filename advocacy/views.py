@@ -10,52 +10,33 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import log_access, membership_for
+from accounts.access import log_access
 from advocacy import services
 from advocacy.access import cost_for, letter_for, notice_for
 from advocacy.forms import CostForm, DraftOptionsForm, LetterForm, NoticeForm, RetractForm, SentForm
 from advocacy.letters import draft_letter
 from advocacy.models import Letter, money
 from advocacy.rules import DISCLAIMERS, LETTER_DISCLAIMERS, LETTER_KINDS
+from correspondence.pages import INVALID, add_errors, child_page
 from correspondence.services import Draft
 from evidence.attachments import AttachmentRejected, store_attachment
 from plans.access import child_for
 from plans.models import Child, Provision
 from reports.render import RenderError
 
-INVALID = 422
-
-
-def _can_edit(user: Any, child: Child) -> bool:
-    membership = membership_for(user, child.household)
-    return membership is not None and membership.allows("edit")
-
-
-def _page(
-    request: HttpRequest, template: str, child: Child, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    context = {"child": child, "can_edit": _can_edit(request.user, child), **context}
-    return render(request, template, context, status=status)
-
 
 def _viewed(request: HttpRequest, child: Child) -> None:
     log_access(request.user, child.household, "view", child_id=child.pk, path=request.path)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    for name, items in getattr(error, "message_dict", {None: error.messages}).items():
-        form.add_error(name if name in form.fields else None, items)
 
 
 def _disclaimers(keys: tuple[str, ...]) -> list[str]:
@@ -75,7 +56,7 @@ def steps(request: HttpRequest, child_id: int) -> HttpResponse:
         "cost_total": money(services.cost_total(child)),
         "disclaimers": _disclaimers(("advice", "rules_change", "deadlines", "files_nothing")),
     }
-    return _page(request, "advocacy/steps.html", child, context)
+    return child_page(request, "advocacy/steps.html", child, context)
 
 
 def _parent_name(request: HttpRequest) -> str:
@@ -118,7 +99,7 @@ def letter_draft(request: HttpRequest, child_id: int) -> HttpResponse:
                     range_to=draft.end,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Letter saved. Copy it, open it in your mail program or download the PDF."))
                 return redirect("advocacy:letter", child_id=child.pk, letter_id=letter.pk)
@@ -138,7 +119,7 @@ def letter_draft(request: HttpRequest, child_id: int) -> HttpResponse:
         "chosen": Provision.objects.filter(pk__in=draft.provision_ids).order_by("label"),
         "disclaimers": _disclaimers(LETTER_DISCLAIMERS[draft.kind]),
     }
-    return _page(request, "advocacy/letter_draft.html", child, context, status=status)
+    return child_page(request, "advocacy/letter_draft.html", child, context, status=status)
 
 
 def _render_letter(
@@ -155,7 +136,7 @@ def _render_letter(
         "disclaimers": _disclaimers(LETTER_DISCLAIMERS[letter.kind]),
         "placeholders": "[fill in:" in letter.body,
     }
-    return _page(request, "advocacy/letter.html", letter.child, context, status=status)
+    return child_page(request, "advocacy/letter.html", letter.child, context, status=status)
 
 
 @login_required
@@ -201,7 +182,7 @@ def letter_sent(request: HttpRequest, child_id: int, letter_id: int) -> HttpResp
                 follow_up_due=form.cleaned_data.get("follow_up_due"),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Marked as sent. It is now in the communications log with its date."))
             return redirect("advocacy:letter", child_id=letter.child_id, letter_id=letter.pk)
@@ -238,12 +219,12 @@ def notice_new(request: HttpRequest, child_id: int) -> HttpResponse:
             except AttachmentRejected as refused:
                 form.add_error("file", str(refused))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Notice recorded."))
                 return redirect("advocacy:notice", child_id=child.pk, notice_id=pwn.pk)
-        return _page(request, "advocacy/notice_form.html", child, {"form": form}, status=INVALID)
-    return _page(request, "advocacy/notice_form.html", child, {"form": form})
+        return child_page(request, "advocacy/notice_form.html", child, {"form": form}, status=INVALID)
+    return child_page(request, "advocacy/notice_form.html", child, {"form": form})
 
 
 @login_required
@@ -257,7 +238,7 @@ def notice_detail(request: HttpRequest, child_id: int, notice_id: int) -> HttpRe
         "missing": [c for c in checks if not c.present],
         "disclaimers": _disclaimers(("advice", "rules_change")),
     }
-    return _page(request, "advocacy/notice.html", pwn.child, context)
+    return child_page(request, "advocacy/notice.html", pwn.child, context)
 
 
 @login_required
@@ -293,7 +274,7 @@ def costs(request: HttpRequest, child_id: int) -> HttpResponse:
             except AttachmentRejected as refused:
                 form.add_error("receipt", str(refused))
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Cost saved."))
                 return redirect("advocacy:costs", child_id=child.pk)
@@ -312,7 +293,7 @@ def costs_page(request: HttpRequest, child: Child, form: CostForm | None = None,
         "retract_form": RetractForm(),
         "disclaimers": _disclaimers(("advice", "minutes")),
     }
-    return _page(request, "advocacy/costs.html", child, context, status=status)
+    return child_page(request, "advocacy/costs.html", child, context, status=status)
 
 
 @login_required

@@ -16,46 +16,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import log_access, membership_for
+from accounts.access import log_access
 from correspondence import eml, services
 from correspondence.access import communication_for
 from correspondence.events import record_communication_event
 from correspondence.forms import CallForm, CommunicationForm, ImportForm, RetractForm
 from correspondence.models import Channel, Communication, Direction
+from correspondence.pages import INVALID, add_errors, child_page
 from evidence.models import EvidenceRecord
 from logbook.models import LogEntry
 from plans.access import child_for
-from plans.models import Child, Provision
-
-INVALID = 422
-
-
-def _can_edit(user: Any, child: Child) -> bool:
-    membership = membership_for(user, child.household)
-    return membership is not None and membership.allows("edit")
-
-
-def _page(
-    request: HttpRequest, template: str, child: Child, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    return render(
-        request,
-        template,
-        {"child": child, "can_edit": _can_edit(request.user, child), **context},
-        status=status,
-    )
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, items in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, items)
-    else:
-        form.add_error(None, error.messages)
+from plans.models import Provision
 
 
 @login_required
@@ -67,7 +42,7 @@ def communication_list(request: HttpRequest, child_id: int) -> HttpResponse:
     today = timezone.localdate()
     overdue = services.overdue_follow_ups(child, today)
     rows = [{"comm": c, "answer": answers.get(c.pk)} for c in comms]
-    return _page(
+    return child_page(
         request,
         "correspondence/list.html",
         child,
@@ -100,12 +75,12 @@ def communication_new(request: HttpRequest, child_id: int) -> HttpResponse:
                         day = form.cleaned_data.get("event_day") or comm.date
                         record_communication_event(comm, form.cleaned_data["event"], day, request.user)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Saved in the communications log."))
                 return redirect("correspondence:detail", child_id=child.pk, communication_id=comm.pk)
-        return _page(request, "correspondence/form.html", child, {"form": form}, status=INVALID)
-    return _page(request, "correspondence/form.html", child, {"form": form})
+        return child_page(request, "correspondence/form.html", child, {"form": form}, status=INVALID)
+    return child_page(request, "correspondence/form.html", child, {"form": form})
 
 
 @login_required
@@ -132,12 +107,12 @@ def call_new(request: HttpRequest, child_id: int) -> HttpResponse:
                     to_address=data["to_address"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Call saved. You can send a short email to confirm it in writing."))
                 return redirect("correspondence:detail", child_id=child.pk, communication_id=comm.pk)
-        return _page(request, "correspondence/call.html", child, {"form": form}, status=INVALID)
-    return _page(request, "correspondence/call.html", child, {"form": form})
+        return child_page(request, "correspondence/call.html", child, {"form": form}, status=INVALID)
+    return child_page(request, "correspondence/call.html", child, {"form": form})
 
 
 @login_required
@@ -157,7 +132,7 @@ def import_eml(request: HttpRequest, child_id: int) -> HttpResponse:
                     follow_up_due=form.cleaned_data.get("follow_up_due"),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 kept_inside = getattr(comm, "kept_inside", [])
                 messages.success(request, _("Email imported. The original file is kept as evidence."))
@@ -168,8 +143,8 @@ def import_eml(request: HttpRequest, child_id: int) -> HttpResponse:
                         % {"names": ", ".join(kept_inside)},
                     )
                 return redirect("correspondence:detail", child_id=child.pk, communication_id=comm.pk)
-        return _page(request, "correspondence/import.html", child, {"form": form}, status=INVALID)
-    return _page(request, "correspondence/import.html", child, {"form": form})
+        return child_page(request, "correspondence/import.html", child, {"form": form}, status=INVALID)
+    return child_page(request, "correspondence/import.html", child, {"form": form})
 
 
 def _history(comm: Communication) -> list[dict[str, Any]]:
@@ -216,7 +191,7 @@ def _render_detail(
         "form": form or RetractForm(),
         "overdue": comm.is_follow_up_overdue(timezone.localdate(), comm.replies.current().exists()),
     }
-    return _page(request, "correspondence/detail.html", child, context, status=status)
+    return child_page(request, "correspondence/detail.html", child, context, status=status)
 
 
 @login_required
@@ -257,12 +232,12 @@ def communication_edit(request: HttpRequest, child_id: int, communication_id: in
                     **form.values(),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Changed. The earlier version stays in the record's history."))
                 return redirect("correspondence:detail", child_id=child.pk, communication_id=comm.pk)
-        return _page(request, "correspondence/form.html", child, {"form": form, "comm": comm}, status=INVALID)
-    return _page(request, "correspondence/form.html", child, {"form": form, "comm": comm})
+        return child_page(request, "correspondence/form.html", child, {"form": form, "comm": comm}, status=INVALID)
+    return child_page(request, "correspondence/form.html", child, {"form": form, "comm": comm})
 
 
 @login_required
@@ -275,7 +250,7 @@ def communication_retract(request: HttpRequest, child_id: int, communication_id:
         try:
             services.retract_communication(comm, user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Withdrawn. The record and its history are kept."))
             return redirect("correspondence:detail", child_id=comm.child_id, communication_id=comm.pk)
@@ -298,7 +273,7 @@ def follow_up_settle(request: HttpRequest, child_id: int, communication_id: int)
         )
     except ValidationError as error:
         form = RetractForm()
-        _add_errors(form, error)
+        add_errors(form, error)
         return _render_detail(request, comm, form=form, status=INVALID)
     messages.success(request, _("Follow-up marked as settled."))
     return redirect("correspondence:detail", child_id=comm.child_id, communication_id=comm.pk)
