@@ -17,7 +17,7 @@ def extend_demo(family: DemoFamily) -> None:
     parent = family.owner
     iep = child.ieps.order_by("-effective_from").first()
     speech = next((p for p in iep.provisions.all() if "Speech" in p.label), None) if iep else None
-    with simulated_clock(after_last_record(child)):
+    with simulated_clock(after_last_record(family, child)):
         add_cost(
             child,
             user=parent,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time, timedelta
 
+from django.utils import timezone
+
 from correspondence.models import Direction
 from correspondence.services import create_communication
 from evidence.models import EvidenceRecord
@@ -19,12 +21,14 @@ from plans.demo import DemoFamily, simulated_clock
 from plans.models import Child
 
 
-def after_last_record(child: Child) -> datetime:
-    """A moment just after the child's newest ledger record (the demo writes in order)."""
-    last = EvidenceRecord.objects.filter(child=child).order_by("-seq").values_list("recorded_at", flat=True).first()
-    from django.utils import timezone
+def after_last_record(family: DemoFamily, child: Child) -> datetime:
+    """The demo's "today" at 9:30 pm, or just after the child's newest ledger record if that is later.
 
-    return (last or timezone.now()) + timedelta(minutes=5)
+    The demo writes in order, so the chain's times never run backwards.
+    """
+    evening = timezone.make_aware(datetime.combine(family.today, time(21, 30)))
+    last = EvidenceRecord.objects.filter(child=child).order_by("-seq").values_list("recorded_at", flat=True).first()
+    return max(evening, last + timedelta(minutes=5)) if last else evening
 
 
 def _day(family: DemoFamily, child: Child, offset: int) -> date:
@@ -42,7 +46,7 @@ def extend_demo(family: DemoFamily) -> None:
     manager = iep.case_manager_name if iep else "Laura Chen"
     manager_email = iep.case_manager_email if iep else ""
     parent = family.owner
-    with simulated_clock(after_last_record(child)):
+    with simulated_clock(after_last_record(family, child)):
 
         def add(**values: object) -> int:
             return create_communication(child, user=parent, client_id=uuid.uuid4(), **values).pk  # type: ignore[arg-type]
