@@ -336,7 +336,9 @@ def call_follow_up_draft(comm: Communication, parent_name: str) -> Draft:
     """'To confirm our call today': a short email built only from what was logged about the call."""
     said_on = comm.date
     name = comm.counterpart_name or _("[fill in: their name]")
-    day_words = _("today") if said_on == timezone.localdate() else said_on.strftime("%B %-d, %Y")
+    day_words = (
+        _("today") if said_on == timezone.localdate() else _("on %(day)s") % {"day": said_on.strftime("%B %-d, %Y")}
+    )
     reply_by = max(said_on, timezone.localdate()) + timedelta(days=5)
     body = "\n".join(
         [
