@@ -5,6 +5,11 @@
 #   docker run -d --name iepright -p 8000:8000 -v iepright-data:/data \
 #     -e ALLOWED_HOSTS=iep.example.org -e SITE_URL=https://iep.example.org \
 #     -e CSRF_TRUSTED_ORIGINS=https://iep.example.org iepright
+#
+# The reminders worker: the same image and volume, another command (README.md, "Reminders worker"):
+#
+#   docker run -d --name iepright-worker -v iepright-data:/data -e SITE_URL=https://iep.example.org \
+#     -e EMAIL_HOST=smtp.example.org iepright python manage.py send_reminders --loop
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -23,6 +23,7 @@ from deadlines.rules import (
     DAYS,
     DAYS_SKIPPING_BREAKS,
     DAYS_SKIPPING_SUMMER,
+    EVENT_KINDS,
     MEETING_KINDS,
     RULES,
     SCHOOL_DAYS,
@@ -33,6 +34,7 @@ from deadlines.rules import (
 )
 from deadlines.states import STATE_NAMES, UNVERIFIED, Flag, Override, state_rule
 
+EVENT_LABELS = dict(EVENT_KINDS)
 UPCOMING, PAST, FLAGGED, NEEDS_CALENDAR = "upcoming", "past", "unverified", "needs_calendar"
 
 
@@ -84,6 +86,14 @@ class Deadline:
     @property
     def federal_default(self) -> bool:
         return self.state_override is None and not self.flag
+
+    @property
+    def source_event_label(self) -> str:
+        return str(EVENT_LABELS.get(self.source_event.kind, self.source_event.kind))
+
+    @property
+    def limiting_event_label(self) -> str:
+        return str(EVENT_LABELS.get(self.limiting_event.kind, self.limiting_event.kind)) if self.limiting_event else ""
 
     @property
     def uid(self) -> str:

@@ -53,6 +53,7 @@ class SchoolCalendar:
 
     years: tuple[SchoolYear, ...] = ()
     _sorted: tuple[SchoolYear, ...] = field(init=False, repr=False, compare=False)
+    _breaks: dict[int, frozenset[date]] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_sorted", tuple(sorted(self.years, key=lambda y: y.first_day)))
@@ -97,12 +98,19 @@ class SchoolCalendar:
                 day += timedelta(days=1)
         return days
 
-    def long_breaks(self, more_than: int = 5) -> set[date]:
-        """Every day of a break of more than ``more_than`` school days, and of the summer between years.
+    def long_breaks(self, more_than: int = 5) -> frozenset[date]:
+        """Computed once per calendar and size (a calendar is immutable).
+
+        Every day of a break of more than ``more_than`` school days, and of the summer between years.
 
         A break is a run of consecutive days inside a school year that are not school days (weekends
         included in the run); its size is the number of regular weekdays in it that are named days off.
         """
+        if more_than not in self._breaks:
+            self._breaks[more_than] = frozenset(self._long_breaks(more_than))
+        return self._breaks[more_than]
+
+    def _long_breaks(self, more_than: int) -> set[date]:
         days: set[date] = set()
         for year in self._sorted:
             run: list[date] = []
@@ -151,7 +159,7 @@ def add_school_days(start: date, count: int, calendar: SchoolCalendar) -> date:
     return day
 
 
-def add_days_skipping(start: date, count: int, calendar: SchoolCalendar, skip: set[date]) -> date:
+def add_days_skipping(start: date, count: int, calendar: SchoolCalendar, skip: frozenset[date] | set[date]) -> date:
     """Calendar days after ``start`` that are not in ``skip``, every day checked against the calendar."""
     if calendar.start is None or start < calendar.start - timedelta(days=1):
         raise CalendarNeeded(calendar.end)

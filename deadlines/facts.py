@@ -3,7 +3,8 @@
 Holidays for business-day counts are the named non-school days of the child's school calendars that
 fall on Monday to Friday (the holidays entered for the child's school). The calendar's years become
 ``counting.SchoolYear`` values; events are the parent's (and other apps') ``DeadlineEvent`` rows that
-are not retracted, plus the newest IEP meeting date as "last IEP meeting".
+are not retracted. (The IEP's own review and reevaluation dates stay the IEP's: they are not
+recomputed here, so nothing shows twice.)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, timedelta
 from deadlines import counting
 from deadlines.compute import Deadline, Event, Facts, compute
 from deadlines.models import DeadlineEvent, DeadlineSettings
-from plans.models import Child, Iep, SchoolCalendar, weekday_set
+from plans.models import Child, SchoolCalendar, weekday_set
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -45,19 +46,14 @@ def events_for(child: Child) -> list[Event]:
         Event(kind=e.kind, date=e.date, source=e.source, id=e.pk)
         for e in DeadlineEvent.objects.filter(child=child, retracted_at=None).order_by("date", "pk")
     ]
-    meeting = (
-        Iep.objects.filter(child=child, meeting_date__isnull=False)
-        .exclude(status=Iep.Status.DRAFT)
-        .order_by("-meeting_date")
-        .values_list("meeting_date", flat=True)
-        .first()
-    )
-    if meeting:
-        events.append(Event(kind="last_iep_meeting", date=meeting, source="IEP meeting date"))
     return events
 
 
 def facts_for(child: Child) -> Facts:
+    """The child's facts; without any event, nothing else is read (one query for a child page)."""
+    events = tuple(events_for(child))
+    if not events:
+        return Facts(state=child.state or None)
     calendar, holidays = calendar_for(child)
     disability = DeadlineSettings.objects.filter(child=child).values_list("disability", flat=True).first()
     return Facts(
@@ -65,7 +61,7 @@ def facts_for(child: Child) -> Facts:
         holidays=holidays,
         calendar=calendar,
         disability=disability or None,
-        events=tuple(events_for(child)),
+        events=events,
     )
 
 

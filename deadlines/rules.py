@@ -47,7 +47,7 @@ CONVENTIONS = {
     ),
     DAYS_SKIPPING_BREAKS: _(
         "Calendar days, not counting the summer between school years or any break of more than 5 "
-        "school days in the child's calendar (the whole break, weekends inside it included). The "
+        "school days in the child's calendar (the whole break, with the weekends next to it). The "
         "day of the event is day 0."
     ),
     YEARS: _(

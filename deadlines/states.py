@@ -79,7 +79,7 @@ STATE_RULES["CA"] = {
 STATE_RULES["IL"] = {
     "initial_evaluation": Flag(
         UNVERIFIED,
-        "Illinois (105 ILCS 5/14-8.02)",
+        "Illinois rule (citation not yet recorded)",
         "Illinois: 60 school days is reported but only partly verified; ask the district or ISBE.",
     ),
 }

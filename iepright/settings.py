@@ -37,12 +37,13 @@ INSTALLED_APPS = [
     "accounts",
     "evidence",
     "plans",
-    "deadlines",
     "logbook",
     "insights",
+    "deadlines",
     "correspondence",
     "reports",
     "advocacy",
+    "reminders",
     "api",
 ]
 
