@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from advocacy.letters import draft_letter
 from advocacy.services import add_cost, mark_sent, save_letter
-from correspondence.demo import _day, after_last_record
-from plans.demo import DemoFamily, simulated_clock
+from correspondence.demo import _day, demo_clock
+from plans.demo import DemoFamily
 
 
 def extend_demo(family: DemoFamily) -> None:
@@ -17,7 +17,7 @@ def extend_demo(family: DemoFamily) -> None:
     parent = family.owner
     iep = child.ieps.order_by("-effective_from").first()
     speech = next((p for p in iep.provisions.all() if "Speech" in p.label), None) if iep else None
-    with simulated_clock(after_last_record(family, child)):
+    with demo_clock(family, child):
         add_cost(
             child,
             user=parent,

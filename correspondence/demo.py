@@ -10,6 +10,7 @@ times run forward.
 from __future__ import annotations
 
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -21,14 +22,16 @@ from plans.demo import DemoFamily, simulated_clock
 from plans.models import Child
 
 
-def after_last_record(family: DemoFamily, child: Child) -> datetime:
-    """The demo's "today" at 9:30 pm, or just after the child's newest ledger record if that is later.
+def demo_clock(family: DemoFamily, child: Child) -> AbstractContextManager[None]:
+    """The clock the demo writes with: the demo's "today" at 9:30 pm, never before the child's newest record.
 
-    The demo writes in order, so the chain's times never run backwards.
+    When the real time is already later than both (the usual case), the real clock is kept, so the
+    apps whose demo runs next also write after these records: the chain's times never run backwards.
     """
     evening = timezone.make_aware(datetime.combine(family.today, time(21, 30)))
     last = EvidenceRecord.objects.filter(child=child).order_by("-seq").values_list("recorded_at", flat=True).first()
-    return max(evening, last + timedelta(minutes=5)) if last else evening
+    moment = max(evening, last + timedelta(milliseconds=1)) if last else evening
+    return nullcontext() if timezone.now() >= moment else simulated_clock(moment)
 
 
 def _day(family: DemoFamily, child: Child, offset: int) -> date:
@@ -46,7 +49,7 @@ def extend_demo(family: DemoFamily) -> None:
     manager = iep.case_manager_name if iep else "Laura Chen"
     manager_email = iep.case_manager_email if iep else ""
     parent = family.owner
-    with simulated_clock(after_last_record(family, child)):
+    with demo_clock(family, child):
 
         def add(**values: object) -> int:
             return create_communication(child, user=parent, client_id=uuid.uuid4(), **values).pk  # type: ignore[arg-type]
