@@ -24,6 +24,11 @@ WORKDIR /app
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin iepright \
     && mkdir /data && chown iepright:iepright /data
 
+# Tesseract reads scanned IEPs (English model only); the import works without it, minus OCR.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt ./
 RUN pip install -r requirements.txt
 
