@@ -28,6 +28,7 @@ from insights.compliance import compute_compliance
 from insights.results import Compliance, ProvisionCompliance
 from logbook.models import Source
 from plans.models import Child, Iep, Provision
+from plans.payloads import weekday_names
 
 MAX_DATES = 40  # dates listed per provision; the evidence report carries the rest
 MAX_COMMUNICATIONS = 12
@@ -199,14 +200,18 @@ def _frequency(p: Provision) -> str:
             _("%(m)s minutes per %(period)s")
             % {"m": p.minutes, "period": p.get_period_display().removeprefix("per ").lower() or p.period}
         )
-    if p.session_minutes:
+    if p.sessions and p.session_minutes:
+        parts.append(_("%(n)s sessions of %(m)s minutes") % {"n": p.sessions, "m": p.session_minutes})
+    elif p.sessions:
+        parts.append(_("%(n)s sessions") % {"n": p.sessions})
+    elif p.session_minutes:
         parts.append(_("sessions of %(m)s minutes") % {"m": p.session_minutes})
     if p.schedule == Provision.Schedule.WEEKDAYS and p.weekdays:
-        from plans.payloads import weekday_names
-
         parts.append(_("on %(days)s") % {"days": ", ".join(weekday_names(p.weekdays))})
     elif p.schedule == Provision.Schedule.EVERY_DAY:
         parts.append(_("every school day"))
+    elif p.schedule == Provision.Schedule.FLEXIBLE:
+        parts.append(_("on days the provider chooses"))
     if p.setting:
         parts.append(p.setting)
     if p.responsible_staff:
