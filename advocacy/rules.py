@@ -281,15 +281,17 @@ PWN_ELEMENTS = (
 )
 
 DISCLAIMERS = {
-    "advice": _("General information, not legal advice; no attorney-client relationship."),
+    "advice": _("This is general information, not legal advice. Using it does not make us your lawyer."),
     "rules_change": _(
-        "Laws and state rules change and differ; check your state's procedural safeguards notice and the state education agency."
+        "Laws and state rules change, and each state has its own. Check your state's procedural safeguards notice and ask the state education agency."
     ),
     "deadlines": _(
-        "Deadlines are estimates computed from the dates you entered; filing limits can be lost: contact a lawyer, your state's Parent Training and Information Center, or its Protection and Advocacy agency before a deadline."
+        "Deadlines are estimates made from the dates you entered. Filing limits can be lost. Before a deadline, talk to a lawyer. Or call your state's Parent Training and Information Center or its Protection and Advocacy agency."
     ),
-    "minutes": _("Logged minutes missed do not prove a violation and do not set the amount of compensatory education."),
-    "mediation": _("Mediation discussions are confidential: check your state's rules before writing about them."),
+    "minutes": _(
+        "Logged minutes missed do not prove a violation. They do not set the amount of compensatory education."
+    ),
+    "mediation": _("Talks in mediation are private. Check your state's rules before you write about them."),
     "files_nothing": _("IEP Right files nothing for you: keep a copy of what you send and proof of delivery."),
 }
 

@@ -19,69 +19,72 @@ METHOD_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "School days",
         (
-            "An attended school day is a day of the school calendar's regular weekdays, between its first "
-            "and last day, that is not a holiday or break, and on which the child was not marked absent.",
-            "On each day, the IEP in force is the latest version whose dates cover that day; draft versions "
-            "never count. When an IEP is amended, each provision keeps its history: the numbers of the old "
+            "An attended school day is a weekday that the school calendar counts as a school day. It falls "
+            "between the first and last day of school. It is not a holiday or a break, and the child was not "
+            "marked absent.",
+            "On each day, the IEP in force is the latest version whose dates cover that day. Draft versions "
+            "never count. When an IEP is amended, each provision keeps its history. The numbers of the old "
             "and the new version are shown as parts of one line.",
         ),
     ),
     (
         "Days and delivery rate",
         (
-            "For each provision, the expected days are the attended school days, while its IEP is in force, "
-            "that match its schedule (every school day, or the chosen weekdays). Each expected day is counted "
-            "once as delivered, partly delivered, missed, not applicable, don't know, or not logged (no entry "
-            "at all). Entries on days that are not expected, make-up sessions and withdrawn (retracted) "
-            "entries are not in these counts.",
+            "For each provision, the expected days are the attended school days that match its schedule while "
+            "its IEP is in force. The schedule is every school day, or the chosen weekdays. Each expected day "
+            "is counted once as one of these: delivered, partly delivered, missed, not applicable, don't know, "
+            "or not logged (no entry at all). Some entries are not in these counts: entries on days that are "
+            "not expected, make-up sessions, and withdrawn (retracted) entries.",
             "Delivery rate = delivered days / (delivered + partly delivered + missed days). Partly delivered "
-            "days are shown, not weighted. Not applicable, don't know and not logged days are outside the "
-            "rate and shown beside it as logging coverage = logged expected days / expected days. Rates are "
-            "exact fractions, shown to one decimal place, rounded half up.",
-            "Each miss carries a reason. Misses the school caused (provider or staff absent, cancelled by the "
-            "school, staff shortage, scheduling conflict, no transport, substitute, reason not known) are "
-            "shown apart from the others (child absent or left early, school closed, parent asked to skip "
-            "it). A miss logged without a reason counts as reason not known.",
+            "days are shown, not weighted. Not applicable, don't know and not logged days are left out of the "
+            "rate. They are shown beside it as logging coverage = logged expected days / expected days. Rates "
+            "are exact fractions. They are shown to one decimal place, rounded half up.",
+            "Each miss has a reason. Some reasons put the miss on the school: provider or staff absent, "
+            "cancelled by the school, staff shortage, scheduling conflict, no transport, substitute, and "
+            "reason not known. These misses are shown apart from the others: child absent or left early, "
+            "school closed, and parent asked to skip it. A miss logged without a reason counts as reason not "
+            "known.",
         ),
     ),
     (
         "Service minutes",
         (
-            "For services with minutes, each period is an ISO week (Monday to Sunday) or a calendar month, as "
-            "the IEP states. Required minutes = the IEP's minutes for the period x attended school days in the "
-            "period while the IEP is in force / regular school weekdays in the whole period (5 in a normal "
-            "week), rounded to the nearest whole minute, halves rounded up. Required minutes follow attended "
-            "school days, not the session schedule: an absence on a day without a session still lowers that "
-            "week's requirement by one day's share. When the IEP changes the minutes during a period, each "
-            "version's share is added before rounding.",
-            "Delivered minutes = every minute logged for the service in the period, on any day, make-up "
-            "sessions included (a make-up on a day that also had its regular session adds its minutes to that "
-            "day); withdrawn entries never count. Documented shortfall = required minus delivered, never "
+            "For services with minutes, each period is a week (an ISO week, Monday to Sunday) or a calendar "
+            "month, as the IEP states. Required minutes = the IEP's minutes for the period x attended school "
+            "days in the period while the IEP is in force / regular school weekdays in the whole period. A "
+            "normal week has 5. The result is rounded to the nearest whole minute, halves up. Required minutes "
+            "follow attended school days, not the session schedule. So an absence on a day without a session "
+            "still lowers that week's need by one day's share. When the IEP changes the minutes during a "
+            "period, each version's share is added before rounding.",
+            "Delivered minutes = every minute logged for the service in the period, on any day. Make-up "
+            "sessions are included. A make-up on a day that also had its regular session adds its minutes to "
+            "that day. Withdrawn entries never count. Documented shortfall = required minus delivered, never "
             "below zero. More minutes in one period do not fill another.",
-            "A period with no entry at all for the service is not logged: it is left out of required, "
-            "delivered and shortfall, and listed as a gap in the record, never presumed missed. A period with "
-            "no attended school day (a break week) requires nothing and is never a gap. Any entry in the "
-            "period, of any status, makes it logged. The totals add up the logged periods; periods cut by the "
-            "start or end of the chosen dates, or of the IEP, are prorated by the same rule.",
+            "A period with no entry at all for the service is not logged. It is left out of required, "
+            "delivered and shortfall. It is listed as a gap in the record, and never presumed missed. A period "
+            "with no attended school day (a break week) requires nothing and is never a gap. Any entry in the "
+            "period, of any status, makes it logged. The totals add up the logged periods. A period cut by the "
+            "start or end of the chosen dates, or of the IEP, is prorated by the same rule.",
         ),
     ),
     (
         "Patterns",
         (
-            "Patterns compare how often a provision was missed in one group of days (a weekday, a month, days "
-            "with a tag such as substitute, how the parent learned of it, or the staff responsible) with all "
-            "its other logged days, counting delivered, partly delivered and missed days; only missed counts "
-            f"as a miss. A pattern is shown when the group's miss rate is at least {MIN_RATIO} times the rest's "
-            f"and the group has at least {MIN_MISSES} misses. Its strength is the one-sided Fisher exact "
-            "test's p-value: the chance of misses gathering in the group at least this much if they fell at "
-            "random; the smaller, the stronger. Reasons are shown as the share of misses giving each reason.",
+            "Patterns compare how often a provision was missed in one group of days with all its other logged "
+            "days. A group is a weekday, a month, days with a tag such as substitute, how the parent learned "
+            "of it, or the staff responsible. Delivered, partly delivered and missed days are counted, and "
+            "only missed counts as a miss. A pattern is shown when the group's miss rate is at least "
+            f"{MIN_RATIO} times the rest's, and the group has at least {MIN_MISSES} misses. Its strength is "
+            "the p-value of a one-sided Fisher exact test. That is the chance that misses would gather in the "
+            "group at least this much if they fell at random. The smaller it is, the stronger the pattern. "
+            "Reasons are shown as the share of misses giving each reason.",
         ),
     ),
     (
         "What these numbers are not",
         (
-            "These numbers describe what was logged. They do not prove a violation and do not set the amount "
-            "of compensatory education; the words used are documented shortfall. This is general "
+            "These numbers describe what was logged. They do not prove a violation. They do not set the amount "
+            "of compensatory education, so the words used are documented shortfall. This is general "
             "information, not legal advice.",
         ),
     ),

@@ -9,16 +9,16 @@ from __future__ import annotations
 from insights.method import METHOD_SECTIONS
 
 DISCLAIMERS = [
-    "This report gives general information, not legal advice, and creates no attorney-client relationship.",
-    "Laws and state rules change and differ from state to state: check your state's procedural safeguards "
-    "notice and your State Education Agency.",
-    "Deadlines and dates shown are estimates computed from the dates entered. Filing limits can be lost: "
-    "contact a lawyer, your state's Parent Training and Information Center, or your Protection and Advocacy "
-    "agency before a deadline.",
-    "Logged minutes missed do not prove a violation and do not set the amount of compensatory education; "
-    "they are a documented shortfall that supports a request.",
-    "Mediation discussions are confidential: check your state's rules before writing about them.",
-    "The software files nothing for you: keep copies of everything you send, and proof of delivery.",
+    "This report is general information, not legal advice. Using it does not make us your lawyer.",
+    "Laws and state rules change, and each state has its own. Check your state's procedural safeguards "
+    "notice and ask your State Education Agency.",
+    "Dates shown are estimates made from the dates entered. Filing limits can be lost. Before a deadline, "
+    "talk to a lawyer. Or call your state's Parent Training and Information Center or your Protection and "
+    "Advocacy agency.",
+    "Logged minutes missed do not prove a violation. They do not set the amount of compensatory education. "
+    "They are a documented shortfall that supports a request.",
+    "Talks in mediation are private. Check your state's rules before you write about them.",
+    "The software files nothing for you. Keep copies of all you send, and proof of delivery.",
 ]
 
 HOW_TO_VERIFY = [
