@@ -310,6 +310,26 @@ def test_a_family_goes_the_whole_way(
     assert page.locator(".chip[aria-current=date] .chip-mark").inner_text().strip() == "✗"
     dana.look("15-day-with-misses")
 
+    # A call with the case manager, and the email that confirms it in writing.
+    child_nav(page, "Communications")
+    dana.look("16a-communications")
+    page.get_by_role("link", name="Log a call").click()
+    page.get_by_label("Who did you talk to?").fill("Laura Chen")
+    page.get_by_label("Their role").fill("case manager")
+    page.get_by_label("What was said or agreed?").fill("Speech missed on Wednesday will be made up next Tuesday.")
+    page.get_by_label("Their email").fill("lchen@school.example")
+    dana.look("16b-log-a-call")
+    page.get_by_role("button", name="Save the call").click()
+    expect(page.get_by_role("heading", name="Confirm the call in writing")).to_be_visible()
+    draft = page.get_by_label("Email text").input_value()
+    assert "Speech missed on Wednesday will be made up next Tuesday." in draft and "Laura Chen" in draft, draft
+    mailto = page.get_by_role("link", name="Open in my mail program").get_attribute("href") or ""
+    assert mailto.startswith("mailto:lchen@school.example?subject="), mailto
+    dana.look("16c-call-and-draft-email")
+    child_nav(page, "Next steps")
+    expect(page.get_by_role("heading", name="The five steps", level=1)).to_be_visible()
+    dana.look("16d-five-steps")
+
     # What the log shows.
     child_nav(page, "Insights")
     expect(page.get_by_role("heading", level=1)).to_contain_text("What the log shows")
