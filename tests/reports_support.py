@@ -342,7 +342,7 @@ def build_demo_child(
     with keep_stored_times(LogEntry):
         LogEntry.objects.bulk_create(entries, batch_size=1000)
     created = LogEntry.objects.filter(child=child).order_by("date", "provision__position")
-    records = []
+    records: list[EvidenceRecord] = []
     previous = GENESIS_HASH
     # The plan objects (IEP, provisions, calendars, absences, day notes) get their "created" records
     # first, as the services would have written them, so the chain verifies against the current rows.
