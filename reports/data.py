@@ -29,7 +29,7 @@ from logbook.models import SCHOOL_CAUSED_REASONS, MissReason, Source, Status
 from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
 from reports import ledger_copy
 from reports import ledger_facts as lf
-from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, declaration, method_sections
+from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, SCHOOL_CAUSED_WHY, declaration, method_sections
 
 KIND_LABELS = dict(Provision.Kind.choices)
 REASONS = dict(MissReason.choices)
@@ -248,6 +248,8 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
         },
         "provisions": [_provision(p) for p in compliance.provisions],
         "most_missed": _most_missed(compliance),
+        "school_caused": _school_caused(compliance),
+        "school_caused_why": SCHOOL_CAUSED_WHY,
         "ieps": versions,
         "misses": misses,
         "retractions": retractions,
@@ -610,12 +612,24 @@ def _next_dates(child: Child, today: date) -> list[dict[str, str]]:
     return [{"date": day_text(d), "label": label, "rule": rule} for d, label, rule in sorted(found)]
 
 
+# Breakdowns of misses only (how the parent learned, the reason): never a pattern of when misses
+# happen (design.md section 6), so the reports leave them out even if a finding names one.
+NOT_PATTERNS = {"source", "reason"}
+
+
 def _findings(compliance: Compliance, limit: int = 8) -> list[dict[str, str]]:
     """The pattern findings of ``insights.patterns``, strongest first, as sentences with their detail."""
-    return [
-        {"sentence": f.sentence, "detail": f.detail, "p": format_p_value(f.p_value)}
-        for f in find_patterns(compliance).findings[:limit]
-    ]
+    found = [f for f in find_patterns(compliance).findings if f.dimension not in NOT_PATTERNS]
+    return [{"sentence": f.sentence, "detail": f.detail, "p": format_p_value(f.p_value)} for f in found[:limit]]
+
+
+def _school_caused(compliance: Compliance) -> list[dict[str, Any]]:
+    """Per provision with a miss: school-caused misses, other misses, partly delivered, most first."""
+    ranked = sorted(
+        (p for p in compliance.provisions if p.days.missed + p.days.partial > 0),
+        key=lambda p: (-p.days.missed_school_caused, -p.days.missed, p.position, p.label),
+    )
+    return [_provision(p) for p in ranked]
 
 
 def _heat(day: Any) -> str:

@@ -21,6 +21,14 @@ DISCLAIMERS = [
     "The software files nothing for you: keep copies of everything you send, and proof of delivery.",
 ]
 
+SCHOOL_CAUSED_WHY = (
+    "A miss counts against the school unless the log gives a reason that is not the school's: the child "
+    "was absent, the school was closed, or the parent asked for it. The school, not the parent, keeps the "
+    "record of what it delivered and why not, so a miss whose reason the school never gave is counted as "
+    "the school's. Only the student's own absences are not the school's failure (L.J. v. School Board of "
+    "Broward County, 11th Cir. 2019)."
+)
+
 HOW_TO_VERIFY = [
     "This PDF carries the ledger records it relies on as an attached file, ledger-records.json. Open the "
     "attachments panel of a PDF reader, or run: pdfdetach -saveall report.pdf",
