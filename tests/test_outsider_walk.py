@@ -71,6 +71,8 @@ EXEMPT = {
     "accounts:household_list": "lists only the signed-in person's own households",
     "accounts:household_new": "anyone signed in may start a household of their own",
     "accounts:invitation": "whoever holds the emailed token may accept it (tests/test_households.py)",
+    "reports:verify_report": "public by design: anyone holding a report checks it; it names no child and "
+    "answers only from the file's or head's SHA-256 (tests/test_reports_public_check.py)",
 }
 
 OBJECT_KWARGS = {
