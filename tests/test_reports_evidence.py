@@ -35,7 +35,7 @@ def groups_of_8(digest: str) -> str:
 def struct_tables(pdf: bytes) -> list[set[str]]:
     """For each /Table of the PDF's structure tree, the set of structure types inside it."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()  # type: ignore[index]
     tables: list[set[str]] = []
 
     def kinds(node: object) -> set[str]:
@@ -78,10 +78,10 @@ class EvidenceFactsTests(TempFiles, BaseTestCase):
         for day in (date(2026, 9, 1), date(2026, 9, 2)):
             log(self.child, self.extended_time, day, Status.DELIVERED, self.alice)
 
-    def make(self, kind: str = "evidence", **options: object) -> tuple[GeneratedReport, bytes]:
+    def make(self, kind: str = "evidence", ask: str = "") -> tuple[GeneratedReport, bytes]:
         report = generate_report(
-            self.child, user=self.alice, kind=kind, start=START, end=END, bates_prefix="RIVERA-", **options
-        )  # type: ignore[arg-type]
+            self.child, user=self.alice, kind=kind, start=START, end=END, bates_prefix="RIVERA-", ask=ask
+        )
         return report, read_report(report.sha256)
 
     def test_an_edit_shows_when_it_was_made_how_long_after_the_school_day_and_why(self) -> None:
