@@ -421,6 +421,8 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "source": SOURCES.get(entry.get("source", ""), entry.get("source", "")) or "Not stated",
                 "reporter_text": f"; reported by {entry['reported_by']}" if entry.get("reported_by") else "",
                 "note": entry.get("note", ""),
+                # A long note may break across pages (nothing lost); a short row stays on one page.
+                "long": entry.get("note", "").count("\n") > 15 or len(entry.get("note", "")) > 1200,
                 "recorded": day_text(history.first.local_day),
                 "recorded_by": history.first.by,
                 "lag": lag,

@@ -196,7 +196,7 @@ class ReportTests(TempFiles, ViewerTestCase):
         text = flat(pdf_text(pdf))
         assert report.pages <= 2
         assert f"{numbers.totals.delivery_percent}%" in text
-        assert "Provisions most often missed" in text
+        assert "School-caused misses by provision" in text  # issue 10: replaces "Provisions most often missed"
         assert self.speech.wording in text
         assert f"{numbers.minutes.shortfall:,}" in text
         assert "A make-up plan for the missed speech sessions." in text
@@ -367,17 +367,29 @@ class BareChildReportTests(TempFiles, BaseTestCase):
 
 class DemoReportTests(TempFiles, BaseTestCase):
     def test_the_demo_family_comes_with_a_meeting_summary(self) -> None:
+        """And an evidence report whose exhibits are the IEP PDF (Exhibit 1), a quiz photo and an email."""
         import io
 
         from accounts.models import Household
 
         call_command("seed_demo", today=date(2026, 11, 28), stdout=io.StringIO())
         home = Household.objects.get(name="Okafor family")
-        report = GeneratedReport.objects.get(child__household=home)
-        assert report.kind == "summary"
+        report = GeneratedReport.objects.get(child__household=home, kind="summary")
         assert report.bates_first == "OKAFOR-000001"
         text = flat(pdf_text(read_report(report.sha256)))
         assert "A written make-up plan for the missed service sessions" in text
+        evidence = GeneratedReport.objects.get(child__household=home, kind="evidence")
+        assert evidence.bates_first == f"OKAFOR-{report.pages + 1:06d}"
+        pdf = read_report(evidence.sha256)
+        text = flat(pdf_text(pdf))
+        assert "Exhibit 1 IEP.pdf" in text
+        assert "Exhibit 2: quiz-photo.png" in text
+        assert "email-from-school.eml" in text
+        assert sorted(attachments(pdf)) == [
+            "exhibit-01-IEP.pdf",
+            "exhibit-03-email-from-school.eml",
+            "ledger-records.json",
+        ]
 
 
 class FullYearReportTests(TempFiles, BaseTestCase):
