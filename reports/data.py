@@ -416,8 +416,9 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "makeup": bool(entry.get("is_makeup")),
                 "makeup_text": " (make-up session)" if entry.get("is_makeup") else "",
                 "minutes_text": _minutes_of(entry.get("minutes_delivered"), provision),
-                "reason": REASONS.get(reason, reason) + ("" if entry.get("miss_reason") else " (no reason given)"),
+                "reason": REASONS.get(reason, reason) if entry.get("miss_reason") else "No reason given",
                 "school_caused": reason in SCHOOL_CAUSED_REASONS,
+                "cause_text": _cause_text(reason),
                 "source": SOURCES.get(entry.get("source", ""), entry.get("source", "")) or "Not stated",
                 "reporter_text": f"; reported by {entry['reported_by']}" if entry.get("reported_by") else "",
                 "note": entry.get("note", ""),
@@ -434,6 +435,13 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
             }
         )
     return rows
+
+
+def _cause_text(reason: str) -> str:
+    """Why a miss counts against the school, in words (an unexplained miss is not a contradiction)."""
+    if reason == MissReason.UNKNOWN:
+        return "counts against the school: the school gave no reason"
+    return "school-caused" if reason in SCHOOL_CAUSED_REASONS else ""
 
 
 def _retractions(in_range: list[lf.History]) -> list[dict[str, Any]]:
