@@ -75,6 +75,8 @@ NOT_EXPORTED = {
     "accounts.Invitation": "open invitations carry secret tokens and expire; invite again after a restore",
     "evidence.EvidenceRecord": "exported apart, in ledger/, exactly as stored",
     "evidence.PurgeAuthorization": "exists only inside a deletion's transaction",
+    "reports.BatesCounter": "derived: reports.bates never goes below one past the last page of the "
+    "household's stored reports, which the export carries",
 }
 USER_FIELDS = ["id", "email", "display_name", "first_name", "last_name", "is_active", "date_joined"]
 
