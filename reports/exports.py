@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from iepright.textclean import one_line
 from logbook.models import SCHOOL_CAUSED_REASONS, DayNote, LogEntry, MissReason, Source
 from plans.models import Child, Iep
 
@@ -141,7 +142,8 @@ def iep_dates_ics(child: Child, now: datetime | None = None) -> bytes:
     calendar.add("prodid", "-//IEP Right//IEP dates//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"IEP dates: {child.name}")
+    name = one_line(child.name)  # records from before the text checks may hold a line break
+    calendar.add("x-wr-calname", f"IEP dates: {name}")
     ieps = Iep.objects.filter(child=child).exclude(status=Iep.Status.DRAFT).order_by("effective_from", "pk")
     for iep in ieps:
         for field, slug, title, rule in ICS_DATES:
@@ -153,7 +155,7 @@ def iep_dates_ics(child: Child, now: datetime | None = None) -> bytes:
             event.add("dtstamp", stamp)
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))
-            event.add("summary", f"{title}: {child.name}")
+            event.add("summary", f"{title}: {name}")
             event.add(
                 "description",
                 f"{rule}\nIEP version in effect from {iep.effective_from.isoformat()}.\n\n{ICS_DISCLAIMER}",
@@ -162,7 +164,7 @@ def iep_dates_ics(child: Child, now: datetime | None = None) -> bytes:
             if day >= stamp.date() and field != "meeting_date":
                 alarm = Alarm()
                 alarm.add("action", "DISPLAY")
-                alarm.add("description", f"In two weeks: {title.lower()} for {child.name}")
+                alarm.add("description", f"In two weeks: {title.lower()} for {name}")
                 alarm.add("trigger", timedelta(days=-14))
                 event.add_component(alarm)
             calendar.add_component(event)
