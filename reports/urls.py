@@ -9,5 +9,7 @@ urlpatterns = [
     path("households/<int:household_id>/export/", views.household_export, name="household_export"),
     path("children/<int:child_id>/reports/", views.report_list, name="report_list"),
     path("children/<int:child_id>/delete/", views.child_delete, name="child_delete"),
+    path("households/<int:household_id>/delete/", views.household_delete, name="household_delete"),
+    path("settings/delete-account/", views.account_delete, name="account_delete"),
     path("children/<int:child_id>/reports/<int:report_id>/download/", views.report_download, name="report_download"),
 ]

@@ -71,6 +71,7 @@ EXEMPT = {
     "accounts:household_list": "lists only the signed-in person's own households",
     "accounts:household_new": "anyone signed in may start a household of their own",
     "accounts:invitation": "whoever holds the emailed token may accept it (tests/test_households.py)",
+    "reports:account_delete": "deletes only the signed-in person's own account (tests/test_deletion.py)",
 }
 
 OBJECT_KWARGS = {
