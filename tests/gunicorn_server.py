@@ -7,6 +7,7 @@ use it from a TransactionTestCase) with the same SECRET_KEY, so a session made b
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import secrets
@@ -95,10 +96,8 @@ class Server:
         """SIGKILL the master and every worker at once, as a power cut or the OOM killer would."""
         if self.process is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait(timeout=10)
         self.process = None
 

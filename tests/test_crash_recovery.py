@@ -58,7 +58,7 @@ class CrashRecoveryTests(TransactionTestCase):
 
     def save(self, day: date) -> bool:
         """Log ``day`` through the page's form; True when the server acknowledged it."""
-        status, headers, _ = self.server.request(
+        status, _headers, _ = self.server.request(
             "POST",
             f"/children/{self.child.pk}/day/{day.isoformat()}/entry/",
             {"provision": self.provision.pk, "is_makeup": "0", "status": "delivered", "client_id": str(uuid.uuid4())},
