@@ -24,7 +24,8 @@ PRODUCTION = {
 
 def check_deploy(**overrides: str) -> subprocess.CompletedProcess[str]:
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "HTTPS", "REDIS_URL")}
+        unwanted = ("DEBUG", "DATABASE_URL", "HTTPS", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        env = {k: v for k, v in os.environ.items() if k not in unwanted}
         env.update(PRODUCTION, IEPRIGHT_DATA_DIR=data_dir, **overrides)
         env = {k: v for k, v in env.items() if v != ""}
         return subprocess.run(
