@@ -1,7 +1,7 @@
 """Load test: simulated parents against a real gunicorn, on SQLite or PostgreSQL.
 
     .venv/bin/python bench/load.py --rate 20 --seconds 120            # open loop: 20 arrivals a second
-    .venv/bin/python bench/load.py --closed 50 --seconds 60           # closed loop: 50 parents, no pause
+    .venv/bin/python bench/load.py --closed 50 --closed-seconds 60    # closed loop: 50 parents, no pause
     .venv/bin/python bench/load.py --steps 10,20,30 --seconds 30      # open loop, one rate after another
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iepright .venv/bin/python bench/load.py ...
 
@@ -326,6 +326,7 @@ def main() -> None:
     parser.add_argument("--steps", help="open loop: comma-separated rates, one after another")
     parser.add_argument("--closed", type=int, help="closed loop: this many parents")
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--closed-seconds", type=float, default=60)
     args = parser.parse_args()
 
     database_url = target_database_url()
@@ -356,7 +357,7 @@ def main() -> None:
             if mode == "open":
                 results = asyncio.run(open_loop(port, families, value, args.seconds, n + 1))
             else:
-                results = asyncio.run(closed_loop(port, families, int(value), args.seconds, n + 1))
+                results = asyncio.run(closed_loop(port, families, int(value), args.closed_seconds, n + 1))
             elapsed = time.perf_counter() - started
             report(f"{vendor}, {title}", results, args.seconds if mode == "open" else elapsed)
             print(f"load average before {before}, after {load_average()}")
