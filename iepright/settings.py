@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "logbook",
     "insights",
     "deadlines",
+    "correspondence",
     "reports",
+    "advocacy",
     "reminders",
     "api",
 ]

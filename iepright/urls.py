@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("logbook.urls")),
     path("", include("evidence.urls")),
     path("", include("insights.urls")),
+    path("", include("correspondence.urls")),
     path("", include("reports.urls")),
+    path("", include("advocacy.urls")),
     path("", include("reminders.urls")),
 ]

@@ -27,6 +27,7 @@ from insights.patterns import find_patterns
 from logbook.models import SCHOOL_CAUSED_REASONS, LogEntry, MissReason, Source, Status
 from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
 from reports import ledger_copy
+from reports.communications import communications_data
 from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, method_sections
 
 KIND_LABELS = dict(Provision.Kind.choices)
@@ -109,6 +110,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
         same_day = _same_day(compliance, child, inputs)
         versions = _ieps(child, inputs, compliance) if evidence else []
         next_dates = _next_dates(child, inputs.generated_at.date())
+        communications = communications_data(child, inputs.start, inputs.end) if evidence else None
     totals = compliance.totals
     minutes = compliance.minutes
     data: dict[str, Any] = {
@@ -180,6 +182,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
         "findings": _findings(compliance),
         "charts": _charts(compliance),
         "next_dates": next_dates,
+        "communications": communications,
         "method": method_sections(),
         "disclaimers": DISCLAIMERS,
     }
