@@ -82,6 +82,8 @@ NOT_EXPORTED = {
     "accounts.Invitation": "open invitations carry secret tokens and expire; invite again after a restore",
     "evidence.EvidenceRecord": "exported apart, in ledger/, exactly as stored",
     "evidence.PurgeAuthorization": "exists only inside a deletion's transaction",
+    "reports.BatesCounter": "derived: reports.bates never goes below one past the last page of the "
+    "household's stored reports, which the export carries",
     "reminders.ReminderSettings": "a person's own email preferences, not the household's records",
     "reminders.Notice": "which reminders this server already sent; a restored household starts afresh",
     "reminders.CalendarFeed": "secret calendar links; make a new one after a restore",
