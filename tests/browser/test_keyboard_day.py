@@ -9,6 +9,7 @@ keys, 35 of them Tabs past the 14 day chips.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -39,10 +40,12 @@ FOCUS = r"""() => {
 class Keys:
     def __init__(self, page: Any) -> None:
         self.page, self.count = page, 0
+        self.trail: list[str] = []
 
     def press(self, key: str) -> None:
         self.page.keyboard.press(key)
         self.count += 1
+        self.trail.append(key + "->" + str(self.page.evaluate("() => [document.activeElement.tagName, document.activeElement.name || '', document.activeElement.value || '', (document.activeElement.textContent||'').trim().slice(0,20)].join('|')")))
 
     def until(self, target: Any, key: str = "Tab", limit: int = 60) -> None:
         """Press ``key`` until ``target`` has the focus; a skip link to the day's items met on the way is
@@ -73,6 +76,8 @@ def test_a_day_with_a_miss_is_logged_by_keyboard_alone(browser: Any, live_server
     keys.until(card.locator("input[name=miss_reason]:checked, input[name=miss_reason]").first)
     for _ in range(8):
         if page.evaluate("() => document.activeElement.value") == MissReason.PROVIDER_ABSENT:
+            if not page.evaluate("() => document.activeElement.checked"):
+                keys.press("Space")  # the first radio of an unanswered group has the focus, not the check
             break
         keys.press("ArrowDown")
     keys.until(card.get_by_role("button", name="Save as missed"))
@@ -92,6 +97,7 @@ def test_a_day_with_a_miss_is_logged_by_keyboard_alone(browser: Any, live_server
     assert after_all["tag"] != "BODY", after_all
     assert not after_all["covered"], after_all
 
+    print("\n".join(keys.trail))
     logged = entries(child, day)
     assert (logged["Extended time"].status, logged["Extended time"].miss_reason) == (
         Status.MISSED,
@@ -100,3 +106,25 @@ def test_a_day_with_a_miss_is_logged_by_keyboard_alone(browser: Any, live_server
     assert logged["Speech therapy"].status == Status.DELIVERED
     print(f"\n  keys to log a day with a miss by keyboard: {keys.count} (53 by hand before)")
     assert keys.count <= MAX_KEYS, keys.count
+
+
+def test_the_day_chips_are_one_tab_stop_and_the_arrow_keys_move_between_days(
+    browser: Any, live_server: Any, family: dict[str, Any]
+) -> None:
+    child, day = family["child"], school_days_back(3)[2]
+    page = signed_in_page(browser, live_server, family["alice"], javascript=True)
+    page.goto(day_url(live_server, child, day))
+    chips = page.locator(".recent .chips a.chip")
+    assert chips.count() == 14
+    stops = chips.evaluate_all("els => els.filter((a) => a.tabIndex === 0).map((a) => a.getAttribute('aria-current'))")
+    assert stops == ["date"]  # only the day shown is in the tab order
+    page.locator(".chip[aria-current=date]").focus()
+    page.keyboard.press("ArrowLeft")
+    before = page.evaluate("() => document.activeElement.getAttribute('href')")
+    assert before.endswith(f"/day/{(day - timedelta(days=1)).isoformat()}/"), before
+    last = chips.last.get_attribute("href")
+    page.keyboard.press("End")
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == last
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{last}")
+    assert page.get_by_text("Use the arrow keys to move between days.").count() == 1
