@@ -3,7 +3,8 @@
 
 Dana signs up and confirms her email, adds Ella, enters the IEP by hand and the school calendar, logs
 today as a normal day, logs yesterday's misses with a photo, opens the insights, makes the meeting
-summary and the evidence report and downloads both, checks the record on the verification page,
+summary and the evidence report and downloads both, logs a call with the case manager and gets the
+follow-up email drafted, checks the record on the verification page and the report on the public one,
 invites Sam (co-parent) who signs up and logs a day, and Pat (advocate) who can read but not edit.
 
 On every page it reaches it runs axe-core (0 violations of any impact), checks that every
@@ -12,10 +13,8 @@ saves a screenshot under ``test-results/journey-<viewport>/``. After the journey
 every page again at 640x400 (1280x800 at 200% zoom) and at 320x640 (WCAG 1.4.10 reflow): no page
 scrolls sideways.
 
-Not on main when this was written, so the journey goes up to them: importing the IEP or the calendar
-from a file (issue 14), logging a call and drafting the follow-up email (issue 12), the public
-verification page for a report (issue 10). The journey uses the hand-entry forms and the child's own
-chain check instead.
+Someone from the school, signed out, checks the evidence report's PDF on the public verification page.
+The IEP and the calendar are entered by hand (importing them from a file has its own browser test).
 """
 
 from __future__ import annotations
@@ -361,10 +360,20 @@ def test_a_family_goes_the_whole_way(
     evidence = pdf_text(downloads["Evidence report"])
     assert "Ella Okafor" in evidence and "Ms. Lee" in evidence
 
-    # The record checks out (the public page for a report's code is issue 10).
+    # The record checks out, and someone at the school, without an account, checks the report file.
     child_nav(page, "Verify")
     dana.look("19-verify")
     expect(page.locator("main")).to_contain_text("All records check out")
+    school = new_person(browser, live_server, viewport, "School", errors)
+    school.page.goto("/verify-report/")
+    school.look("19a-public-check")
+    school.page.get_by_label("The report PDF").set_input_files(downloads["Evidence report"])
+    school.page.get_by_role("button", name="Check", exact=True).click()
+    expect(school.page.get_by_role("heading", name="Yes: this server made this exact file.")).to_be_visible()
+    answer = school.page.locator(".verify-answer").inner_text()
+    assert "Evidence report" in answer and ("2026-11-01" in answer or "Nov 1, 2026" in answer), answer
+    assert "Ella" not in school.page.content()  # the public page never names the child
+    school.look("19b-public-check-answer")
 
     # Sam, the co-parent, and Pat, the advocate, are invited.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Household").click()
