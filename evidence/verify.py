@@ -26,14 +26,18 @@ from django.apps import apps
 from django.db import connection
 
 from evidence.ledger import GENESIS_HASH, canonical_json, canonical_json_unchecked, chain_hash, record_body
-from evidence.models import EvidenceRecord, PurgeAuthorization
+from evidence.models import Anchor, EvidenceRecord, PurgeAuthorization
 
 CurrentStateLoader = Callable[[int], dict[str, dict[str, Any]]]
 _LOADERS: dict[str, CurrentStateLoader] = {}
 REMOVAL_SUFFIXES = (".retracted", ".deleted")
 TRIGGERS = {
-    "sqlite": {"evidence_record_no_update", "evidence_record_no_delete"},
+    "sqlite": {"evidence_record_no_update", "evidence_record_no_delete", "evidence_record_no_replace"},
     "postgresql": {"evidence_record_no_update", "evidence_record_no_delete", "evidence_record_no_truncate"},
+}
+ANCHOR_TRIGGERS = {
+    "sqlite": {"evidence_anchor_no_update", "evidence_anchor_no_delete", "evidence_anchor_no_replace"},
+    "postgresql": {"evidence_anchor_no_update", "evidence_anchor_no_delete", "evidence_anchor_no_truncate"},
 }
 
 
@@ -180,22 +184,25 @@ def verify_all(child_ids: Iterable[int] | None = None) -> list[ChainReport]:
     return [verify_child(child_id) for child_id in (all_child_ids() if child_ids is None else child_ids)]
 
 
-def database_problem() -> str | None:
-    """Whether the database still protects the ledger: its triggers exist and no purge is pending."""
-    table = EvidenceRecord._meta.db_table
+def _triggers_on(table: str) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
-        elif connection.vendor == "postgresql":
+        else:
             # Enabled for ordinary sessions: 'O' (origin) or 'A' (always); 'D' is disabled, 'R' replica-only.
             cursor.execute(
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgenabled IN ('O', 'A')",
                 [table],
             )
-        else:
-            return f"The ledger's protection is not written for the {connection.vendor} database."
-        present = {row[0] for row in cursor.fetchall()}
-    missing = TRIGGERS[connection.vendor] - present
+        return {row[0] for row in cursor.fetchall()}
+
+
+def database_problem() -> str | None:
+    """Whether the database still protects the ledger: its triggers exist and no purge is pending."""
+    if connection.vendor not in TRIGGERS:
+        return f"The ledger's protection is not written for the {connection.vendor} database."
+    missing = TRIGGERS[connection.vendor] - _triggers_on(EvidenceRecord._meta.db_table)
+    missing |= ANCHOR_TRIGGERS[connection.vendor] - _triggers_on(Anchor._meta.db_table)
     if missing:
         return (
             "The database's protection against changing or deleting records is switched off "
