@@ -60,13 +60,18 @@ def attach(child: Child, user: User, name: str, content: bytes, entry: LogEntry 
 
 
 def stored_report(child: Child, user: User, content: bytes = b"%PDF-1.7 a stored report") -> Any:
-    """A GeneratedReport row with its file stored under REPORT_ROOT (no rendering)."""
+    """A GeneratedReport row with its file stored under REPORT_ROOT and its "report.generated" ledger
+    record, as ``reports.services.generate_report`` writes them (no rendering)."""
     from django.utils import timezone
 
+    from evidence.ledger import append
+    from reports.ledger_copy import ledger_head
     from reports.models import GeneratedReport
+    from reports.services import report_payload
     from reports.storage import store_report
 
-    return GeneratedReport.objects.create(
+    head, count = ledger_head(child)
+    report = GeneratedReport.objects.create(
         child=child,
         kind=GeneratedReport.Kind.SUMMARY,
         title=f"Meeting summary: IEP delivery for {child.name}",
@@ -77,9 +82,18 @@ def stored_report(child: Child, user: User, content: bytes = b"%PDF-1.7 a stored
         sha256=store_report(content),
         size=len(content),
         pages=1,
-        ledger_head="0" * 64,
-        ledger_count=0,
+        ledger_head=head,
+        ledger_count=count,
     )
+    append(
+        child_id=child.pk,
+        kind="report.generated",
+        object_type="report",
+        object_id=report.pk,
+        payload=report_payload(report),
+        user=user,
+    )
+    return report
 
 
 class TempFiles:
@@ -190,8 +204,9 @@ def build_demo_child(
     from evidence.ledger import GENESIS_HASH, canonical_json, compute_hash
     from evidence.models import EvidenceRecord
     from logbook.models import DayNote, MissReason, Source
-    from logbook.payloads import entry_payload
+    from logbook.payloads import day_note_payload, entry_payload
     from plans.models import Absence, Iep, NonSchoolDay, SchoolCalendar
+    from plans.payloads import absence_payload, calendar_payload, iep_payload, provision_payload
     from reports.household import keep_stored_times
 
     rng = random.Random(seed)
@@ -340,19 +355,40 @@ def build_demo_child(
         entry.created_at = entry.updated_at = moment
     with keep_stored_times(LogEntry):
         LogEntry.objects.bulk_create(entries, batch_size=1000)
-    created = LogEntry.objects.filter(child=child).order_by("date", "provision__position")
+    # Every object gets its ledger record, as the services would have written them, in the order they
+    # would have been appended: by recording time (a chain's clock never runs back). Plans first.
+    planned = datetime(first_year, 8, 20, 18, 0, tzinfo=UTC)
+    items: list[tuple[datetime, int, str, str, Any, dict[str, Any], date | None]] = [
+        (planned, 0, "iep.created", "iep", iep.pk, iep_payload(iep), None)
+    ]
+    items += [(planned, 1, "provision.created", "provision", p.pk, provision_payload(p), None) for p in provisions]
+    for cal in SchoolCalendar.objects.filter(child=child).order_by("first_day"):
+        items.append((planned, 2, "calendar.created", "calendar", cal.pk, calendar_payload(cal), None))
+    for absence in Absence.objects.filter(child=child).order_by("date"):
+        moment = datetime.combine(absence.date, time(20, 0), tzinfo=UTC)
+        items.append((moment, 3, "absence.created", "absence", absence.pk, absence_payload(absence), absence.date))
+    for day_note in DayNote.objects.filter(child=child).order_by("date"):
+        moment = datetime.combine(day_note.date, time(21, 0), tzinfo=UTC)
+        items.append(
+            (moment, 4, "day_note.created", "day_note", day_note.pk, day_note_payload(day_note), day_note.date)
+        )
+    for entry in LogEntry.objects.filter(child=child).order_by("date", "provision__position"):
+        items.append(
+            (entry.created_at, 5, "log_entry.created", "log_entry", entry.pk, entry_payload(entry), entry.date)
+        )
+    items.sort(key=lambda item: (item[0], item[1]))
     records = []
     previous = GENESIS_HASH
-    for seq, entry in enumerate(created, start=1):
+    for seq, (moment, _order, kind, object_type, object_id, payload, event_date) in enumerate(items, start=1):
         record = EvidenceRecord(
             child_id=child.pk,
             seq=seq,
-            kind="log_entry.created",
-            object_type="log_entry",
-            object_id=str(entry.pk),
-            event_date=entry.date,
-            payload=canonical_json(entry_payload(entry)),
-            recorded_at=entry.created_at,
+            kind=kind,
+            object_type=object_type,
+            object_id=str(object_id),
+            event_date=event_date,
+            payload=canonical_json(payload),
+            recorded_at=moment,
             recorded_by=user,
             recorded_by_name=user.name,
             prev_hash=previous,
