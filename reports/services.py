@@ -19,6 +19,7 @@ from plans.models import Child
 from reports.data import ReportInputs, report_data
 from reports.ledger_copy import ATTACHMENT_NAME
 from reports.models import GeneratedReport
+from reports.receipts import after_report
 from reports.render import Attachment, render_pdf
 from reports.storage import store_report
 
@@ -89,6 +90,8 @@ def generate_report(
             payload=report_payload(report),
             user=user,
         )
+    # After commit: an RFC 3161 anchor over the new head and the owner's integrity receipt (issue 8).
+    transaction.on_commit(lambda: after_report(report))
     return report
 
 
