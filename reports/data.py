@@ -105,6 +105,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
             ledger_text, head, count = ledger_copy.ledger_export_text(child)
         else:
             ledger_text, (head, count) = "", ledger_copy.ledger_head(child)
+        anchor_count, anchors = ledger_copy.anchors_upto(child, count)
         misses = _misses(compliance, inputs) if evidence else []
         same_day = _same_day(compliance, child, inputs)
         versions = _ieps(child, inputs, compliance) if evidence else []
@@ -144,6 +145,8 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
             "count": count,
             "attachment": ledger_copy.ATTACHMENT_NAME,
             "how_to_verify": HOW_TO_VERIFY,
+            "anchor_count": anchor_count,
+            "anchors": anchors,
         },
         "bates": {"prefix": inputs.bates_prefix, "start": inputs.bates_start},
         "ask": inputs.ask,
