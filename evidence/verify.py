@@ -291,7 +291,7 @@ def _anchor_problem(child_id: int, hashes: list[str], recorded: list[datetime], 
     the record after it was written after the stamp was asked for. The server's and the authority's
     clocks may differ by ANCHOR_CLOCK_TOLERANCE_SECONDS.
     """
-    from evidence.timestamps import token_problem  # imports rfc3161_client; only verification needs it
+    from evidence.timestamps import token_problem, token_time  # imports rfc3161_client; only here
 
     tolerance = timedelta(seconds=settings.ANCHOR_CLOCK_TOLERANCE_SECONDS)
     for anchor in Anchor.objects.filter(child_id=child_id).order_by("seq", "pk"):
@@ -309,6 +309,8 @@ def _anchor_problem(child_id: int, hashes: list[str], recorded: list[datetime], 
             )
             return Problem(child_id, seq, message, "anchor", str(anchor.pk))
         token = token_problem(bytes(anchor.token), anchor.head_hash)
+        if token is None and token_time(bytes(anchor.token)) != anchor.gen_time:
+            token = "the time stored with it is not the time the authority signed"
         if token:
             message = f"The time-stamp of record {seq} ({when}) does not hold: {token}."
             return Problem(child_id, seq, message, "anchor", str(anchor.pk))

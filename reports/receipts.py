@@ -29,7 +29,8 @@ def receipt_text(household: Household, report: GeneratedReport | None = None) ->
     """The receipt's body: plain text, one block per child, the report's facts first when there is one."""
     now = datetime.now(UTC)
     lines = [
-        _("Integrity receipt for %(household)s, %(when)s UTC.") % {"household": household.name, "when": f"{now:%Y-%m-%d %H:%M}"},
+        _("Integrity receipt for %(household)s, %(when)s UTC.")
+        % {"household": household.name, "when": f"{now:%Y-%m-%d %H:%M}"},
         _("Keep this email: it is your own copy of the fingerprints of your records."),
         "",
     ]
@@ -38,7 +39,8 @@ def receipt_text(household: Household, report: GeneratedReport | None = None) ->
             _("Report: %(title)s") % {"title": report.title},
             _("  File SHA-256: %(hash)s (%(size)s bytes, %(pages)s pages)")
             % {"hash": report.sha256, "size": report.size, "pages": report.pages},
-            _("  Made from %(count)s records, head %(head)s") % {"count": report.ledger_count, "head": report.ledger_head},
+            _("  Made from %(count)s records, head %(head)s")
+            % {"count": report.ledger_count, "head": report.ledger_head},
             "",
         ]
     for child in household.children.order_by("pk"):

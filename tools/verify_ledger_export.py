@@ -15,6 +15,7 @@ characters as UTF-8, and the first record's prev_hash is 64 zeros.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import sys
@@ -98,6 +99,38 @@ def verify(document: dict[str, Any]) -> tuple[int, str]:
     return len(records), prev_hash
 
 
+def verify_anchors(document: dict[str, Any]) -> int:
+    """Every RFC 3161 anchor must name a record still in the chain, and its token must stamp that head.
+
+    The token's signature is not checked here (that needs the authority's certificate and a CMS
+    library); docs/verification.md shows the one openssl command that does it. Returns the count.
+    """
+    records = document["records"]
+    anchors = document.get("anchors", [])
+    if not isinstance(anchors, list):
+        raise Broken('The file\'s "anchors" is not a list.')
+    for anchor in anchors:
+        seq, head = anchor.get("seq"), anchor.get("head")
+        if not isinstance(seq, int) or not isinstance(head, str):
+            raise Broken("A time-stamp in the file does not name its record and head hash.")
+        if not 1 <= seq <= len(records):
+            raise Broken(
+                f"Record {seq} was time-stamped at {anchor.get('time')} by {anchor.get('tsa')}, but the file ends at "
+                f"record {len(records)}: records were cut from the end of the chain."
+            )
+        if records[seq - 1]["hash"] != head:
+            raise Broken(
+                f"Record {seq} is not the record time-stamped at {anchor.get('time')}: the chain was rewritten from there on."
+            )
+        try:
+            token = base64.b64decode(anchor.get("token", ""), validate=True)
+        except ValueError:
+            raise Broken(f"The time-stamp of record {seq} is not readable base64.") from None
+        if hashlib.sha256(head.encode("ascii")).digest() not in token:
+            raise Broken(f"The time-stamp token of record {seq} does not stamp that record's hash.")
+    return len(anchors)
+
+
 def main(argv: list[str]) -> int:
     args = argv[1:]
     expected_head = None
@@ -110,6 +143,7 @@ def main(argv: list[str]) -> int:
     try:
         document = load(args[0])
         count, head = verify(document)
+        anchored = verify_anchors(document)
         if expected_head is not None:
             seqs = [record["seq"] for record in document["records"] if record["hash"] == expected_head]
             if not seqs:
@@ -122,6 +156,8 @@ def main(argv: list[str]) -> int:
         print(f"BROKEN: the file cannot be read as JSON ({problem}).")
         return 1
     print(f"OK: {count} records verified. Head hash: {head}")
+    if anchored:
+        print(f"{anchored} time-stamp(s) from outside the server name records still in the chain.")
     return 0
 
 
