@@ -28,7 +28,6 @@ from evidence.ledger import append
 from evidence.models import Anchor, EvidenceRecord, PurgeAuthorization
 from evidence.verify import verify_child, verify_child_now
 from plans.models import Child
-from reports.receipts import receipt_text
 from reports.services import generate_report
 from reports.storage import read_report
 from tests.base import BaseTestCase
@@ -58,6 +57,7 @@ def cut_tail(child: Child, after_seq: int) -> None:
 
 class AnchorTests(TempFiles, BaseTestCase):
     tsa: LocalTsa
+    _tsa_settings: Any
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -159,9 +159,12 @@ class AnchorTests(TempFiles, BaseTestCase):
         assert anchor is not None
         table = Anchor._meta.db_table
         for sql in (f"UPDATE {table} SET seq = 1", f"DELETE FROM {table}"):
-            with self.assertRaisesMessage(Exception, "Anchors are append-only"):
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute(sql)
+            with (
+                self.assertRaisesMessage(Exception, "Anchors are append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
         assert Anchor.objects.get().seq == anchor.seq
 
     def test_the_daily_command_anchors_changed_chains_only(self) -> None:
