@@ -39,6 +39,7 @@ TRIGGERS = {
     "sqlite": {"evidence_record_no_update", "evidence_record_no_delete", "evidence_record_no_replace"},
     "postgresql": {"evidence_record_no_update", "evidence_record_no_delete", "evidence_record_no_truncate"},
 }
+PURGE_TRIGGER = "evidence_purge_whole_chain"
 ANCHOR_TRIGGERS = {
     "sqlite": {"evidence_anchor_no_update", "evidence_anchor_no_delete", "evidence_anchor_no_replace"},
     "postgresql": {"evidence_anchor_no_update", "evidence_anchor_no_delete", "evidence_anchor_no_truncate"},
@@ -390,6 +391,7 @@ def database_problem() -> str | None:
         return f"The ledger's protection is not written for the {connection.vendor} database."
     missing = TRIGGERS[connection.vendor] - _triggers_on(EvidenceRecord._meta.db_table)
     missing |= ANCHOR_TRIGGERS[connection.vendor] - _triggers_on(Anchor._meta.db_table)
+    missing |= {PURGE_TRIGGER} - _triggers_on(PurgeAuthorization._meta.db_table)
     if missing:
         return (
             "The database's protection against changing or deleting records is switched off "

@@ -48,11 +48,22 @@ def note(child: Child, n: int = 1) -> list[EvidenceRecord]:
 
 
 def cut_tail(child: Child, after_seq: int) -> None:
-    """What an operator with SQL access can do: authorize a purge, delete the newest records, tidy up."""
+    """What an operator with full SQL access can do: authorize a purge, delete the newest records, and
+    tidy up behind it, dropping and re-creating the guard that keeps a partial purge's permission in place."""
+    purge_table = PurgeAuthorization._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         authorization = PurgeAuthorization.objects.create(child_id=child.pk)
         cursor.execute(f"DELETE FROM {TABLE} WHERE child_id = %s AND seq > %s", [child.pk, after_seq])
-        PurgeAuthorization.objects.filter(pk=authorization.pk).delete()
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'evidence_purge_whole_chain'")
+            (create,) = cursor.fetchone()
+            cursor.execute("DROP TRIGGER evidence_purge_whole_chain")
+            PurgeAuthorization.objects.filter(pk=authorization.pk).delete()
+            cursor.execute(create)
+        else:
+            cursor.execute(f"ALTER TABLE {purge_table} DISABLE TRIGGER USER")
+            PurgeAuthorization.objects.filter(pk=authorization.pk).delete()
+            cursor.execute(f"ALTER TABLE {purge_table} ENABLE TRIGGER USER")
 
 
 class AnchorTests(TempFiles, BaseTestCase):

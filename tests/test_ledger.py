@@ -153,6 +153,20 @@ class AppendOnlyDatabaseTests(BaseTestCase):
         assert raw(f"DELETE FROM {TABLE} WHERE child_id = %s", [self.child.pk]) == self.fixture_seq + 2
         assert list(EvidenceRecord.objects.values_list("child_id", flat=True)) == [leo.pk]
 
+    def test_a_partial_purge_cannot_remove_its_permission(self) -> None:
+        """Review of the purge path: someone with SQL access authorizes a purge and deletes only the newest
+        records. The permission can't be removed while records remain, so it stays behind and
+        verification reports it."""
+        from evidence.verify import database_problem
+
+        add(self.child, 3)
+        authorization = PurgeAuthorization.objects.create(child_id=self.child.pk)
+        raw(f"DELETE FROM {TABLE} WHERE child_id = %s AND seq > %s", [self.child.pk, self.fixture_seq + 1])
+        with self.assertRaisesMessage(DatabaseError, "A purge removes a whole chain"):
+            raw(f"DELETE FROM {PurgeAuthorization._meta.db_table} WHERE id = %s", [authorization.pk])
+        assert PurgeAuthorization.objects.filter(pk=authorization.pk).exists()
+        assert f"left behind for child {self.child.pk}" in (database_problem() or "")
+
     def test_update_stays_refused_even_during_a_purge(self) -> None:
         [record] = add(self.child)
         PurgeAuthorization.objects.create(child_id=self.child.pk)
