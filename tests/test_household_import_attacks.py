@@ -61,7 +61,9 @@ def put(files: dict[str, bytes], name: str, value: Any) -> None:
     files[name] = json.dumps(value).encode()
 
 
-class ImportAttackTests(TempFiles, BaseTestCase):
+class ArchiveTestCase(TempFiles, BaseTestCase):
+    """An export of the Rivera household (then erased) and another family that must stay untouched."""
+
     def setUp(self) -> None:
         add_absence(Absence(child=self.child, date=date(2026, 9, 15), reason="Flu"), user=self.alice)
         save_day_note(
@@ -107,6 +109,8 @@ class ImportAttackTests(TempFiles, BaseTestCase):
             hh.import_household(io.BytesIO(data))
         assert self.snapshot() == self.before
 
+
+class ImportAttackTests(ArchiveTestCase):
     def test_the_untouched_archive_imports_and_verifies(self) -> None:
         """The control: without an attack, the same archive imports."""
         summary = hh.import_household(io.BytesIO(self.data))
@@ -240,3 +244,40 @@ class ImportAttackTests(TempFiles, BaseTestCase):
         inode = path.stat().st_ino
         hh.import_household(io.BytesIO(self.data))
         assert path.stat().st_ino == inode
+
+
+class StandaloneArchiveVerifierTests(ArchiveTestCase):
+    """tools/verify_ledger_export.py checks a household archive without the app (docs/verification.md)."""
+
+    def run_tool(self, data: bytes) -> Any:
+        import subprocess
+        import sys
+        import tempfile
+
+        tool = Path(__file__).resolve().parent.parent / "tools" / "verify_ledger_export.py"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "household.zip"
+            path.write_bytes(data)
+            return subprocess.run([sys.executable, str(tool), str(path)], capture_output=True, text=True, timeout=60)
+
+    def test_an_untouched_archive_verifies_with_its_heads(self) -> None:
+        result = self.run_tool(self.data)
+        manifest = json.loads(zipfile.ZipFile(io.BytesIO(self.data)).read("manifest.json"))
+        head = manifest["ledger_heads"][str(self.child.pk)]
+        assert result.returncode == 0, result.stdout
+        assert f"Child {self.child.pk}: {head['count']} records, head {head['head']}" in result.stdout
+        assert "OK: household archive verified (1 chains)." in result.stdout
+
+    def test_a_changed_record_or_a_swapped_file_is_broken(self) -> None:
+        def change(files: dict[str, bytes], manifest: dict[str, Any]) -> None:
+            records = rows(files, self.ledger_name)
+            records[1]["recorded_by_name"] = "Someone else"
+            put(files, self.ledger_name, records)
+
+        def swap(files: dict[str, bytes], manifest: dict[str, Any]) -> None:
+            files[f"attachments/{self.photo.sha256}"] = b"The school says: DELIVERED."
+
+        changed = self.run_tool(craft(self.data, change))
+        assert changed.returncode == 1 and "Record 2 was changed after it was written" in changed.stdout
+        swapped = self.run_tool(craft(self.data, swap))
+        assert swapped.returncode == 1 and "is not the file its name says" in swapped.stdout
