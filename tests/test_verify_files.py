@@ -101,3 +101,15 @@ class ReportHeadAndClockTests(BaseTestCase):
         problem = verify_child(self.child.pk).problem
         assert problem is not None and problem.seq == record.seq
         assert "the clock ran backwards or the record was backdated" in problem.message
+
+
+class TsaSettingsCheckTests(BaseTestCase):
+    def test_an_authority_without_its_root_certificate_warns_and_a_missing_file_is_an_error(self) -> None:
+        from evidence.checks import tsa_settings
+
+        with override_settings(TSA_URL="https://tsa.example/", TSA_CA_FILE=""):
+            assert [m.id for m in tsa_settings()] == ["evidence.W001"]
+        with override_settings(TSA_URL="https://tsa.example/", TSA_CA_FILE="/nonexistent/root.pem"):
+            assert [m.id for m in tsa_settings()] == ["evidence.E001"]
+        with override_settings(TSA_URL="", TSA_CA_FILE=""):
+            assert tsa_settings() == []
