@@ -378,14 +378,6 @@ def _stored_hash(name: str) -> str | None:
     return match.group("attachment") or match.group("report")
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_archive(source: str | Path | IO[bytes]) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The manifest and every file of an export, checked (for tests and small archives)."""
     archive = Archive(source)
