@@ -96,6 +96,7 @@ class ReportHeadAndClockTests(BaseTestCase):
     def test_a_clock_that_runs_backwards_is_flagged(self) -> None:
         """Given records written now, when a later record says it was recorded a day earlier, then
         verification names it: the clock ran backwards or the record was backdated."""
+        append(child_id=self.child.pk, kind="x.created", object_type="x", object_id=0, payload={})
         with time_machine.travel(datetime.now(UTC) - timedelta(days=1)):
             record = append(child_id=self.child.pk, kind="x.created", object_type="x", object_id=1, payload={})
         problem = verify_child(self.child.pk).problem
