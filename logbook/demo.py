@@ -192,7 +192,8 @@ def add_demo_logs(
         owed_makeups = still_owed
         lag = _lag(rng)
         at = _recorded_at(rng, day, lag)
-        skipped = rng.random() < 0.03 or at.date() > today
+        # A record is never dated after the moment it is written (verification checks time order).
+        skipped = rng.random() < 0.03 or at.date() > today or at > timezone.now()
         if skipped:
             summary.days_skipped += 1
             continue
