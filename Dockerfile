@@ -5,6 +5,11 @@
 #   docker run -d --name iepright -p 8000:8000 -v iepright-data:/data \
 #     -e ALLOWED_HOSTS=iep.example.org -e SITE_URL=https://iep.example.org \
 #     -e CSRF_TRUSTED_ORIGINS=https://iep.example.org iepright
+#
+# The reminders worker: the same image and volume, another command (README.md, "Reminders worker"):
+#
+#   docker run -d --name iepright-worker -v iepright-data:/data -e SITE_URL=https://iep.example.org \
+#     -e EMAIL_HOST=smtp.example.org iepright python manage.py send_reminders --loop
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,6 +23,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin iepright \
     && mkdir /data && chown iepright:iepright /data
+
+# Tesseract reads scanned IEPs (English model only); the import works without it, minus OCR.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.txt ./
 RUN pip install -r requirements.txt

@@ -42,6 +42,8 @@ class EntryIn(Schema):
     reported_by: str = ""
     note: str = ""
     edit_reason: str = ""
+    # The entry's version the edit was made from (0: no entry yet); a stale one answers 409.
+    base_version: int | None = None
 
 
 class EntryOut(Schema):
@@ -62,6 +64,7 @@ class EntryOut(Schema):
     edit_reason: str
     retracted_at: str | None
     retraction_reason: str
+    version: int
     status_label: str
     lag_text: str
     retracted: bool
@@ -131,9 +134,18 @@ class ErrorsOut(Schema):
     errors: dict[str, list[str]]
 
 
+class ConflictOut(Schema):
+    """409: the entry changed since ``base_version``; ``current`` is it now, ``attempted`` the refused save."""
+
+    errors: dict[str, list[str]]
+    current: EntryOut | None
+    attempted: dict[str, Any]
+
+
 def _entry_out(entry: LogEntry) -> dict[str, Any]:
     return {
         **entry_payload(entry),
+        "version": entry.version,
         "status_label": entry.get_status_display(),
         "lag_text": lag_text(entry.recording_lag_days),
         "retracted": entry.is_retracted,
@@ -190,7 +202,20 @@ def get_day(request: HttpRequest, child_id: int, day: date) -> dict[str, Any]:
     return _day_out(child, day)
 
 
-@router.post("/children/{int:child_id}/entries", response={200: SavedEntryOut, 422: ErrorsOut}, url_name="save_entry")
+def conflict_body(conflict: services.EditConflict) -> dict[str, Any]:
+    """An ``EditConflict`` as the API's 409 body (api.api answers every one with it)."""
+    return {
+        "errors": {"__all__": [str(conflict)]},
+        "current": None if conflict.current is None else _entry_out(conflict.current),
+        "attempted": conflict.attempted,
+    }
+
+
+@router.post(
+    "/children/{int:child_id}/entries",
+    response={200: SavedEntryOut, 409: ConflictOut, 422: ErrorsOut},
+    url_name="save_entry",
+)
 def save_entry(request: HttpRequest, child_id: int, payload: EntryIn) -> Any:
     """Create or change one entry (status of one provision on one day, or a make-up session)."""
     child = child_for(request.user, child_id, need="edit")
@@ -211,6 +236,7 @@ def save_entry(request: HttpRequest, child_id: int, payload: EntryIn) -> Any:
         reported_by=payload.reported_by,
         note=payload.note,
         edit_reason=payload.edit_reason,
+        base_version=payload.base_version,
     )
     status = LogWindow(child, entry.date, entry.date).status(entry.date, timezone.localdate())
     return Status(200, {**_entry_out(entry), "day_status": _status_out(status)})

@@ -39,7 +39,9 @@ INSTALLED_APPS = [
     "plans",
     "logbook",
     "insights",
+    "deadlines",
     "reports",
+    "reminders",
     "api",
 ]
 

@@ -12,8 +12,10 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
+    path("", include("deadlines.urls")),
     path("", include("logbook.urls")),
     path("", include("evidence.urls")),
     path("", include("insights.urls")),
     path("", include("reports.urls")),
+    path("", include("reminders.urls")),
 ]

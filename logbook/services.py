@@ -38,6 +38,7 @@ from plans.models import Child, Provision
 
 __all__ = [
     "DayPlan",
+    "EditConflict",
     "attach_files",
     "attachments_of",
     "day_plan",
@@ -52,6 +53,20 @@ __all__ = [
 ]
 
 Errors = dict[str, list[str]]
+
+
+class EditConflict(Exception):
+    """A save made from a version of the entry that someone else has changed since.
+
+    ``current`` is the entry as it is now (None if it was never saved), ``attempted`` the values the
+    refused save would have written: the page shows both, the API answers 409 with both.
+    """
+
+    def __init__(self, current: LogEntry | None, attempted: dict[str, Any], base_version: int) -> None:
+        super().__init__("Someone else changed this entry after you opened the page. Nothing was saved.")
+        self.current = current
+        self.attempted = attempted
+        self.base_version = base_version
 
 
 def _client_uuid(client_id: uuid.UUID | str) -> uuid.UUID:
@@ -169,8 +184,13 @@ def record_entry(
     reported_by: str = "",
     note: str = "",
     edit_reason: str = "",
+    base_version: int | None = None,
 ) -> LogEntry:
     """Create or change the entry for ``provision`` on ``day`` (one per day and session).
+
+    ``base_version`` is the version the edit was made from (0: the page showed no entry). When the
+    entry has another version now and the save would change it, ``EditConflict`` is raised and
+    nothing is saved: a stale page never silently overwrites a co-parent's entry. None skips the check.
 
     - a service delivered without minutes gets its usual session length; a missed one 0 minutes;
     - the same ``client_id`` again returns the entry it produced, unchanged, with no new record;
@@ -199,6 +219,14 @@ def record_entry(
             .filter(child=child, date=day, provision=provision, is_makeup=is_makeup)
             .first()
         )
+        unchanged = (
+            entry is not None
+            and not entry.is_retracted
+            and all(getattr(entry, name) == value for name, value in values.items())
+        )
+        current_version = entry.version if entry is not None else 0
+        if base_version is not None and base_version != current_version and not unchanged:
+            raise EditConflict(entry, {"is_makeup": is_makeup, **values}, base_version)
         if entry is None:
             entry = LogEntry(
                 child=child,
@@ -214,7 +242,7 @@ def record_entry(
             entry.save(force_insert=True)
             kind = "log_entry.created"
         else:
-            if not entry.is_retracted and all(getattr(entry, name) == value for name, value in values.items()):
+            if unchanged:
                 _keep_receipt(cid, child, "log_entry", entry.pk)
                 return entry
             message = rules.reason_given_for_past_edit(day, first_recorded_on(entry), today, edit_reason)
@@ -227,6 +255,7 @@ def record_entry(
             entry.retracted_by = None
             entry.retraction_reason = ""
             entry.updated_by = user
+            entry.version += 1
             entry.save()
             kind = "log_entry.edited"
         _append(kind, entry, user)
@@ -368,6 +397,7 @@ def retract_entry(entry: LogEntry, user: Any, reason: str) -> LogEntry:
         current.retracted_by = user
         current.retraction_reason = reason
         current.updated_by = user
+        current.version += 1
         current.save()
         _append("log_entry.retracted", current, user)
     entry.refresh_from_db()

@@ -71,6 +71,8 @@ TABLES = [
     Table("log_entries", "logbook.LogEntry", "child__household"),
     Table("day_notes", "logbook.DayNote", "child__household"),
     Table("write_receipts", "logbook.WriteReceipt", "child__household"),
+    Table("deadline_events", "deadlines.DeadlineEvent", "child__household"),
+    Table("deadline_settings", "deadlines.DeadlineSettings", "child__household"),
     Table("generated_reports", "reports.GeneratedReport", "child__household"),
     Table("access_log", "accounts.AccessLog", "household"),
     Table("anchors", "evidence.Anchor", "child__household"),
@@ -81,6 +83,9 @@ NOT_EXPORTED = {
     "accounts.Invitation": "open invitations carry secret tokens and expire; invite again after a restore",
     "evidence.EvidenceRecord": "exported apart, in ledger/, exactly as stored",
     "evidence.PurgeAuthorization": "exists only inside a deletion's transaction",
+    "reminders.ReminderSettings": "a person's own email preferences, not the household's records",
+    "reminders.Notice": "which reminders this server already sent; a restored household starts afresh",
+    "reminders.CalendarFeed": "secret calendar links; make a new one after a restore",
 }
 USER_FIELDS = ["id", "email", "display_name", "first_name", "last_name", "is_active", "date_joined"]
 
