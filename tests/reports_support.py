@@ -203,10 +203,10 @@ def build_demo_child(
 
     from evidence.ledger import GENESIS_HASH, canonical_json, compute_hash
     from evidence.models import EvidenceRecord
+    from evidence.verify import _LOADERS as verify_loaders
     from logbook.models import DayNote, MissReason, Source
-    from logbook.payloads import day_note_payload, entry_payload
+    from logbook.payloads import entry_payload
     from plans.models import Absence, Iep, NonSchoolDay, SchoolCalendar
-    from plans.payloads import absence_payload, calendar_payload, iep_payload, provision_payload
     from reports.household import keep_stored_times
 
     rng = random.Random(seed)
@@ -355,40 +355,42 @@ def build_demo_child(
         entry.created_at = entry.updated_at = moment
     with keep_stored_times(LogEntry):
         LogEntry.objects.bulk_create(entries, batch_size=1000)
-    # Every object gets its ledger record, as the services would have written them, in the order they
-    # would have been appended: by recording time (a chain's clock never runs back). Plans first.
-    planned = datetime(first_year, 8, 20, 18, 0, tzinfo=UTC)
-    items: list[tuple[datetime, int, str, str, Any, dict[str, Any], date | None]] = [
-        (planned, 0, "iep.created", "iep", iep.pk, iep_payload(iep), None)
-    ]
-    items += [(planned, 1, "provision.created", "provision", p.pk, provision_payload(p), None) for p in provisions]
-    for cal in SchoolCalendar.objects.filter(child=child).order_by("first_day"):
-        items.append((planned, 2, "calendar.created", "calendar", cal.pk, calendar_payload(cal), None))
-    for absence in Absence.objects.filter(child=child).order_by("date"):
-        moment = datetime.combine(absence.date, time(20, 0), tzinfo=UTC)
-        items.append((moment, 3, "absence.created", "absence", absence.pk, absence_payload(absence), absence.date))
-    for day_note in DayNote.objects.filter(child=child).order_by("date"):
-        moment = datetime.combine(day_note.date, time(21, 0), tzinfo=UTC)
-        items.append(
-            (moment, 4, "day_note.created", "day_note", day_note.pk, day_note_payload(day_note), day_note.date)
-        )
-    for entry in LogEntry.objects.filter(child=child).order_by("date", "provision__position"):
-        items.append(
-            (entry.created_at, 5, "log_entry.created", "log_entry", entry.pk, entry_payload(entry), entry.date)
-        )
-    items.sort(key=lambda item: (item[0], item[1]))
-    records = []
+    # Entries in the order they would have been appended: by recording time (a chain's clock never runs back).
+    created = LogEntry.objects.filter(child=child).order_by("created_at", "date", "provision__position")
+    records: list[EvidenceRecord] = []
     previous = GENESIS_HASH
-    for seq, (moment, _order, kind, object_type, object_id, payload, event_date) in enumerate(items, start=1):
+    # The plan objects (IEP, provisions, calendars, absences, day notes) get their "created" records
+    # first, as the services would have written them, so the chain verifies against the current rows.
+    plan_moment = datetime(first_year, 8, 1, 16, 0, tzinfo=UTC)
+    for object_type, loader in sorted(verify_loaders.items()):
+        if object_type in ("log_entry", "report"):
+            continue
+        for object_id, payload in sorted(loader(child.pk).items()):
+            record = EvidenceRecord(
+                child_id=child.pk,
+                seq=len(records) + 1,
+                kind=f"{object_type}.created",
+                object_type=object_type,
+                object_id=object_id,
+                payload=canonical_json(payload),
+                recorded_at=plan_moment,
+                recorded_by=user,
+                recorded_by_name=user.name,
+                prev_hash=previous,
+            )
+            record.hash = compute_hash(record)
+            previous = record.hash
+            records.append(record)
+    for seq, entry in enumerate(created, start=len(records) + 1):
         record = EvidenceRecord(
             child_id=child.pk,
             seq=seq,
-            kind=kind,
-            object_type=object_type,
-            object_id=str(object_id),
-            event_date=event_date,
-            payload=canonical_json(payload),
-            recorded_at=moment,
+            kind="log_entry.created",
+            object_type="log_entry",
+            object_id=str(entry.pk),
+            event_date=entry.date,
+            payload=canonical_json(entry_payload(entry)),
+            recorded_at=entry.created_at,
             recorded_by=user,
             recorded_by_name=user.name,
             prev_hash=previous,
