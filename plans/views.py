@@ -135,6 +135,9 @@ def iep_detail(request: HttpRequest, child_id: int, iep_id: int) -> HttpResponse
     child = iep.child
     _viewed(request, child)
     provisions = list(iep.provisions.all())
+    outside = iep.entries_outside_dates()
+    for provision in provisions:
+        provision.outside_days = outside.get(provision.pk, [])  # type: ignore[attr-defined]
     context = {
         "iep": iep,
         "provisions": provisions,
