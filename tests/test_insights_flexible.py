@@ -63,7 +63,7 @@ class OutsideIepDatesTests(BaseTestCase):
         from django.urls import reverse
 
         html = self.client.get(reverse("plans:iep", args=[self.child.pk, self.old_iep.pk])).content.decode()
-        assert "1 entry outside the IEP’s dates" in html
+        assert "1 entry outside the IEP\u2019s dates" in html
         assert "Tuesday, September 2, 2025" in html
         assert "Thursday, September 4, 2025" not in html
 
