@@ -80,6 +80,7 @@ class DayStatusOut(Schema):
     expected: int
     logged: int
     missed: int
+    partial: int
 
 
 class SavedEntryOut(EntryOut):
@@ -163,6 +164,7 @@ def _status_out(status: DayStatus) -> dict[str, Any]:
         "expected": status.expected,
         "logged": status.logged,
         "missed": status.missed,
+        "partial": status.partial,
     }
 
 

@@ -33,6 +33,8 @@ class EntryForm(forms.Form):
     reported_by = forms.CharField(max_length=120, required=False)
     note = forms.CharField(max_length=5000, required=False)
     edit_reason = forms.CharField(max_length=300, required=False)
+    # The entry's version the page showed (0: none yet); a save from an older one is refused.
+    base_version = forms.IntegerField(required=False, min_value=0)
     client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
 
 

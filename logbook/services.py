@@ -31,6 +31,7 @@ from logbook.days import (
     expected_provisions,
     family_tags,
     is_service,
+    status_icon,
 )
 from logbook.models import DEFAULT_DAY_TAGS, DayNote, LogEntry, MissReason, Source, Status, WriteReceipt
 from logbook.payloads import day_note_payload, entry_payload
@@ -160,6 +161,7 @@ def _entry_errors(child: Child, day: date, item: NewEntry, *, today: date, edit_
     _add(errors, "minutes_delivered", rules.minutes_only_for_services(provision, minutes))
     _add(errors, "minutes_delivered", rules.minutes_in_range(minutes))
     _add(errors, "minutes_delivered", rules.minutes_fit_status(status, minutes))
+    _add(errors, "minutes_delivered", rules.minutes_given_for_partial(provision, status, minutes))
     _add(errors, "miss_reason", rules.known_reason(reason) or rules.reason_only_for_misses(status, reason))
     _add(errors, "source", rules.known_source(item.source))
     _add(errors, "is_makeup", rules.makeup_only_for_services(provision, item.is_makeup))
@@ -202,6 +204,7 @@ def record_entry(
     cid = _client_uuid(client_id)
     today = timezone.localdate()
     edit_reason = edit_reason.strip()
+    minutes_given = minutes_delivered is not None
     item = NewEntry(provision, status, minutes_delivered, is_makeup, miss_reason, source, reported_by, note).cleaned()
     errors = _entry_errors(child, day, item, today=today, edit_reason=edit_reason)
     if errors:
@@ -219,6 +222,8 @@ def record_entry(
             .filter(child=child, date=day, provision=provision, is_makeup=is_makeup)
             .first()
         )
+        if not minutes_given and entry is not None and entry.status == status == Status.DELIVERED:
+            values["minutes_delivered"] = entry.minutes_delivered  # "Delivered" again keeps its minutes
         unchanged = (
             entry is not None
             and not entry.is_retracted
@@ -531,6 +536,19 @@ class Change:
     field: str
     before: str
     after: str
+    before_icon: str = ""  # a status's icon (logbook.days.STATUS_ICONS), shown beside its word
+    after_icon: str = ""
+
+
+def _change(name: str, label: str, before: Any, after: Any) -> Change:
+    change = Change(label, _shown(name, before) if before is not _NONE else "", _shown(name, after))
+    if name == "status":
+        change.before_icon = status_icon(before) if isinstance(before, str) else ""
+        change.after_icon = status_icon(after) if isinstance(after, str) else ""
+    return change
+
+
+_NONE = object()
 
 
 @dataclass
@@ -559,7 +577,7 @@ def entry_history(entry: LogEntry) -> list[HistoryItem]:
         payload = json.loads(record.payload)
         action = record.kind.rsplit(".", 1)[-1]
         changes = [
-            Change(label, _shown(name, before.get(name)), _shown(name, payload.get(name)))
+            _change(name, label, before.get(name), payload.get(name))
             for name, label in FIELD_LABELS.items()
             if before and before.get(name) != payload.get(name)
         ]
@@ -568,7 +586,7 @@ def entry_history(entry: LogEntry) -> list[HistoryItem]:
         if action == "created":
             reason = ""
             facts = [
-                Change(label, "", _shown(name, payload.get(name)))
+                _change(name, label, _NONE, payload.get(name))
                 for name, label in FIELD_LABELS.items()
                 if payload.get(name) not in (None, "", False)
             ]

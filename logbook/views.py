@@ -65,6 +65,34 @@ class Failed:
     key: str
     values: dict[str, Any]
     errors: dict[str, list[str]]
+    conflict: services.EditConflict | None = None
+
+
+@dataclass
+class Conflict:
+    """Both versions of an entry whose save was refused as stale, in words."""
+
+    current: str
+    changed_by: str
+    attempted: str
+
+
+def _conflict(conflict: services.EditConflict) -> Conflict:
+    current = conflict.current
+    attempted = LogEntry(**{k: v for k, v in conflict.attempted.items() if k != "is_makeup"})
+    parts = [attempted.get_status_display()]
+    if attempted.minutes_delivered is not None:
+        parts.append(f"{attempted.minutes_delivered} min")
+    if attempted.miss_reason:
+        parts.append(attempted.get_miss_reason_display())
+    who = ""
+    if current is not None and current.updated_by is not None:
+        who = getattr(current.updated_by, "name", "") or str(current.updated_by)
+    return Conflict(
+        current=entry_summary(current) if current else "Not logged",
+        changed_by=who,
+        attempted=" · ".join(parts),
+    )
 
 
 @dataclass
@@ -78,6 +106,8 @@ class RowView:
     open: bool = False
     needs_reason: bool = False
     attachments: list[Attachment] = field(default_factory=list)
+    base_version: int = 0
+    conflict: Conflict | None = None
 
     @property
     def provision(self) -> Provision:
@@ -111,20 +141,24 @@ class RowView:
 
 def _row_view(row: Row, today: date, failed: Failed | None, attachments: list[Attachment]) -> RowView:
     entry = row.entry
+    version = entry.version if entry is not None else 0
     if failed is not None and failed.key == row.key:
+        posted = str(failed.values.get("base_version") or "")
         return RowView(
             row,
             str(uuid.uuid4()),
             failed.values,
             failed.errors,
-            open=True,
+            open=failed.conflict is None,
             needs_reason=entry is not None and services.needs_edit_reason(entry, today),
             attachments=attachments,
+            # After a conflict the page shows the current version, so choosing again saves knowingly.
+            base_version=version if failed.conflict is not None or not posted.isdigit() else int(posted),
+            conflict=_conflict(failed.conflict) if failed.conflict is not None else None,
         )
     values = {
-        "minutes_delivered": entry.minutes_delivered
-        if entry and entry.minutes_delivered is not None
-        else row.provision.session_minutes,
+        # Only a partly delivered session's own minutes: "Partly" must ask, never carry the full session.
+        "minutes_delivered": entry.minutes_delivered if entry and entry.status == Status.PARTIAL else None,
         "miss_reason": entry.miss_reason if entry else "",
         "source": entry.source if entry else "",
         "reported_by": entry.reported_by if entry else "",
@@ -136,7 +170,13 @@ def _row_view(row: Row, today: date, failed: Failed | None, attachments: list[At
     open_details = live is not None and live.status in (Status.MISSED, Status.PARTIAL) and not live.miss_reason
     needs_reason = entry is not None and services.needs_edit_reason(entry, today)
     return RowView(
-        row, str(uuid.uuid4()), values, open=open_details, needs_reason=needs_reason, attachments=attachments
+        row,
+        str(uuid.uuid4()),
+        values,
+        open=open_details,
+        needs_reason=needs_reason,
+        attachments=attachments,
+        base_version=version,
     )
 
 
@@ -160,7 +200,8 @@ def _render_day(
     today = timezone.localdate()
     data = load_today(child, day, today)
     plan = data.plan
-    can_edit = _can_edit(request.user, child) and day <= today
+    may_edit = _can_edit(request.user, child)
+    can_edit = may_edit and day <= today
     note = plan.day_note
     files = services.attachments_of(plan.entries)
     note_values: dict[str, Any] = {"tags": note.tags if note else [], "note": note.note if note else "", "new_tag": ""}
@@ -188,6 +229,7 @@ def _render_day(
         "makeup_values": makeup_values,
         "failed": failed,
         "can_edit": can_edit,
+        "read_only": not may_edit,
         "statuses": Status.choices,
         "school_reasons": SCHOOL_REASONS,
         "other_reasons": OTHER_REASONS,
@@ -263,10 +305,14 @@ def save_entry(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
                 reported_by=data["reported_by"],
                 note=data["note"],
                 edit_reason=data["edit_reason"],
+                base_version=data["base_version"],
             )
             kept = services.attach_files(entry, files, request.user) if files else []
     except ValidationError as error:
         return _render_day(request, child, day, failed=Failed(key, values, _errors(error)), status=422)
+    except services.EditConflict as conflict:
+        failed = Failed(key, values, {NON_FIELD_ERRORS: [str(conflict)]}, conflict=conflict)
+        return _render_day(request, child, day, failed=failed, status=409)
     with_files = f" with {len(kept)} file{'s' if len(kept) != 1 else ''}" if kept else ""
     messages.success(request, f"Saved: {entry.provision.label}, {entry.get_status_display().lower()}{with_files}.")
     return HttpResponseRedirect(_day_url(child, day, f"p{provision.pk}{'m' if entry.is_makeup else ''}"))

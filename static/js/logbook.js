@@ -17,7 +17,7 @@
   var sending = false;
   var retryTimer = null;
   var SYMBOLS = {
-    all_delivered: "✓", logged: "✓", some_missed: "✗", partly_logged: "…", not_logged: "?",
+    all_delivered: "✓", logged: "✓", some_missed: "✗", some_partial: "◐", partly_logged: "…", not_logged: "?",
     absent: "A", no_school: "–", nothing_expected: "·", future: ""
   };
 
