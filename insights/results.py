@@ -17,7 +17,7 @@ from plans.models import WEEKDAY_NAMES
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-METHOD_VERSION = "1"
+METHOD_VERSION = "2"  # 2: flexible services, sessions, entries outside the IEP's dates, no source groups
 
 # States of a service period.
 LOGGED = "logged"
