@@ -270,6 +270,20 @@ def record_entry(
     return _once(write)
 
 
+def remembered_reporter(child: Child, user: Any) -> str:
+    """The last "who told you" this person wrote for this child: offered again for the next miss."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    found = (
+        LogEntry.objects.filter(child=child, updated_by=user)
+        .exclude(reported_by="")
+        .order_by("-updated_at")
+        .values_list("reported_by", flat=True)
+        .first()
+    )
+    return found or ""
+
+
 def first_recorded_on(entry: LogEntry) -> date:
     """The local date the entry was first recorded."""
     return timezone.localdate(entry.created_at)

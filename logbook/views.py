@@ -139,7 +139,9 @@ class RowView:
         return [message for messages_ in self.errors.values() for message in messages_]
 
 
-def _row_view(row: Row, today: date, failed: Failed | None, attachments: list[Attachment]) -> RowView:
+def _row_view(
+    row: Row, today: date, failed: Failed | None, attachments: list[Attachment], remembered: str = ""
+) -> RowView:
     entry = row.entry
     version = entry.version if entry is not None else 0
     if failed is not None and failed.key == row.key:
@@ -161,7 +163,13 @@ def _row_view(row: Row, today: date, failed: Failed | None, attachments: list[At
         "minutes_delivered": entry.minutes_delivered if entry and entry.status == Status.PARTIAL else None,
         "miss_reason": entry.miss_reason if entry else "",
         "source": entry.source if entry else "",
-        "reported_by": entry.reported_by if entry else "",
+        # A miss still without "who told you" is offered the last one this person wrote.
+        "reported_by": (entry.reported_by if entry else "")
+        or (
+            remembered
+            if row.live_entry is not None and row.live_entry.status in (Status.MISSED, Status.PARTIAL)
+            else ""
+        ),
         "note": entry.note if entry else "",
         "edit_reason": "",
     }
@@ -202,6 +210,7 @@ def _render_day(
     plan = data.plan
     may_edit = _can_edit(request.user, child)
     can_edit = may_edit and day <= today
+    remembered = services.remembered_reporter(child, request.user) if can_edit else ""
     note = plan.day_note
     files = services.attachments_of(plan.entries)
     note_values: dict[str, Any] = {"tags": note.tags if note else [], "note": note.note if note else "", "new_tag": ""}
@@ -223,13 +232,17 @@ def _render_day(
         "next_day": day + timedelta(days=1) if day < today else None,
         "chips": data.chips,
         "reminder": data.reminder,
-        "rows": [_row_view(row, today, failed, files.get(row.entry.pk, []) if row.entry else []) for row in plan.rows],
+        "rows": [
+            _row_view(row, today, failed, files.get(row.entry.pk, []) if row.entry else [], remembered)
+            for row in plan.rows
+        ],
         "tags": data.tags + [tag for tag in (note.tags if note else []) if tag not in data.tags],
         "note_values": note_values,
         "makeup_values": makeup_values,
         "failed": failed,
         "can_edit": can_edit,
         "read_only": not may_edit,
+        "remembered_by": remembered,
         "statuses": Status.choices,
         "school_reasons": SCHOOL_REASONS,
         "other_reasons": OTHER_REASONS,
