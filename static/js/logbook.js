@@ -73,11 +73,22 @@
     retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, 15000);
   }
 
+  /* Our own saves advance an entry's version: a save queued behind one of ours (two chips tapped
+     quickly) is sent from the version ours produced, never refused as stale. A co-parent's change
+     is not in this map, so it still answers 409. */
+  var ownBumps = {};
+
+  function entryKey(body) { return body.date + ":" + body.provision + (body.is_makeup ? "m" : ""); }
+
   /* Send the oldest waiting save; on success or refusal drop it and go on; offline: wait. */
   function flush() {
     if (sending || memoryQueue.length === 0) { return; }
     sending = true;
     var item = memoryQueue[0];
+    if (item.kind === "entry" && typeof item.body.base_version === "number") {
+      var bump = ownBumps[entryKey(item.body)];
+      if (bump && bump.from.indexOf(item.body.base_version) !== -1) { item.body.base_version = bump.to; }
+    }
     fetch(item.url, {
       method: "POST",
       credentials: "same-origin",
@@ -224,6 +235,10 @@
 
   function applied(item, data) {
     if (item.kind === "entry") {
+      if (typeof item.body.base_version === "number" && typeof data.version === "number") {
+        var before = ownBumps[entryKey(item.body)];
+        ownBumps[entryKey(item.body)] = { from: (before ? before.from : []).concat([item.body.base_version]), to: data.version };
+      }
       showEntry(data);
       showDayStatus(data.day_status);
       announce("Saved: " + item.label + ", " + data.status_label.toLowerCase() + ".");
