@@ -419,10 +419,15 @@
     }
   });
 
-  /* Reasons and sources are one-tap chips: on an item already saved as missed or partly, a tap saves. */
+  /* Reasons and sources are one-tap chips: on an item already saved as missed or partly, a tap saves.
+     Only a tap or click: arrowing through the choices with the keyboard saves nothing until
+     "Save as missed" (each arrow press would otherwise write a version). */
+  var lastPointer = 0;
+  root.addEventListener("pointerdown", function () { lastPointer = Date.now(); });
   root.addEventListener("change", function (event) {
     var input = event.target;
     if (input.type !== "radio" || (input.name !== "miss_reason" && input.name !== "source")) { return; }
+    if (Date.now() - lastPointer > 1500) { return; }
     var form = input.closest(".entry-form");
     var card = form && form.closest(".entry");
     if (!card || hasFiles(form)) { return; }
