@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
 from logbook.models import MissReason, Source, Status
@@ -63,3 +65,29 @@ class RetractForm(forms.Form):
         max_length=300,
         error_messages={"required": "Say briefly why this entry should be withdrawn."},
     )
+
+
+class SameAsForm(forms.Form):
+    source_day = forms.DateField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+    client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+
+
+class CatchUpForm(forms.Form):
+    days = forms.TypedMultipleChoiceField(
+        coerce=date.fromisoformat,
+        error_messages={"required": "Tick at least one day to mark as delivered."},
+    )
+    client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        posted = self.data.getlist("days") if hasattr(self.data, "getlist") else []
+        self.fields["days"].choices = [(value, value) for value in posted if _is_iso_date(value)]  # type: ignore[attr-defined]
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -47,6 +47,8 @@ __all__ = [
     "expected_provisions",
     "family_tags",
     "record_day_all_delivered",
+    "record_day_same_as",
+    "record_days_all_delivered",
     "record_entry",
     "record_new_entries",
     "retract_entry",
@@ -392,6 +394,88 @@ def record_day_all_delivered(child: Child, day: date, user: Any, client_id: uuid
             for row in plan.rows
             if row.expected and row.entry is None
         ]
+        entries = _create_batch(child, day, items, user, cid)
+        _keep_receipt(cid, child, "log_day", day.isoformat())
+        return entries
+
+    return _once(write)
+
+
+def record_days_all_delivered(
+    child: Child, days: list[date], user: Any, client_id: uuid.UUID | str
+) -> dict[date, list[LogEntry]]:
+    """Catch-up from the week view: "Everything delivered" on several past days at once.
+
+    Each day keeps its own entries and ledger records, with its own recording lag; all days are
+    saved or none. A retry with the same ``client_id`` returns what each day's batch created.
+    """
+    batch = _client_uuid(client_id)
+    with transaction.atomic():
+        return {
+            day: record_day_all_delivered(child, day, user, uuid.uuid5(batch, day.isoformat()))
+            for day in sorted(set(days))
+        }
+
+
+def same_as_source_day(child: Child, day: date, window: LogWindow | None = None) -> date | None:
+    """For "Same as yesterday": the latest earlier day of the last two weeks with regular entries
+    that could fill an expected, unlogged item of ``day`` (matched by provision lineage)."""
+    start = day - timedelta(days=14)
+    window = window if window is not None and window.start <= start else LogWindow(child, start, day)
+    plan = window.plan(day)
+    wanted = {row.provision.lineage for row in plan.rows if row.expected and row.entry is None}
+    if not wanted:
+        return None
+    for n in range(1, 15):
+        earlier = day - timedelta(days=n)
+        if any(
+            e.provision.lineage in wanted and not e.is_makeup and not e.is_retracted for e in window.entries_on(earlier)
+        ):
+            return earlier
+    return None
+
+
+def record_day_same_as(
+    child: Child, day: date, source_day: date, user: Any, client_id: uuid.UUID | str
+) -> list[LogEntry]:
+    """ "Same as yesterday": every expected item not yet logged on ``day`` gets what ``source_day``
+    recorded for it (status, minutes, reason, how you know, who said so; never the note)."""
+    cid = _client_uuid(client_id)
+    today = timezone.localdate()
+    message = rules.not_in_future(day, today)
+    if message or source_day >= day:
+        raise ValidationError({"day": [message or "Choose an earlier day to copy."]})
+
+    def write() -> list[LogEntry]:
+        if _receipt(cid) is not None:
+            return _batch_result(child, day, cid)
+        window = LogWindow(child, source_day, day)
+        plan = window.plan(day)
+        earlier = {
+            e.provision.lineage: e for e in window.entries_on(source_day) if not e.is_makeup and not e.is_retracted
+        }
+        items = []
+        for row in plan.rows:
+            found = earlier.get(row.provision.lineage) if row.expected and row.entry is None else None
+            if found is None:
+                continue
+            item = NewEntry(
+                row.provision,
+                found.status,
+                found.minutes_delivered,
+                False,
+                found.miss_reason,
+                found.source,
+                found.reported_by,
+            ).cleaned()
+            errors = _entry_errors(child, day, item, today=today)
+            if errors:
+                raise ValidationError(errors)
+            items.append(item)
+        if not items:
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Nothing to copy: every item is already logged. Nothing was saved."]}
+            )
         entries = _create_batch(child, day, items, user, cid)
         _keep_receipt(cid, child, "log_day", day.isoformat())
         return entries

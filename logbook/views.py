@@ -26,7 +26,7 @@ from accounts.access import log_access, membership_for
 from evidence.models import Attachment
 from logbook import services
 from logbook.days import LogWindow, Row, entry_summary, is_service, lag_text, load_today
-from logbook.forms import AllDeliveredForm, DayNoteForm, EntryForm, RetractForm
+from logbook.forms import AllDeliveredForm, CatchUpForm, DayNoteForm, EntryForm, RetractForm, SameAsForm
 from logbook.models import SCHOOL_CAUSED_REASONS, LogEntry, MissReason, Source, Status
 from plans.access import child_for, children_for
 from plans.models import Child, Iep, Provision
@@ -243,6 +243,8 @@ def _render_day(
         "can_edit": can_edit,
         "read_only": not may_edit,
         "remembered_by": remembered,
+        "same_as_day": services.same_as_source_day(child, day) if can_edit and plan.unlogged else None,
+        "same_as_client_id": str(uuid.uuid4()),
         "statuses": Status.choices,
         "school_reasons": SCHOOL_REASONS,
         "other_reasons": OTHER_REASONS,
@@ -352,6 +354,51 @@ def all_delivered(request: HttpRequest, child_id: int, day: date) -> HttpRespons
 
 
 @login_required
+def same_as(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
+    """ "Same as yesterday": copy an earlier day's entries to the items not yet logged today."""
+    child = _posted_child(request, child_id, day)
+    if isinstance(child, HttpResponse):
+        return child
+    form = SameAsForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        created = services.record_day_same_as(
+            child, day, form.cleaned_data["source_day"], request.user, form.cleaned_data["client_id"]
+        )
+    except ValidationError as error:
+        return _render_day(request, child, day, failed=Failed("all", {}, _errors(error)), status=422)
+    count = len(created)
+    messages.success(
+        request, f"Saved: {count} item{'s' if count != 1 else ''} as on {form.cleaned_data['source_day']:%A}."
+    )
+    return HttpResponseRedirect(_day_url(child, day))
+
+
+@login_required
+def catch_up(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
+    """Catch-up from the week view: "Everything delivered" on the chosen past days."""
+    child = child_for(request.user, child_id, need="edit")
+    monday = day - timedelta(days=day.weekday())
+    if request.method != "POST":
+        return redirect("logbook:week", child_id=child.pk, day=monday)
+    form = CatchUpForm(request.POST)
+    if not form.is_valid():
+        return _render_week(request, child, monday, errors=[m for ms in _form_errors(form).values() for m in ms])
+    days = [d for d in form.cleaned_data["days"] if monday <= d <= monday + timedelta(days=6)]
+    try:
+        saved = services.record_days_all_delivered(child, days, request.user, form.cleaned_data["client_id"])
+    except ValidationError as error:
+        return _render_week(request, child, monday, errors=[m for ms in _errors(error).values() for m in ms])
+    count = sum(len(entries) for entries in saved.values())
+    messages.success(
+        request,
+        f"Saved: {count} item{'s' if count != 1 else ''} delivered on {len(saved)} day{'s' if len(saved) != 1 else ''}.",
+    )
+    return redirect("logbook:week", child_id=child.pk, day=monday)
+
+
+@login_required
 def save_day_note(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     child = _posted_child(request, child_id, day)
     if isinstance(child, HttpResponse):
@@ -432,14 +479,26 @@ def retract_entry(request: HttpRequest, child_id: int, entry_id: int) -> HttpRes
 def week(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     """Monday to Sunday around ``day``: each day's state and each provision's status, in words."""
     child = _viewed(request, child_for(request.user, child_id))
+    return _render_week(request, child, day - timedelta(days=day.weekday()))
+
+
+def _render_week(request: HttpRequest, child: Child, monday: date, errors: list[str] | None = None) -> HttpResponse:
     today = timezone.localdate()
-    monday = day - timedelta(days=day.weekday())
     sunday = monday + timedelta(days=6)
     window = LogWindow(child, monday, sunday)
+    can_edit = _can_edit(request.user, child)
     days = []
     for status in window.statuses(monday, sunday, today):
         plan = window.plan(status.day)
-        days.append({"status": status, "rows": plan.rows if status.day <= today else []})
+        rows = plan.rows if status.day <= today else []
+        days.append(
+            {
+                "status": status,
+                "rows": [(row, lag_text(row.live_entry.recording_lag_days) if row.live_entry else "") for row in rows],
+                # Catch-up: a past day with items not yet logged can be ticked for "Everything delivered".
+                "catch_up": can_edit and status.day < today and status.needs_logging,
+            }
+        )
     context = {
         "child": child,
         "monday": monday,
@@ -448,8 +507,12 @@ def week(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
         "today": today,
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
+        "catch_up": any(d["catch_up"] for d in days),
+        "catch_up_client_id": str(uuid.uuid4()),
+        "errors": errors or [],
+        "read_only": not can_edit,
     }
-    return render(request, "logbook/week.html", context)
+    return render(request, "logbook/week.html", context, status=422 if errors else 200)
 
 
 @login_required
