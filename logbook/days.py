@@ -380,6 +380,7 @@ class Today:
     chips: list[DayStatus]
     reminder: list[DayStatus]
     tags: list[str] = field(default_factory=list)
+    window: LogWindow | None = None  # the window the day was read from (reused, e.g. "same as")
 
 
 def load_today(child: Child, day: date, today: date) -> Today:
@@ -389,4 +390,10 @@ def load_today(child: Child, day: date, today: date) -> Today:
     window = recent if start <= day <= today else LogWindow(child, day, day)
     plan = window.plan(day, DayNote.objects.filter(child=child, date=day).first())
     chips = recent.statuses(today - timedelta(days=REMINDER_DAYS - 1), today, today)
-    return Today(plan=plan, chips=chips, reminder=unlogged_school_days(recent, today), tags=family_tags(child))
+    return Today(
+        plan=plan,
+        chips=chips,
+        reminder=unlogged_school_days(recent, today),
+        tags=family_tags(child),
+        window=window,
+    )
