@@ -171,3 +171,12 @@ class ViewerBannerTests(Issue11TestCase):
     def test_an_editor_sees_no_banner(self) -> None:
         self.client.force_login(self.bob)
         assert "Read-only" not in self.client.get(reverse("logbook:today", args=[self.child.pk])).content.decode()
+
+
+class FlexibleApiTests(Issue11TestCase):
+    def test_the_day_lists_flexible_services_apart_from_the_expected_ones(self) -> None:
+        ot = self.add_flexible_ot()
+        self.client.force_login(self.alice)
+        data = self.client.get(reverse("api:day", kwargs={"child_id": self.child.pk, "day": TODAY})).json()
+        assert data["expected_provision_ids"] == [self.extended_time.pk, self.speech.pk]
+        assert data["flexible_provision_ids"] == [ot.pk]
