@@ -62,8 +62,17 @@ def test_a_normal_day_is_one_tap_and_never_logs_the_flexible_service(browser: An
     saved_message(page, "Saved: 3 items delivered.")
     assert taps.count == 1
     assert sorted(entries(child, day)) == ["Extended time", "Preferential seating", "Speech therapy"]
-    # Focus went to a card, not to <body>, when the button went away.
+    # Focus went to a card, not to <body>, when the button went away, and the floating "Saved" note
+    # does not cover it.
     assert page.evaluate("document.activeElement.tagName") == "ARTICLE"
+    overlap = page.evaluate(
+        """() => {
+          const a = document.activeElement.getBoundingClientRect();
+          const s = document.getElementById('save-status').getBoundingClientRect();
+          return {covers: s.height > 0 && a.top >= s.top - 1, firstLineClear: a.top + 40 <= s.top};
+        }"""
+    )
+    assert overlap == {"covers": False, "firstLineClear": True}
 
 
 def test_a_day_with_two_misses_takes_7_taps(browser: Any, live_server: Any, plan: Any) -> None:
