@@ -126,3 +126,26 @@ class FlexibleServiceTests(BaseTestCase):
     def test_the_day_totals_never_expect_a_flexible_service(self) -> None:
         result = compute_compliance(self.child, D("2026-10-05"), D("2026-10-05"), provision_ids=[self.ot.pk])
         assert result.days[0].counts.expected == 0
+
+
+class UpdateIepDatesTests(BaseTestCase):
+    def test_moving_the_iep_start_lists_the_entries_left_outside_and_drops_their_minutes(self) -> None:
+        """Given speech delivered Tue 1 Sep 2026 (30 min) and Thu 3 Sep (30 min), when the IEP's start
+        is moved to Wed 2 Sep, then the IEP page lists Sep 1 as outside the IEP's dates and the week
+        counts 30 minutes against 60 x 3 / 5 = 36 required."""
+        from django.urls import reverse
+
+        from plans.services import update_iep
+
+        log(self.speech, "2026-09-01", "delivered", 30)
+        log(self.speech, "2026-09-03", "delivered", 30)
+        self.iep.effective_from = D("2026-09-02")
+        update_iep(self.iep, user=self.alice)
+        self.client.force_login(self.alice)
+        html = self.client.get(reverse("plans:iep", args=[self.child.pk, self.iep.pk])).content.decode()
+        assert "1 entry outside the IEP\u2019s dates" in html and "Tuesday, September 1, 2026" in html
+        week = compute_compliance(self.child, D("2026-08-31"), D("2026-09-06"), provision_ids=[self.speech.pk])
+        service = week.provisions[0].service
+        assert service is not None
+        assert (service.required, service.delivered, service.shortfall) == (36, 30, 6)
+        assert week.provisions[0].outside_entries == 1
