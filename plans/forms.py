@@ -253,10 +253,10 @@ class NonSchoolDayForm(forms.ModelForm):
 class AbsenceForm(forms.ModelForm):
     # A multi-day absence as one range: every school day from "date" to "until" (issue 11).
     until = forms.DateField(
-        label="Last day absent",
+        label="Until (for several days in a row)",
         required=False,
         widget=DateInput(),
-        help_text="Only for several days in a row, e.g. a week of flu. Each school day is recorded.",
+        help_text="The last day absent, e.g. after a week of flu. Each school day is recorded.",
     )
 
     class Meta:

@@ -224,7 +224,7 @@ class Provision(models.Model):
     class Schedule(models.TextChoices):
         EVERY_DAY = "every_day", "Every school day the child attends"
         WEEKDAYS = "weekdays", "Only on chosen weekdays"
-        FLEXIBLE = "flexible", "Flexible: the provider picks the days (e.g. “120 minutes per month”)"
+        FLEXIBLE = "flexible", "Flexible: the provider picks the days (e.g. “120 minutes a month”)"
 
     class Period(models.TextChoices):
         WEEK = "week", "per week"
@@ -250,13 +250,13 @@ class Provision(models.Model):
     period = models.CharField(max_length=8, choices=Period.choices, blank=True)
     # Where the IEP states them: "2 sessions of 30 minutes per week" (design.md section 4).
     sessions = models.PositiveIntegerField(
-        "sessions per period",
+        "number of sessions",
         null=True,
         blank=True,
-        help_text="Only if the IEP says how many sessions, e.g. 2 sessions per week.",
+        help_text="Only if the IEP says how many sessions each week or month, e.g. 2.",
     )
     session_minutes = models.PositiveIntegerField(
-        "minutes per session",
+        "length of one session (minutes)",
         null=True,
         blank=True,
         help_text="Only if the IEP says how long a session is. Used when you log a session as delivered.",
