@@ -12,8 +12,12 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
+    path("", include("deadlines.urls")),
     path("", include("logbook.urls")),
     path("", include("evidence.urls")),
     path("", include("insights.urls")),
+    path("", include("correspondence.urls")),
     path("", include("reports.urls")),
+    path("", include("advocacy.urls")),
+    path("", include("reminders.urls")),
 ]
