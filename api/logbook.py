@@ -80,6 +80,7 @@ class DayStatusOut(Schema):
     expected: int
     logged: int
     missed: int
+    partial: int
 
 
 class SavedEntryOut(EntryOut):
@@ -92,6 +93,8 @@ class DayOut(Schema):
     absent: bool
     why_nothing: str
     expected_provision_ids: list[int]
+    # Flexible services of the day: asked "Did it happen today?", never expected (design.md 6).
+    flexible_provision_ids: list[int]
     entries: list[EntryOut]
     status: DayStatusOut
 
@@ -163,6 +166,7 @@ def _status_out(status: DayStatus) -> dict[str, Any]:
         "expected": status.expected,
         "logged": status.logged,
         "missed": status.missed,
+        "partial": status.partial,
     }
 
 
@@ -175,6 +179,7 @@ def _day_out(child: Any, day: date) -> dict[str, Any]:
         "absent": plan.is_absent,
         "why_nothing": plan.why_nothing,
         "expected_provision_ids": [p.pk for p in plan.provisions],
+        "flexible_provision_ids": [p.pk for p in plan.flexible],
         "entries": [_entry_out(entry) for entry in plan.entries],
         "status": _status_out(window.status(day, timezone.localdate())),
     }

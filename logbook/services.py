@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -31,6 +31,7 @@ from logbook.days import (
     expected_provisions,
     family_tags,
     is_service,
+    status_icon,
 )
 from logbook.models import DEFAULT_DAY_TAGS, DayNote, LogEntry, MissReason, Source, Status, WriteReceipt
 from logbook.payloads import day_note_payload, entry_payload
@@ -46,6 +47,8 @@ __all__ = [
     "expected_provisions",
     "family_tags",
     "record_day_all_delivered",
+    "record_day_same_as",
+    "record_days_all_delivered",
     "record_entry",
     "record_new_entries",
     "retract_entry",
@@ -160,6 +163,7 @@ def _entry_errors(child: Child, day: date, item: NewEntry, *, today: date, edit_
     _add(errors, "minutes_delivered", rules.minutes_only_for_services(provision, minutes))
     _add(errors, "minutes_delivered", rules.minutes_in_range(minutes))
     _add(errors, "minutes_delivered", rules.minutes_fit_status(status, minutes))
+    _add(errors, "minutes_delivered", rules.minutes_given_for_partial(provision, status, minutes))
     _add(errors, "miss_reason", rules.known_reason(reason) or rules.reason_only_for_misses(status, reason))
     _add(errors, "source", rules.known_source(item.source))
     _add(errors, "is_makeup", rules.makeup_only_for_services(provision, item.is_makeup))
@@ -202,6 +206,7 @@ def record_entry(
     cid = _client_uuid(client_id)
     today = timezone.localdate()
     edit_reason = edit_reason.strip()
+    minutes_given = minutes_delivered is not None
     item = NewEntry(provision, status, minutes_delivered, is_makeup, miss_reason, source, reported_by, note).cleaned()
     errors = _entry_errors(child, day, item, today=today, edit_reason=edit_reason)
     if errors:
@@ -219,6 +224,8 @@ def record_entry(
             .filter(child=child, date=day, provision=provision, is_makeup=is_makeup)
             .first()
         )
+        if not minutes_given and entry is not None and entry.status == status == Status.DELIVERED:
+            values["minutes_delivered"] = entry.minutes_delivered  # "Delivered" again keeps its minutes
         unchanged = (
             entry is not None
             and not entry.is_retracted
@@ -263,6 +270,20 @@ def record_entry(
         return entry
 
     return _once(write)
+
+
+def remembered_reporter(child: Child, user: Any) -> str:
+    """The last "who told you" this person wrote for this child: offered again for the next miss."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    found = (
+        LogEntry.objects.filter(child=child, updated_by=user)
+        .exclude(reported_by="")
+        .order_by("-updated_at")
+        .values_list("reported_by", flat=True)
+        .first()
+    )
+    return found or ""
 
 
 def first_recorded_on(entry: LogEntry) -> date:
@@ -373,6 +394,88 @@ def record_day_all_delivered(child: Child, day: date, user: Any, client_id: uuid
             for row in plan.rows
             if row.expected and row.entry is None
         ]
+        entries = _create_batch(child, day, items, user, cid)
+        _keep_receipt(cid, child, "log_day", day.isoformat())
+        return entries
+
+    return _once(write)
+
+
+def record_days_all_delivered(
+    child: Child, days: list[date], user: Any, client_id: uuid.UUID | str
+) -> dict[date, list[LogEntry]]:
+    """Catch-up from the week view: "Everything delivered" on several past days at once.
+
+    Each day keeps its own entries and ledger records, with its own recording lag; all days are
+    saved or none. A retry with the same ``client_id`` returns what each day's batch created.
+    """
+    batch = _client_uuid(client_id)
+    with transaction.atomic():
+        return {
+            day: record_day_all_delivered(child, day, user, uuid.uuid5(batch, day.isoformat()))
+            for day in sorted(set(days))
+        }
+
+
+def same_as_source_day(child: Child, day: date, window: LogWindow | None = None) -> date | None:
+    """For "Same as yesterday": the latest earlier day of the last two weeks with regular entries
+    that could fill an expected, unlogged item of ``day`` (matched by provision lineage)."""
+    start = day - timedelta(days=14)
+    window = window if window is not None and window.start <= start else LogWindow(child, start, day)
+    plan = window.plan(day)
+    wanted = {row.provision.lineage for row in plan.rows if row.expected and row.entry is None}
+    if not wanted:
+        return None
+    for n in range(1, 15):
+        earlier = day - timedelta(days=n)
+        if any(
+            e.provision.lineage in wanted and not e.is_makeup and not e.is_retracted for e in window.entries_on(earlier)
+        ):
+            return earlier
+    return None
+
+
+def record_day_same_as(
+    child: Child, day: date, source_day: date, user: Any, client_id: uuid.UUID | str
+) -> list[LogEntry]:
+    """ "Same as yesterday": every expected item not yet logged on ``day`` gets what ``source_day``
+    recorded for it (status, minutes, reason, how you know, who said so; never the note)."""
+    cid = _client_uuid(client_id)
+    today = timezone.localdate()
+    message = rules.not_in_future(day, today)
+    if message or source_day >= day:
+        raise ValidationError({"day": [message or "Choose an earlier day to copy."]})
+
+    def write() -> list[LogEntry]:
+        if _receipt(cid) is not None:
+            return _batch_result(child, day, cid)
+        window = LogWindow(child, source_day, day)
+        plan = window.plan(day)
+        earlier = {
+            e.provision.lineage: e for e in window.entries_on(source_day) if not e.is_makeup and not e.is_retracted
+        }
+        items = []
+        for row in plan.rows:
+            found = earlier.get(row.provision.lineage) if row.expected and row.entry is None else None
+            if found is None:
+                continue
+            item = NewEntry(
+                row.provision,
+                found.status,
+                found.minutes_delivered,
+                False,
+                found.miss_reason,
+                found.source,
+                found.reported_by,
+            ).cleaned()
+            errors = _entry_errors(child, day, item, today=today)
+            if errors:
+                raise ValidationError(errors)
+            items.append(item)
+        if not items:
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Nothing to copy: every item is already logged. Nothing was saved."]}
+            )
         entries = _create_batch(child, day, items, user, cid)
         _keep_receipt(cid, child, "log_day", day.isoformat())
         return entries
@@ -531,6 +634,19 @@ class Change:
     field: str
     before: str
     after: str
+    before_icon: str = ""  # a status's icon (logbook.days.STATUS_ICONS), shown beside its word
+    after_icon: str = ""
+
+
+def _change(name: str, label: str, before: Any, after: Any) -> Change:
+    change = Change(label, _shown(name, before) if before is not _NONE else "", _shown(name, after))
+    if name == "status":
+        change.before_icon = status_icon(before) if isinstance(before, str) else ""
+        change.after_icon = status_icon(after) if isinstance(after, str) else ""
+    return change
+
+
+_NONE = object()
 
 
 @dataclass
@@ -559,7 +675,7 @@ def entry_history(entry: LogEntry) -> list[HistoryItem]:
         payload = json.loads(record.payload)
         action = record.kind.rsplit(".", 1)[-1]
         changes = [
-            Change(label, _shown(name, before.get(name)), _shown(name, payload.get(name)))
+            _change(name, label, before.get(name), payload.get(name))
             for name, label in FIELD_LABELS.items()
             if before and before.get(name) != payload.get(name)
         ]
@@ -568,7 +684,7 @@ def entry_history(entry: LogEntry) -> list[HistoryItem]:
         if action == "created":
             reason = ""
             facts = [
-                Change(label, "", _shown(name, payload.get(name)))
+                _change(name, label, _NONE, payload.get(name))
                 for name, label in FIELD_LABELS.items()
                 if payload.get(name) not in (None, "", False)
             ]

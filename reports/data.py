@@ -142,10 +142,12 @@ def schedule_text(provision: Provision) -> str:
     if provision.schedule == Provision.Schedule.WEEKDAYS:
         days = sorted(provision.scheduled_weekdays())
         when = ", ".join(WEEKDAY_NAMES[d] for d in days) if days else "no weekday chosen"
+    elif provision.schedule == Provision.Schedule.FLEXIBLE:
+        when = "Flexible: the provider picks the days"
     else:
         when = "Every school day the child attends"
     if provision.is_service_with_minutes:
-        return f"{when}; {provision.minutes} minutes {provision.get_period_display()}"
+        return f"{when}; {provision.amount_phrase.replace(' per ', ' minutes per ', 1)}"
     return when
 
 
@@ -318,6 +320,12 @@ def _provision(p: Any) -> dict[str, Any]:
             "makeup": f"{s.makeup_minutes:,}",
             "gaps": len(s.gaps),
             "required_in_gaps": f"{s.required_in_gaps:,}",
+            # "3 of 4 required" where the IEP states sessions; the count alone for a flexible service.
+            "sessions": (
+                f"{s.sessions_held} of {s.required_sessions} required"
+                if s.required_sessions is not None
+                else (str(s.sessions_held) if p.flexible else "")
+            ),
             "periods": [
                 {
                     "label": period.label,

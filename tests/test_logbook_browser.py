@@ -137,9 +137,10 @@ def test_a_normal_day_takes_one_tap_with_javascript(browser: Any, live_server: A
     assert taps.count == 1
     assert page.evaluate("window.stillTheSamePage") is True  # no page load
     lag = lag_text((timezone.localdate() - day).days)
-    assert page.locator("article.entry [data-state]").all_text_contents() == [
-        f"Delivered · {lag}",
-        f"Delivered · 30 min · {lag}",
+    # Issue 11: the icon goes with the word (three states, never colour alone).
+    assert [text.strip() for text in page.locator("article.entry [data-state]").all_text_contents()] == [
+        f"✓ Delivered · {lag}",
+        f"✓ Delivered · 30 min · {lag}",
     ]
     page.screenshot(path=f"{SHOTS}/browser-normal-day.png", full_page=True)
     logged = entries(child, day)

@@ -16,8 +16,10 @@
   var day = root.getAttribute("data-day");
   var sending = false;
   var retryTimer = null;
+  var STATUS_WORDS = { delivered: "Delivered", partial: "Partly", missed: "Missed", not_applicable: "Not applicable", unknown: "Don't know" };
+  var ICONS = { delivered: "✓", partial: "◐", missed: "✗", not_applicable: "–", unknown: "?" };
   var SYMBOLS = {
-    all_delivered: "✓", logged: "✓", some_missed: "✗", partly_logged: "…", not_logged: "?",
+    all_delivered: "✓", logged: "✓", some_missed: "✗", some_partial: "◐", partly_logged: "…", not_logged: "?",
     absent: "A", no_school: "–", nothing_expected: "·", future: ""
   };
 
@@ -71,11 +73,22 @@
     retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, 15000);
   }
 
+  /* Our own saves advance an entry's version: a save queued behind one of ours (two chips tapped
+     quickly) is sent from the version ours produced, never refused as stale. A co-parent's change
+     is not in this map, so it still answers 409. */
+  var ownBumps = {};
+
+  function entryKey(body) { return body.date + ":" + body.provision + (body.is_makeup ? "m" : ""); }
+
   /* Send the oldest waiting save; on success or refusal drop it and go on; offline: wait. */
   function flush() {
     if (sending || memoryQueue.length === 0) { return; }
     sending = true;
     var item = memoryQueue[0];
+    if (item.kind === "entry" && typeof item.body.base_version === "number") {
+      var bump = ownBumps[entryKey(item.body)];
+      if (bump && bump.from.indexOf(item.body.base_version) !== -1) { item.body.base_version = bump.to; }
+    }
     fetch(item.url, {
       method: "POST",
       credentials: "same-origin",
@@ -131,9 +144,18 @@
     setPressed(card, entry.retracted ? "" : entry.status);
     var state = card.querySelector("[data-state]");
     if (state) {
-      state.textContent = entry.summary;
+      var summary = state.querySelector("[data-summary]");
+      var icon = state.querySelector("[data-icon]");
+      if (summary) { summary.textContent = entry.summary; } else { state.textContent = entry.summary; }
+      if (icon) { icon.textContent = entry.retracted ? "" : (ICONS[entry.status] || ""); }
       state.classList.add("is-saved");
     }
+    /* The next edit is made from this version: a co-parent's later save makes it stale (409). */
+    var version = card.querySelector("input[name=base_version]");
+    if (version && typeof entry.version === "number") { version.value = String(entry.version); }
+    var ask = card.querySelector(".flexible-ask");
+    if (ask) { ask.hidden = true; }
+    if (entry.reported_by) { root.setAttribute("data-remembered", entry.reported_by); }
     var errors = card.querySelector("[data-errors]");
     if (errors) { errors.textContent = ""; }
     var reasonInput = card.querySelector("input[name=edit_reason]");
@@ -165,10 +187,12 @@
       var label = chip.querySelector(".visually-hidden");
       if (label) { label.textContent = label.textContent.replace(/:.*$/, ": " + status.label); }
     }
+    updateReminder(status);
     var all = root.querySelector("[data-all-form]");
     if (all) {
       var left = status.expected - status.logged;
       if (left <= 0) {
+        if (all.contains(document.activeElement)) { focusAfter(null); }
         all.hidden = true;
       } else {
         var hint = all.querySelector(".hint");
@@ -177,8 +201,44 @@
     }
   }
 
+  /* The "N school days not fully logged" box: a day saved in full leaves it at once. */
+  function updateReminder(status) {
+    var box = document.querySelector("[data-reminder]");
+    if (!box || status.expected - status.logged > 0) { return; }
+    var li = box.querySelector("li[data-day='" + String(status.day) + "']");
+    if (!li) { return; }
+    li.parentNode.removeChild(li);
+    var left = box.querySelectorAll("li[data-day]").length;
+    if (left === 0) { box.parentNode.removeChild(box); return; }
+    var heading = box.querySelector("[data-reminder-heading]");
+    if (heading) {
+      heading.textContent = left + " school day" + (left === 1 ? "" : "s") + " in the last two weeks " + (left === 1 ? "is" : "are") + " not fully logged";
+    }
+  }
+
+  /* Focus must never drop to <body> when the control that had it goes away: move it to the next
+     card (or the day's items) and keep it clear of the floating "Saved" note. */
+  function focusAfter(card) {
+    var target = null;
+    if (card) {
+      var next = card.nextElementSibling;
+      while (next && !(next.classList && next.classList.contains("entry"))) { next = next.nextElementSibling; }
+      target = next || card;
+    } else {
+      target = root.querySelector(".entry") || document.getElementById("day-actions");
+    }
+    if (!target) { return; }
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center", behavior: "instant" });
+  }
+
   function applied(item, data) {
     if (item.kind === "entry") {
+      if (typeof item.body.base_version === "number" && typeof data.version === "number") {
+        var before = ownBumps[entryKey(item.body)];
+        ownBumps[entryKey(item.body)] = { from: (before ? before.from : []).concat([item.body.base_version]), to: data.version };
+      }
       showEntry(data);
       showDayStatus(data.day_status);
       announce("Saved: " + item.label + ", " + data.status_label.toLowerCase() + ".");
@@ -204,7 +264,46 @@
     return list.length ? list : ["It could not be saved. Please reload the page."];
   }
 
+  function showConflict(item, data) {
+    var card = article(item.body.provision, item.body.is_makeup);
+    var current = data.current;
+    if (!card) { return; }
+    if (current) {
+      showEntry(current);
+    } else {
+      setPressed(card, card.getAttribute("data-saved-status") || "");
+    }
+    var box = card.querySelector("[data-errors]");
+    if (!box) { return; }
+    box.textContent = "";
+    var wrap = document.createElement("div");
+    wrap.className = "form-errors conflict";
+    wrap.setAttribute("role", "alert");
+    var p = document.createElement("p");
+    p.textContent = "Someone else changed this entry after you opened this page. Nothing was saved.";
+    var ul = document.createElement("ul");
+    var now = document.createElement("li");
+    now.textContent = "Now: " + (current ? current.summary : "Not logged");
+    var yours = document.createElement("li");
+    var attempted = data.attempted || {};
+    yours.textContent = "Yours, not saved: " + (STATUS_WORDS[attempted.status] || attempted.status || "") +
+      (attempted.minutes_delivered !== null && attempted.minutes_delivered !== undefined ? " · " + attempted.minutes_delivered + " min" : "");
+    ul.appendChild(now);
+    ul.appendChild(yours);
+    var again = document.createElement("p");
+    again.textContent = "To keep yours instead, choose it again.";
+    wrap.appendChild(p);
+    wrap.appendChild(ul);
+    wrap.appendChild(again);
+    box.appendChild(wrap);
+  }
+
   function refused(item, status, data) {
+    if (status === 409 && item.kind === "entry") {
+      announce("Not saved: someone else changed this entry. Both versions are shown on its card.", "error");
+      showConflict(item, data || {});
+      return;
+    }
     var list = messagesOf(data);
     announce("Not saved: " + list.join(" "), "error");
     if (item.kind !== "entry" || String(item.body.date) !== day) { return; }
@@ -247,6 +346,20 @@
   function entrySubmit(form, button) {
     var status = button.value;
     var card = form.closest(".entry");
+    var minutesInput = form.querySelector("input[data-minutes]");
+    var details = form.querySelector("details.miss");
+    /* "Partly" asks for the minutes that actually happened: never assumed to be the full session. */
+    if (status === "partial" && minutesInput && minutesInput.value === "") {
+      if (details) { details.open = true; }
+      minutesInput.focus();
+      announce("How many minutes actually happened? Write them, then tap “Save as partly”.", "error");
+      return;
+    }
+    /* The last "who told you" is remembered for the next miss. */
+    var who = form.querySelector("input[name=reported_by]");
+    if (who && who.value === "" && (status === "missed" || status === "partial") && root.getAttribute("data-remembered")) {
+      who.value = root.getAttribute("data-remembered");
+    }
     var body = {
       date: day,
       provision: parseInt(value(form, "provision"), 10),
@@ -258,14 +371,18 @@
       note: value(form, "note"),
       edit_reason: value(form, "edit_reason")
     };
+    var base = value(form, "base_version");
+    if (base !== "") { body.base_version = parseInt(base, 10); }
     var minutes = value(form, "minutes_delivered");
     if ((status === "delivered" || status === "partial") && minutes !== "") { body.minutes_delivered = parseInt(minutes, 10); }
     if (status === "missed" || status === "partial") { body.miss_reason = value(form, "miss_reason"); }
     card.setAttribute("data-saved-status", card.getAttribute("data-status") || "");
     setPressed(card, status);
-    var details = form.querySelector("details.miss");
     if (details && (status === "missed" || status === "partial") && !body.miss_reason) { details.open = true; }
-    if (details && button.closest("details.miss")) { details.open = false; }
+    if (details && button.closest("details.miss")) {
+      details.open = false;
+      focusAfter(card); /* the button just pressed is now hidden */
+    }
     var title = card.querySelector(".entry-title");
     announce("Saving…");
     enqueue({ kind: "entry", url: root.getAttribute("data-entries-url"), body: body, label: title ? title.firstChild.textContent.trim() : "" });
@@ -300,6 +417,24 @@
       enqueue({ kind: "note", url: root.getAttribute("data-note-url"), body: { tags: tags.concat(typed), note: value(form, "note"), client_id: value(form, "client_id") } });
       renew(form);
     }
+  });
+
+  /* Reasons and sources are one-tap chips: on an item already saved as missed or partly, a tap saves.
+     Only a tap or click: arrowing through the choices with the keyboard saves nothing until
+     "Save as missed" (each arrow press would otherwise write a version). */
+  var lastPointer = 0;
+  root.addEventListener("pointerdown", function () { lastPointer = Date.now(); });
+  root.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type !== "radio" || (input.name !== "miss_reason" && input.name !== "source")) { return; }
+    if (Date.now() - lastPointer > 1500) { return; }
+    var form = input.closest(".entry-form");
+    var card = form && form.closest(".entry");
+    if (!card || hasFiles(form)) { return; }
+    var status = card.getAttribute("data-status");
+    if (status !== "missed" && status !== "partial") { return; }
+    var button = form.querySelector(".status-buttons button[value=" + status + "]");
+    if (button) { entrySubmit(form, button); }
   });
 
   function addTag(form, tag) {
