@@ -1,22 +1,40 @@
-"""The JSON API (Django Ninja): the offline queue and future native apps use it.
+"""The JSON API, version 1 (Django Ninja), under ``/api/v1/``; its schema is ``/api/v1/openapi.json``.
 
-Session authentication with CSRF, like the pages; every endpoint goes through the access layer.
+The web app calls it with its session (and CSRF token); native apps and scripts with a personal
+access token (``Authorization: Bearer ...``, api/auth.py). Every endpoint goes through the access
+layer; every error is ``{"errors": {...}}`` and declared (api/errors.py). No docs page: its script
+would come from a CDN, which the Content-Security-Policy refuses; read the schema instead.
 """
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.urls import URLPattern
 from ninja import NinjaAPI
-from ninja.security import SessionAuth
 
-from api.logbook import errors_body
+from api import errors
+from api.auth import AUTH
 from api.logbook import router as logbook_router
+from api.plans import router as plans_router
+from api.records import router as records_router
 
-api = NinjaAPI(title="IEP Right API", version="1", auth=SessionAuth(), urls_namespace="api")
+api = NinjaAPI(
+    title="IEP Right API",
+    version="1",
+    description='A parent\'s record of whether the school follows the IEP. Errors: {"errors": {field: [message]}}.',
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url=None,
+)
+errors.install(api)
+api.add_router("/", plans_router)
 api.add_router("/", logbook_router)
+api.add_router("/", records_router)
 
 
-@api.exception_handler(ValidationError)
-def refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
-    """A service refused the input: 422 with its messages by field; nothing was saved (the service's
-    transaction rolled back)."""
-    return api.create_response(request, errors_body(error), status=422)
+def urls() -> tuple[list[Any], str, str]:
+    """``api.urls`` with every view answering 405 as JSON."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = errors.json_not_allowed(pattern.callback)
+    return patterns, app_name, namespace

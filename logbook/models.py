@@ -96,6 +96,9 @@ class LogEntry(models.Model):
     # Why the latest change was made (asked for when a past day's entry changes); the ledger keeps
     # every earlier reason with its version.
     edit_reason = models.CharField(max_length=300, blank=True)
+    # When the latest change was tapped, as the phone's clock says (an offline save reaches the server
+    # later: the ledger record's recorded_at is when the server received it). None when not sent.
+    device_time = models.DateTimeField(null=True, blank=True)
 
     objects = LogEntryQuerySet.as_manager()
 

@@ -27,6 +27,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, Role
+from api.models import AccessToken, Scope
 from evidence.attachments import store_attachment
 from evidence.models import Attachment
 from logbook.models import LogEntry, Status
@@ -63,6 +64,17 @@ API_POST_BODIES: dict[str, Callable[[], tuple[dict[str, Any], str | None]]] = {
     "api:retract_entry": lambda: ({"reason": "x"}, "application/json"),
     "api:entry_attachments": lambda: ({"files": [_upload()]}, None),
 }
+# Ninja names one URL pattern per operation: a GET and a POST on one path are two names for one URL.
+API_POST_BODIES["api:entries"] = API_POST_BODIES["api:save_entry"]
+API_POST_BODIES["api:entry_attachment_list"] = API_POST_BODIES["api:entry_attachments"]
+API_POST_BODIES["api:day_note"] = API_POST_BODIES["api:save_day_note"]
+
+# API reads that need query parameters (checked before the view runs, like a POST's body).
+API_GET_QUERIES: dict[str, str] = {
+    "api:entries": "?start=2026-11-01&end=2026-11-30",
+    "api:insights": "?start=2026-11-01&end=2026-11-30",
+}
+API_GET_QUERIES["api:save_entry"] = API_GET_QUERIES["api:entries"]
 
 # Pages that name no household or child: there is nothing an outsider could be refused. Keep tiny.
 EXEMPT = {
@@ -71,6 +83,9 @@ EXEMPT = {
     "accounts:household_list": "lists only the signed-in person's own households",
     "accounts:household_new": "anyone signed in may start a household of their own",
     "accounts:invitation": "whoever holds the emailed token may accept it (tests/test_households.py)",
+    "service_worker": "the service worker script: one file for everyone, no records",
+    "api_tokens:list": "lists and makes only the signed-in person's own access tokens",
+    "api:children": "lists only the children of the caller's own households (tests/test_api.py)",
 }
 
 OBJECT_KWARGS = {
@@ -84,6 +99,7 @@ OBJECT_KWARGS = {
     "membership_id",
     "invitation_id",
     "report_id",
+    "token_id",
 }
 
 
@@ -133,6 +149,7 @@ class OutsiderWalkTests(BaseTestCase):
     attachment: Attachment
     report_id: int | None
     own_child: Child
+    token: AccessToken
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -150,6 +167,7 @@ class OutsiderWalkTests(BaseTestCase):
         upload = SimpleUploadedFile("iep.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
         cls.attachment = store_attachment(child_id=cls.child.pk, uploaded_file=upload, user=cls.alice)
         cls.report_id = stored_report(cls.child, cls.alice).pk
+        cls.token, _raw = AccessToken.issue(cls.alice, "Phone", Scope.WRITE)
         # charlie's own household and child, to mix his child's id with alice's objects.
         cls.own_child = Child.objects.create(household=make_family(cls.charlie, "Charlie's"), name="Zed")
 
@@ -169,6 +187,7 @@ class OutsiderWalkTests(BaseTestCase):
             "report_id": lambda: self.report_id,
             "token": lambda: self.invitation.token,
             "day": lambda: date(2026, 11, 30),
+            "token_id": lambda: self.token.pk,
         }
 
     def kwargs_for(self, route: Route) -> dict[str, Any]:
@@ -186,7 +205,7 @@ class OutsiderWalkTests(BaseTestCase):
 
     def url(self, route: Route, **overrides: Any) -> str:
         assert route.name and not route.name.endswith(":"), f"URL {route.route!r} has no name: name it."
-        return reverse(route.name, kwargs={**self.kwargs_for(route), **overrides})
+        return reverse(route.name, kwargs={**self.kwargs_for(route), **overrides}) + API_GET_QUERIES.get(route.name, "")
 
     def checked_routes(self) -> list[Route]:
         routes = [route for route in project_routes() if route.name not in EXEMPT]
