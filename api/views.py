@@ -18,7 +18,7 @@ INVALID = 422
 
 
 def _page(request: HttpRequest, form: TokenForm, new_token: str = "", status: int = 200) -> HttpResponse:
-    tokens = AccessToken.objects.filter(user_id=request.user.pk)
+    tokens = AccessToken.objects.filter(user_id=int(request.user.pk or 0))
     response = render(
         request, "api/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token}, status=status
     )
@@ -40,7 +40,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(AccessToken.objects.active(), pk=token_id, user_id=request.user.pk)
+    token = get_object_or_404(AccessToken.objects.active(), pk=token_id, user_id=int(request.user.pk or 0))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     messages.success(request, _("The token “%(name)s” no longer works.") % {"name": token.name})
