@@ -8,7 +8,9 @@ would come from a CDN, which the Content-Security-Policy refuses; read the schem
 
 from typing import Any
 
-from django.urls import URLPattern
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from api import errors
@@ -37,4 +39,10 @@ def urls() -> tuple[list[Any], str, str]:
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
             pattern.callback = errors.json_not_allowed(pattern.callback)
-    return patterns, app_name, namespace
+    return [*patterns, re_path(r"^[\s\S]*$", nothing_here, name="not_found")], app_name, namespace
+
+
+@csrf_exempt  # it changes nothing; a POST must get the same JSON 404, not the CSRF page
+def nothing_here(request: HttpRequest) -> JsonResponse:
+    """Any other address under /api/v1/ (e.g. ``children/abc``): 404 as JSON, like the rest."""
+    return JsonResponse(errors.body("Not found."), status=404)

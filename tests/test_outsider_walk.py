@@ -44,6 +44,7 @@ SKIPPED_NAMES = {
     "api:api-root",  # the API's root, schema and docs describe endpoints; they hold no records
     "api:openapi-json",
     "api:openapi-view",
+    "api:not_found",  # any other address under /api/v1/: a JSON 404 for everyone
 }
 
 
