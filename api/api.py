@@ -8,16 +8,18 @@ would come from a CDN, which the Content-Security-Policy refuses; read the schem
 
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from api import errors
 from api.auth import AUTH
+from api.logbook import conflict_body
 from api.logbook import router as logbook_router
 from api.plans import router as plans_router
 from api.records import router as records_router
+from logbook.services import EditConflict
 
 api = NinjaAPI(
     title="IEP Right API",
@@ -31,6 +33,12 @@ errors.install(api)
 api.add_router("/", plans_router)
 api.add_router("/", logbook_router)
 api.add_router("/", records_router)
+
+
+@api.exception_handler(EditConflict)
+def conflicted(request: HttpRequest, conflict: EditConflict) -> HttpResponse:
+    """The save was made from an older version of the entry: 409 with both versions; nothing saved."""
+    return api.create_response(request, conflict_body(conflict), status=409)
 
 
 def urls() -> tuple[list[Any], str, str]:

@@ -43,12 +43,13 @@ class EntryChangeIn(Schema):
     note: str = ""
     edit_reason: str = ""
     device_time: datetime | None = None
-    base_status: str | None = None
+    # The entry's version the change was made from (0: no entry yet); a stale one answers 409.
+    base_version: int | None = None
 
 
 class EntryIn(EntryChangeIn):
-    """One entry; ``device_time`` is when the phone says it was tapped, ``base_status`` the status the
-    phone showed then ("" for nothing): if the entry says something else now, the answer is 409."""
+    """One entry; ``device_time`` is when the phone says it was tapped, ``base_version`` the entry's
+    version the phone showed then (0 for none): if the entry has changed since, the answer is 409."""
 
     date: date
     provision: int
@@ -74,6 +75,7 @@ class EntryOut(Schema):
     retracted_at: str | None
     retraction_reason: str
     device_time: str | None = None
+    version: int
     status_label: str
     lag_text: str
     retracted: bool
@@ -82,9 +84,10 @@ class EntryOut(Schema):
 
 
 class ConflictOut(ErrorsOut):
-    """Someone changed the entry since the phone saw it; ``current`` is the entry as it is now."""
+    """409: the entry changed since ``base_version``; ``current`` is it now, ``attempted`` the refused save."""
 
-    current: EntryOut
+    current: EntryOut | None
+    attempted: dict[str, Any]
 
 
 class DayStatusOut(Schema):
@@ -154,6 +157,7 @@ class RangeIn(Schema):
 def _entry_out(entry: LogEntry) -> dict[str, Any]:
     return {
         **entry_payload(entry),
+        "version": entry.version,
         "status_label": entry.get_status_display(),
         "lag_text": lag_text(entry.recording_lag_days),
         "retracted": entry.is_retracted,
@@ -188,6 +192,15 @@ def _day_out(child: Any, day: date) -> dict[str, Any]:
     }
 
 
+def conflict_body(conflict: services.EditConflict) -> dict[str, Any]:
+    """An ``EditConflict`` as the API's 409 body (api.api answers every one with it)."""
+    return {
+        "errors": {"__all__": [str(conflict)]},
+        "current": None if conflict.current is None else _entry_out(conflict.current),
+        "attempted": conflict.attempted,
+    }
+
+
 def _entry_of(child: Child, entry_id: int) -> LogEntry:
     """One of ``child``'s entries (the child already came through the access layer), else 404."""
     entry = LogEntry.objects.filter(child=child, pk=entry_id).first()
@@ -204,32 +217,23 @@ def _saved(child: Child, entry: LogEntry) -> Any:
 def _record(
     request: HttpRequest, child: Child, provision: Provision, day: date, change: EntryChangeIn, **slot: Any
 ) -> Any:
-    try:
-        entry = services.record_entry(
-            child,
-            day,
-            provision,
-            status=change.status,
-            user=request.user,
-            client_id=change.client_id,
-            minutes_delivered=change.minutes_delivered,
-            miss_reason=change.miss_reason,
-            source=change.source,
-            reported_by=change.reported_by,
-            note=change.note,
-            edit_reason=change.edit_reason,
-            device_time=change.device_time,
-            base_status=change.base_status,
-            **slot,
-        )
-    except services.Conflict as conflict:
-        who = conflict.entry.updated_by
-        name = (who.display_name or who.email) if who is not None else "Someone"
-        message = (
-            f"{name} changed this item meanwhile: it now says {entry_summary(conflict.entry)}. "
-            "Nothing was saved. Look at it again and choose."
-        )
-        return Status(409, {"errors": {"base_status": [message]}, "current": _entry_out(conflict.entry)})
+    entry = services.record_entry(
+        child,
+        day,
+        provision,
+        status=change.status,
+        user=request.user,
+        client_id=change.client_id,
+        minutes_delivered=change.minutes_delivered,
+        miss_reason=change.miss_reason,
+        source=change.source,
+        reported_by=change.reported_by,
+        note=change.note,
+        edit_reason=change.edit_reason,
+        device_time=change.device_time,
+        base_version=change.base_version,
+        **slot,
+    )
     return _saved(child, entry)
 
 

@@ -105,9 +105,12 @@ class _Version:
 
     @property
     def chosen_weekdays(self) -> set[int] | None:
-        """The weekdays of a "chosen weekdays" schedule (0 = Monday); None for every school day."""
+        """The weekdays of a "chosen weekdays" schedule (0 = Monday); None for every school day; none at
+        all for a flexible schedule (no day is expected)."""
         if self.row["schedule"] == Provision.Schedule.WEEKDAYS:
             return weekday_set(int(self.row["weekdays"]))
+        if self.row["schedule"] == Provision.Schedule.FLEXIBLE:
+            return set()
         return None
 
     @property

@@ -99,6 +99,10 @@ class LogEntry(models.Model):
     # When the latest change was tapped, as the phone's clock says (an offline save reaches the server
     # later: the ledger record's recorded_at is when the server received it). None when not sent.
     device_time = models.DateTimeField(null=True, blank=True)
+    # Counts the changes (1 when created): every edit names the version it was made from, and a save
+    # made from an older one is refused instead of silently overwriting (logbook.services.EditConflict).
+    # Not in the ledger payload: the ledger's record count per entry already says the same.
+    version = models.PositiveIntegerField(default=1)
 
     objects = LogEntryQuerySet.as_manager()
 

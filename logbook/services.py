@@ -37,8 +37,8 @@ from logbook.payloads import day_note_payload, entry_payload
 from plans.models import Child, Provision
 
 __all__ = [
-    "Conflict",
     "DayPlan",
+    "EditConflict",
     "attach_files",
     "attachments_of",
     "day_plan",
@@ -57,15 +57,18 @@ Errors = dict[str, list[str]]
 DEVICE_CLOCK_SKEW = timedelta(minutes=5)
 
 
-class Conflict(Exception):
-    """Someone changed the entry since the phone last saw it: nothing was saved.
+class EditConflict(Exception):
+    """A save made from a version of the entry that someone else has changed since.
 
-    ``entry`` is the entry as it is now; the person decides what to keep (never overwritten silently).
+    ``current`` is the entry as it is now (None if it was never saved), ``attempted`` the values the
+    refused save would have written: the page shows both, the API answers 409 with both.
     """
 
-    def __init__(self, entry: LogEntry) -> None:
-        self.entry = entry
-        super().__init__(f"Entry {entry.pk} changed meanwhile.")
+    def __init__(self, current: LogEntry | None, attempted: dict[str, Any], base_version: int) -> None:
+        super().__init__("Someone else changed this entry after you opened the page. Nothing was saved.")
+        self.current = current
+        self.attempted = attempted
+        self.base_version = base_version
 
 
 def _client_uuid(client_id: uuid.UUID | str) -> uuid.UUID:
@@ -184,9 +187,13 @@ def record_entry(
     note: str = "",
     edit_reason: str = "",
     device_time: datetime | None = None,
-    base_status: str | None = None,
+    base_version: int | None = None,
 ) -> LogEntry:
     """Create or change the entry for ``provision`` on ``day`` (one per day and session).
+
+    ``base_version`` is the version the edit was made from (0: the page showed no entry). When the
+    entry has another version now and the save would change it, ``EditConflict`` is raised and
+    nothing is saved: a stale page never silently overwrites a co-parent's entry. None skips the check.
 
     - a service delivered without minutes gets its usual session length; a missed one 0 minutes;
     - the same ``client_id`` again returns the entry it produced, unchanged, with no new record;
@@ -195,9 +202,6 @@ def record_entry(
       entry was first recorded today (still the same sitting);
     - logging a withdrawn entry's slot again brings it back, as an edit;
     - ``device_time``: when the phone says it was tapped (kept with the entry and in its record);
-    - ``base_status``: the status the phone showed when it was tapped ("" for nothing logged). If the
-      entry now says something else (a co-parent logged it meanwhile), raises ``Conflict`` and
-      saves nothing. None skips the check.
     """
     cid = _client_uuid(client_id)
     today = timezone.localdate()
@@ -220,6 +224,14 @@ def record_entry(
             .filter(child=child, date=day, provision=provision, is_makeup=is_makeup)
             .first()
         )
+        unchanged = (
+            entry is not None
+            and not entry.is_retracted
+            and all(getattr(entry, name) == value for name, value in values.items())
+        )
+        current_version = entry.version if entry is not None else 0
+        if base_version is not None and base_version != current_version and not unchanged:
+            raise EditConflict(entry, {"is_makeup": is_makeup, **values}, base_version)
         if entry is None:
             entry = LogEntry(
                 child=child,
@@ -236,11 +248,9 @@ def record_entry(
             entry.save(force_insert=True)
             kind = "log_entry.created"
         else:
-            if not entry.is_retracted and all(getattr(entry, name) == value for name, value in values.items()):
+            if unchanged:
                 _keep_receipt(cid, child, "log_entry", entry.pk)
                 return entry
-            if base_status is not None and ("" if entry.is_retracted else entry.status) != base_status:
-                raise Conflict(entry)
             message = rules.reason_given_for_past_edit(day, first_recorded_on(entry), today, edit_reason)
             if message:
                 raise ValidationError({"edit_reason": [message]})
@@ -252,6 +262,7 @@ def record_entry(
             entry.retraction_reason = ""
             entry.updated_by = user
             entry.device_time = device_time
+            entry.version += 1
             entry.save()
             kind = "log_entry.edited"
         _append(kind, entry, user)
@@ -414,6 +425,7 @@ def retract_entry(entry: LogEntry, user: Any, reason: str, client_id: uuid.UUID 
         current.retracted_by = user
         current.retraction_reason = reason
         current.updated_by = user
+        current.version += 1
         current.save()
         _append("log_entry.retracted", current, user)
         if cid is not None:

@@ -157,6 +157,7 @@ class ProvisionForm(forms.ModelForm):
             "schedule",
             "minutes",
             "period",
+            "sessions",
             "session_minutes",
             "setting",
             "responsible_staff",
@@ -189,6 +190,9 @@ class ProvisionForm(forms.ModelForm):
         apply_rule(self, "period", validation.validate_period_for_minutes, minutes, period)
         apply_rule(self, "minutes", validation.validate_minutes_for_period, minutes, period)
         apply_rule(self, "session_minutes", validation.validate_minutes_positive, data.get("session_minutes"))
+        apply_rule(self, "sessions", validation.validate_sessions_positive, data.get("sessions"))
+        apply_rule(self, "sessions", validation.validate_sessions_need_period, data.get("sessions"), period)
+        apply_rule(self, "minutes", validation.validate_flexible_has_amount, data.get("schedule"), minutes, period)
         apply_rule(self, "days", validation.validate_weekdays_chosen, data.get("schedule"), data.get("days") or [])
         # The weekday checkboxes become the model's bit mask (the form's fields do not include it).
         if data.get("schedule") == Provision.Schedule.WEEKDAYS:

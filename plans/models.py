@@ -189,6 +189,7 @@ class Provision(models.Model):
     class Schedule(models.TextChoices):
         EVERY_DAY = "every_day", "Every school day the child attends"
         WEEKDAYS = "weekdays", "Only on chosen weekdays"
+        FLEXIBLE = "flexible", "Flexible: the provider picks the days (e.g. “120 minutes per month”)"
 
     class Period(models.TextChoices):
         WEEK = "week", "per week"
@@ -212,11 +213,18 @@ class Provision(models.Model):
     )
     minutes = models.PositiveIntegerField("minutes required", null=True, blank=True)
     period = models.CharField(max_length=8, choices=Period.choices, blank=True)
-    session_minutes = models.PositiveIntegerField(
-        "usual session length (minutes)",
+    # Where the IEP states them: "2 sessions of 30 minutes per week" (design.md section 4).
+    sessions = models.PositiveIntegerField(
+        "sessions per period",
         null=True,
         blank=True,
-        help_text="Used as the default when you log a session.",
+        help_text="Only if the IEP says how many sessions, e.g. 2 sessions per week.",
+    )
+    session_minutes = models.PositiveIntegerField(
+        "minutes per session",
+        null=True,
+        blank=True,
+        help_text="Only if the IEP says how long a session is. Used when you log a session as delivered.",
     )
     purpose = models.TextField("purpose or importance, as the IEP states it", blank=True)
 
@@ -231,18 +239,45 @@ class Provision(models.Model):
         return self.minutes is not None and bool(self.period)
 
     @property
+    def is_flexible(self) -> bool:
+        """No fixed days: the provider picks them, so no day is ever expected (design.md section 6)."""
+        return self.schedule == self.Schedule.FLEXIBLE
+
+    @property
     def schedule_phrase(self) -> str:
         if self.schedule == self.Schedule.WEEKDAYS:
             return weekday_phrase(self.weekdays)
+        if self.schedule == self.Schedule.FLEXIBLE:
+            return "Flexible (the provider picks the days)"
         return "Every school day"
 
+    @property
+    def amount_phrase(self) -> str:
+        """ "120 min per month", "60 min per week · 2 sessions of 30 min", or "" for non-minute items."""
+        if not self.is_service_with_minutes:
+            return ""
+        text = f"{self.minutes} min {self.get_period_display()}"
+        if self.sessions and self.session_minutes:
+            text += f" · {self.sessions} sessions of {self.session_minutes} min"
+        elif self.sessions:
+            text += f" · {self.sessions} sessions"
+        elif self.session_minutes:
+            text += f" · sessions of {self.session_minutes} min"
+        return text
+
     def scheduled_weekdays(self) -> set[int]:
+        """The weekdays the provision is owed on; none for a flexible schedule."""
         if self.schedule == self.Schedule.WEEKDAYS:
             return weekday_set(self.weekdays)
+        if self.schedule == self.Schedule.FLEXIBLE:
+            return set()
         return set(range(7))
 
     def is_expected_on(self, day: date, calendar: SchoolCalendar | None, absent: bool = False) -> bool:
-        """Is this provision owed on ``day``: an attended school day, in force, on its schedule?"""
+        """Is this provision owed on ``day``: an attended school day, in force, on its schedule?
+
+        Never for a flexible schedule: its sessions are logged when they happen, not expected.
+        """
         return (
             not absent
             and calendar is not None

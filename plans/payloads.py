@@ -38,7 +38,12 @@ def iep_payload(iep: Iep) -> dict[str, Any]:
 
 
 def provision_payload(provision: Provision) -> dict[str, Any]:
-    return {
+    """The provision's state; ``sessions`` appears only when set.
+
+    ``sessions`` came after the first records were written: leaving it out while it is empty keeps
+    every earlier record equal to the current state, so existing chains still verify.
+    """
+    payload = {
         "id": provision.pk,
         "iep": provision.iep_id,
         "lineage": str(provision.lineage),
@@ -55,6 +60,9 @@ def provision_payload(provision: Provision) -> dict[str, Any]:
         "session_minutes": provision.session_minutes,
         "purpose": provision.purpose,
     }
+    if provision.sessions is not None:
+        payload["sessions"] = provision.sessions
+    return payload
 
 
 def calendar_payload(calendar: SchoolCalendar) -> dict[str, Any]:

@@ -38,6 +38,7 @@ COPIED_PROVISION_FIELDS = [
     "weekdays",
     "minutes",
     "period",
+    "sessions",
     "session_minutes",
     "purpose",
 ]

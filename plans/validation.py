@@ -52,6 +52,27 @@ def validate_weekdays_chosen(schedule: str, weekdays: Iterable[object]) -> None:
         raise ValidationError("Choose at least one weekday.", code="no_weekday")
 
 
+def validate_flexible_has_amount(schedule: str, minutes: int | None, period: str) -> None:
+    """A flexible schedule has no days to check, so only its minutes per week or month say what is owed."""
+    if schedule == Provision.Schedule.FLEXIBLE and (minutes is None or not period):
+        raise ValidationError(
+            "A flexible schedule needs the minutes per week or per month the IEP requires.", code="flexible_no_amount"
+        )
+
+
+def validate_sessions_need_period(sessions: int | None, period: str) -> None:
+    """Sessions are counted per week or month, like the minutes."""
+    if sessions is not None and not period:
+        raise ValidationError(
+            "Sessions are counted per week or per month: choose the minutes and “per”.", code="sessions_no_period"
+        )
+
+
+def validate_sessions_positive(sessions: int | None) -> None:
+    if sessions is not None and sessions <= 0:
+        raise ValidationError("Enter at least 1 session, or leave it empty.", code="zero_sessions")
+
+
 def validate_some_school_weekday(weekdays: Iterable[object]) -> None:
     if not list(weekdays):
         raise ValidationError("Choose the weekdays your child has school.", code="no_weekday")

@@ -266,17 +266,18 @@ class DeviceTimeAndConflictTests(ApiCase):
 
     def test_a_co_parents_change_meanwhile_is_a_conflict_and_nothing_is_overwritten(self) -> None:
         theirs = self.log(TODAY, self.speech, status="missed", miss_reason="provider_absent", user=self.bob)
-        response = self.post(self.url("save_entry"), self.entry(status="delivered", base_status=""))
+        response = self.post(self.url("save_entry"), self.entry(status="delivered", base_version=0))
         assert response.status_code == 409
         data = response.json()
         assert data["current"]["id"] == theirs.pk and data["current"]["status"] == "missed"
-        assert "Bob" in data["errors"]["base_status"][0] and "Nothing was saved" in data["errors"]["base_status"][0]
+        assert data["attempted"]["status"] == "delivered"
+        assert "Nothing was saved" in data["errors"]["__all__"][0]
         theirs.refresh_from_db()
         assert theirs.status == "missed"
 
     def test_a_change_from_what_the_phone_saw_goes_through(self) -> None:
         self.log(TODAY, self.speech, status="missed", miss_reason="provider_absent", user=self.bob)
-        response = self.post(self.url("save_entry"), self.entry(status="delivered", base_status="missed"))
+        response = self.post(self.url("save_entry"), self.entry(status="delivered", base_version=1))
         assert response.status_code == 200 and response.json()["status"] == "delivered"
 
 

@@ -214,9 +214,10 @@
       reported_by: value(form, "reported_by"),
       note: value(form, "note"),
       edit_reason: value(form, "edit_reason"),
-      device_time: new Date().toISOString(),
-      base_status: card.getAttribute("data-status") || ""
+      device_time: new Date().toISOString()
     };
+    var version = card.getAttribute("data-version"); /* the entry's version this page shows (0: none) */
+    if (version !== null && version !== "") { body.base_version = parseInt(version, 10); }
     var minutes = value(form, "minutes_delivered");
     if ((status === "delivered" || status === "partial") && minutes !== "") { body.minutes_delivered = parseInt(minutes, 10); }
     if (status === "missed" || status === "partial") { body.miss_reason = value(form, "miss_reason"); }

@@ -134,7 +134,16 @@
     }, function () { return false; });
   }
 
+  /* Saves queued one after another for one item were all made from the version the page showed: once
+     the first is applied, the next is made from the version it produced, not a conflict with it. */
+  var versions = {};
+  function slotOf(item) { return item.url + "|" + item.body.date + "|" + item.body.provision + "|" + !!item.body.is_makeup; }
+
   function request(item) {
+    if (item.kind === "entry" && typeof item.body.base_version === "number") {
+      var seen = versions[slotOf(item)];
+      if (seen && seen.from === item.body.base_version) { item.body.base_version = seen.to; }
+    }
     if (item.kind === "files") {
       return entryIdFor(item.entryClientId).then(function (entryId) {
         if (!entryId) { return { status: 0, orphan: true, data: { errors: { files: ["The entry these files belong to was not saved, so they were not sent."] } } }; }
@@ -175,6 +184,10 @@
         }
         return remove(item.seq).then(function () {
           if (result.status === 200) {
+            if (item.kind === "entry" && typeof item.body.base_version === "number" && result.data && result.data.version) {
+              var before = versions[slotOf(item)];
+              versions[slotOf(item)] = { from: before && before.to === item.body.base_version ? before.from : item.body.base_version, to: result.data.version };
+            }
             if (item.kind === "entry" && result.data && result.data.id) { return rememberEntry(item.body.client_id, result.data.id).then(function () { emit("applied", item, 200, result.data); }); }
             emit("applied", item, 200, result.data);
           } else {

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('logbook', '0002_edit_reason_and_write_receipts'),
+        ('logbook', '0003_entry_version'),
     ]
 
     operations = [
