@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.12 >/dev/null 2>&1 && echo python3.12 || ec
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
 .PHONY: install run test test-sqlite test-postgres test-browser lint format bench clean
 
@@ -20,7 +21,7 @@ install: $(STAMP)
 
 run: install
 	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py runserver 127.0.0.1:8000
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Everything: SQLite, then PostgreSQL when DATABASE_URL is set or a server answers on 127.0.0.1:5432.
 test: $(STAMP)
