@@ -8,6 +8,7 @@ operations are exercised past the access layer as well as refused by it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -34,7 +35,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def account(django_db_setup: Any, django_db_blocker: Any) -> dict[str, Any]:
+def account(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     """alice's family from tests/base.py, with a write token; request_started must not close the
     test's connection in the middle of its transaction (Django's test client does the same)."""
     request_started.disconnect(close_old_connections)
