@@ -29,6 +29,7 @@ from tests.base import BaseTestCase
 
 pytestmark = pytest.mark.django_db
 EXAMPLES_PER_OPERATION = 100  # about 20 operations: about 2,000 requests
+SENT: list[int] = []  # requests per operation, printed with -s
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
@@ -41,8 +42,11 @@ def account(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, 
     request_started.disconnect(close_old_connections)
     BaseTestCase.setUpTestData()
     _token, raw = AccessToken.issue(BaseTestCase.alice, "Schemathesis", Scope.WRITE)
-    yield {"token": raw, "child": BaseTestCase.child.pk, "entry": None}
+    state = {"token": raw, "child": BaseTestCase.child.pk, "requests": 0}
+    yield state
     request_started.connect(close_old_connections)
+    SENT.append(state["requests"])
+    print(f" {state['requests']} requests, {sum(SENT)} so far", end="")
 
 
 @schema.parametrize()
@@ -55,4 +59,5 @@ def account(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, 
 def test_the_api_keeps_its_schema(case: Any, account: dict[str, Any]) -> None:
     if "child_id" in (case.path_parameters or {}) and hash(repr(case.path_parameters)) % 2 == 0:
         case.path_parameters["child_id"] = account["child"]
+    account["requests"] += 1
     case.call_and_validate(headers={"Authorization": f"Bearer {account['token']}"}, checks=CHECKS)
