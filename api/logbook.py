@@ -25,7 +25,7 @@ from logbook import services
 from logbook.days import DayStatus, LogWindow, entry_summary, lag_text
 from logbook.models import DayNote, LogEntry
 from logbook.payloads import entry_payload
-from plans.access import child_for
+from plans.access import MAX_ID, child_for
 from plans.models import Child, Provision
 
 router = Router(tags=["daily log"])
@@ -203,7 +203,7 @@ def conflict_body(conflict: services.EditConflict) -> dict[str, Any]:
 
 def _entry_of(child: Child, entry_id: int) -> LogEntry:
     """One of ``child``'s entries (the child already came through the access layer), else 404."""
-    entry = LogEntry.objects.filter(child=child, pk=entry_id).first()
+    entry = LogEntry.objects.filter(child=child, pk=entry_id).first() if abs(entry_id) <= MAX_ID else None
     if entry is None:
         raise Http404("No such entry.")
     return entry
@@ -262,7 +262,11 @@ def list_entries(request: HttpRequest, child_id: int, span: Query[RangeIn]) -> A
 def save_entry(request: HttpRequest, child_id: int, payload: EntryIn) -> Any:
     """Create or change one entry (status of one provision on one day, or a make-up session)."""
     child = child_for(request.user, child_id, need="edit")
-    provision = Provision.objects.select_related("iep").filter(pk=payload.provision, iep__child=child).first()
+    provision = (
+        Provision.objects.select_related("iep").filter(pk=payload.provision, iep__child=child).first()
+        if abs(payload.provision) <= MAX_ID
+        else None
+    )
     if provision is None:
         raise Http404("No such provision.")
     return _record(request, child, provision, payload.date, payload, is_makeup=payload.is_makeup)

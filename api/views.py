@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from api.forms import TokenForm
 from api.models import AccessToken
+from plans.access import MAX_ID
 
 INVALID = 422
 
@@ -40,6 +41,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    if token_id > MAX_ID:
+        raise Http404("No such token.")
     token = get_object_or_404(AccessToken.objects.active(), pk=token_id, user_id=int(request.user.pk or 0))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])

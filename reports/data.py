@@ -320,6 +320,7 @@ def _misses(compliance: Compliance, inputs: ReportInputs) -> list[dict[str, Any]
                 "recorded_by": entry.created_by.name if entry.created_by else "",
                 "lag": entry.recording_lag_days,
                 "lag_text": _lag_text(entry.recording_lag_days),
+                "device_text": _device_text(entry),
                 "counted": (entry.date, entry.provision_id, entry.status) in counted,
                 "attachments": files.get(str(entry.pk), []),
                 "record": {"seq": record[0], "hash": record[1]} if record else None,
@@ -334,6 +335,22 @@ def _minutes_of(entry: LogEntry) -> str:
         return ""
     session = entry.provision.session_minutes
     return f", {entry.minutes_delivered} of {session} min" if session else f", {entry.minutes_delivered} min"
+
+
+def _device_text(entry: LogEntry) -> str:
+    """For a save made on a phone (maybe offline): when the phone says it was tapped and how long
+    before the server received it, e.g. "tapped 3:02 pm on the phone, received 2 h 38 min later"."""
+    if entry.device_time is None:
+        return ""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    tapped = entry.device_time.astimezone(zone)
+    minutes = max(0, round((entry.updated_at - entry.device_time).total_seconds() / 60))
+    hours, rest = divmod(minutes, 60)
+    lag = "at once" if minutes == 0 else (f"{hours} h {rest} min later" if hours else f"{rest} min later")
+    when = f"{tapped:%-I:%M} {'am' if tapped.hour < 12 else 'pm'}"
+    if tapped.date() != entry.date:
+        when += f" on {day_text(tapped.date())}"
+    return f"tapped {when} on the phone, received {lag}"
 
 
 def _lag_text(days: int) -> str:

@@ -119,6 +119,13 @@ class ErrorShapeTests(ApiCase):
                 codes = set(operation["responses"])
                 assert {"400", "401", "403", "404", "405", "422"} <= codes, f"{method} {path}: {codes}"
 
+    def test_an_id_too_big_for_the_database_is_a_404_not_a_server_error(self) -> None:
+        self.client.force_login(self.alice)
+        huge = 5399726535679653051166097408
+        assert self.client.get(f"/api/v1/children/{huge}/ieps/5").status_code == 404
+        assert self.client.get(self.url("entry", entry_id=huge)).status_code == 404
+        assert self.post(self.url("save_entry"), self.entry(provision=huge)).status_code == 404
+
     def test_the_docs_page_is_gone(self) -> None:
         assert self.client.get("/api/v1/docs").status_code == 404
 
@@ -259,6 +266,15 @@ class DeviceTimeAndConflictTests(ApiCase):
         assert json.loads(record.payload)["device_time"] == "2026-11-05T14:02:00+00:00"
         assert record.recorded_at > datetime(2026, 11, 5, 14, 2, tzinfo=UTC)
         assert verify_child(self.child.pk).ok
+
+    def test_the_report_says_when_the_phone_tapped_and_the_lag_to_the_server(self) -> None:
+        from reports.data import _device_text
+
+        self.post(self.url("save_entry"), self.entry(device_time="2026-11-05T15:22:00Z"))  # 10:22 am in New York
+        entry = LogEntry.objects.get()
+        assert _device_text(entry) == "tapped 10:22 am on the phone, received 5 h 38 min later"
+        entry.device_time = None
+        assert _device_text(entry) == ""
 
     def test_a_device_time_in_the_future_is_refused(self) -> None:
         response = self.post(self.url("save_entry"), self.entry(device_time="2026-11-06T12:00:00Z"))
