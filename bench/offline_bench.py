@@ -30,14 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 PASSWORD = "bench-offline-2026"
 
-SETUP = (
-    """
+SETUP = """
 from datetime import timedelta
 from django.utils import timezone
 from accounts.models import Household, Membership, Role, User
 from plans import services
 from plans.models import Child, Iep, Provision, SchoolCalendar
-user = User.objects.create_user(email="bench@example.com", password=%r, display_name="Bench Parent")
+user = User.objects.create_user(email="bench@example.com", password=PASSWORD_HERE, display_name="Bench Parent")
 from allauth.account.models import EmailAddress
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 home = Household.objects.create(name="Bench household")
@@ -50,9 +49,7 @@ services.save_provision(Provision(iep=iep, position=1, kind="accommodation", lab
 services.save_provision(Provision(iep=iep, position=2, kind="service", label="Speech therapy", wording="Speech therapy, 30 minutes daily.", minutes=150, period="week", session_minutes=30), user=user)
 services.activate_iep(iep, user=user)
 print(child.pk, *Provision.objects.filter(iep=iep).order_by("position").values_list("pk", flat=True))
-"""
-    % PASSWORD
-)
+""".replace("PASSWORD_HERE", repr(PASSWORD))
 
 
 def manage(env: dict[str, str], *args: str) -> str:

@@ -42,7 +42,7 @@ def account(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, 
     request_started.disconnect(close_old_connections)
     BaseTestCase.setUpTestData()
     _token, raw = AccessToken.issue(BaseTestCase.alice, "Schemathesis", Scope.WRITE)
-    state = {"token": raw, "child": BaseTestCase.child.pk, "requests": 0}
+    state: dict[str, Any] = {"token": raw, "child": BaseTestCase.child.pk, "requests": 0}
     yield state
     request_started.connect(close_old_connections)
     SENT.append(state["requests"])
