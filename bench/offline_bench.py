@@ -72,7 +72,7 @@ def main() -> int:
     env.pop("DATABASE_URL", None)
     manage(env, "migrate", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
-    child_id, *_provisions = manage(env, "shell", "-c", SETUP).split()
+    child_id, *_provisions = manage(env, "shell", "-c", SETUP).strip().splitlines()[-1].split()
     log = scratch / "access.log"
     server = subprocess.Popen(
         [
@@ -85,7 +85,7 @@ def main() -> int:
             "--access-logfile",
             str(log),
             "--access-logformat",
-            "%(m)s %(U)s %(s)s %(B)s",
+            "%(m)s %(U)s %(s)s %({content-length}o)s",
         ],
         cwd=ROOT,
         env=env,
@@ -124,6 +124,12 @@ def run(base: str, child_id: int, log: Path) -> None:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
+        cookies = context.cookies()
+        context.close()
+        # A fresh browser (empty caches, no service worker) that is signed in.
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.add_cookies(cookies)
+        page = context.new_page()
         time.sleep(1)
 
         mark = len(log.read_text().splitlines())
@@ -140,7 +146,8 @@ def run(base: str, child_id: int, log: Path) -> None:
         page.wait_for_load_state("networkidle")
         time.sleep(1.5)
         repeat, repeat_lines = log_bytes(log, mark)
-        print(f"Today page, first visit: {first} bytes in {len(first_lines)} responses")
+        html = next((int(line.split()[-1]) for line in first_lines if today_path in line), 0)
+        print(f"Today page, first visit: {first} bytes in {len(first_lines)} responses (its HTML {html} bytes)")
         for line in first_lines:
             print("   ", line)
         print(f"Today page, repeat visit: {repeat} bytes in {len(repeat_lines)} responses")

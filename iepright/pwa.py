@@ -14,7 +14,7 @@ from functools import cache
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import etag, require_GET
 
 SHELL_FILES = [
     "css/app.css",
@@ -30,18 +30,26 @@ WORKER = "js/sw.js"
 
 
 @cache
-def _worker_source() -> str:
+def _worker_source() -> tuple[str, str]:
+    """The worker's text and its version."""
     root = settings.BASE_DIR / "static"
     digest = hashlib.sha256()
     for name in [*SHELL_FILES, WORKER]:
         digest.update((root / name).read_bytes())
-    config = {"version": digest.hexdigest()[:16], "shell": [static(name) for name in SHELL_FILES]}
-    return f"self.IEPR_CONFIG = {json.dumps(config)};\n" + (root / WORKER).read_text()
+    version = digest.hexdigest()[:16]
+    config = {"version": version, "shell": [static(name) for name in SHELL_FILES]}
+    return f"self.IEPR_CONFIG = {json.dumps(config)};\n" + (root / WORKER).read_text(), version
+
+
+def _etag(request: HttpRequest) -> str:
+    return _worker_source()[1]
 
 
 @require_GET
+@etag(_etag)
 def service_worker(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(_worker_source(), content_type="text/javascript; charset=utf-8")
+    """The worker; a browser checking for a new one gets 304 while nothing changed."""
+    response = HttpResponse(_worker_source()[0], content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"  # browsers check for a new worker on each visit
     return response

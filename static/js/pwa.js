@@ -7,7 +7,7 @@
     return navigator.serviceWorker.ready;
   }).then(function (registration) {
     var links = Array.prototype.map.call(document.querySelectorAll("a[href]"), function (a) { return a.getAttribute("href"); })
-      .filter(function (href) { return /^\/children\/\d+\/today\/$/.test(href); });
+      .filter(function (href) { return /^\/children\/\d+\/today\/$/.test(href) && href !== window.location.pathname; });
     if (links.length && registration.active) {
       registration.active.postMessage({ keep: links.filter(function (h, i) { return links.indexOf(h) === i; }) });
     }

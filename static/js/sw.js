@@ -74,9 +74,10 @@ self.addEventListener("message", function (event) {
   event.waitUntil(Promise.all(data.keep.map(function (href) {
     var url = new URL(href, self.location.origin);
     if (!isKeptPage(url)) { return null; }
-    return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+    /* Already kept: it is refreshed whenever it is opened online, so no second download here. */
+    return caches.match(url.href, { cacheName: PAGE_CACHE }).then(function (hit) { return hit ? null : fetch(url.href, { credentials: "same-origin" }).then(function (response) {
       if (!response.ok || response.redirected) { return null; }
       return caches.open(PAGE_CACHE).then(function (cache) { return cache.put(url.href, response); });
-    }, function () { return null; });
+    }, function () { return null; }); });
   })));
 });
