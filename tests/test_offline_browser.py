@@ -125,3 +125,26 @@ def test_installable_then_a_day_logged_offline_reaches_the_server_once(
     report = verify_child(child.pk)
     assert report.ok, str(report.problem)
     context.close()
+
+
+def test_a_token_is_made_shown_once_and_revoked_on_a_phone(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    family: dict[str, Any],  # noqa: F811
+) -> None:
+    context = signed_in_context(browser, live_server, family["alice"])
+    page = context.new_page()
+    page.goto(live_server.url + "/settings/")
+    page.get_by_role("link", name="Access tokens for apps").click()
+    page.get_by_label("Name").fill("Phone app")
+    page.get_by_label("Read and write: may also log entries and notes").check()
+    page.get_by_role("button", name="Make token").click()
+    raw = page.get_by_role("textbox", name="Token").input_value()
+    assert raw.startswith("iepr_")
+    page.screenshot(path=f"{SHOTS}/token-made.png", full_page=True)
+    page.goto(live_server.url + "/settings/tokens/")
+    assert raw not in page.content() and "never used" in page.content()
+    page.get_by_role("button", name="Revoke Phone app").click()
+    assert "no longer works" in page.content()
+    page.screenshot(path=f"{SHOTS}/token-revoked.png", full_page=True)
+    context.close()
