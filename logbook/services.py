@@ -201,7 +201,8 @@ def record_entry(
     - changing an entry of a day before today needs ``edit_reason`` (kept in the ledger), unless the
       entry was first recorded today (still the same sitting);
     - logging a withdrawn entry's slot again brings it back, as an edit;
-    - ``device_time``: when the phone says it was tapped (kept with the entry and in its record);
+    - ``device_time``: when the phone says it was tapped (kept with the entry and in its record;
+      dropped when it is ahead of the server's clock by more than a few minutes);
     """
     cid = _client_uuid(client_id)
     today = timezone.localdate()
@@ -209,6 +210,7 @@ def record_entry(
     item = NewEntry(provision, status, minutes_delivered, is_makeup, miss_reason, source, reported_by, note).cleaned()
     errors = _entry_errors(child, day, item, today=today, edit_reason=edit_reason)
     _add(errors, "device_time", _device_time_problem(device_time))
+    device_time = _plausible_device_time(device_time) if not errors else None
     if errors:
         raise ValidationError(errors)
     values = item.content()
@@ -273,13 +275,17 @@ def record_entry(
 
 
 def _device_time_problem(device_time: datetime | None) -> str | None:
-    if device_time is None:
-        return None
-    if timezone.is_naive(device_time):
+    if device_time is not None and timezone.is_naive(device_time):
         return "The phone's time needs its time zone (e.g. 2026-11-05T15:04:00Z)."
-    if device_time > timezone.now() + DEVICE_CLOCK_SKEW:
-        return "The phone's time is in the future. Please check the phone's clock."
     return None
+
+
+def _plausible_device_time(device_time: datetime | None) -> datetime | None:
+    """The phone's tap time, or None when its clock is plainly wrong (ahead of the server's): the save
+    is kept all the same (a wrong clock must not stop a parent logging), only without a tap time."""
+    if device_time is None or device_time > timezone.now() + DEVICE_CLOCK_SKEW:
+        return None
+    return device_time
 
 
 def first_recorded_on(entry: LogEntry) -> date:

@@ -75,6 +75,7 @@ NOT_EXPORTED = {
     "accounts.Invitation": "open invitations carry secret tokens and expire; invite again after a restore",
     "evidence.EvidenceRecord": "exported apart, in ledger/, exactly as stored",
     "evidence.PurgeAuthorization": "exists only inside a deletion's transaction",
+    "api.AccessToken": "a person's sign-in secret, not a household's record; make a new token after a restore",
 }
 USER_FIELDS = ["id", "email", "display_name", "first_name", "last_name", "is_active", "date_joined"]
 

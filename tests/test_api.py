@@ -276,9 +276,16 @@ class DeviceTimeAndConflictTests(ApiCase):
         entry.device_time = None
         assert _device_text(entry) == ""
 
-    def test_a_device_time_in_the_future_is_refused(self) -> None:
+    def test_a_phone_clock_ahead_of_the_server_keeps_the_entry_without_a_tap_time(self) -> None:
         response = self.post(self.url("save_entry"), self.entry(device_time="2026-11-06T12:00:00Z"))
-        assert response.status_code == 422 and "future" in response.json()["errors"]["device_time"][0]
+        assert response.status_code == 200 and response.json()["device_time"] is None
+        assert LogEntry.objects.get().device_time is None
+        assert "device_time" not in json.loads(self.new_records().get().payload)
+
+    def test_a_device_time_without_a_zone_is_refused(self) -> None:
+        response = self.post(self.url("save_entry"), self.entry(device_time="2026-11-05T10:00:00"))
+        assert response.status_code == 422 and "time zone" in response.json()["errors"]["device_time"][0]
+        assert LogEntry.objects.count() == 0
 
     def test_a_co_parents_change_meanwhile_is_a_conflict_and_nothing_is_overwritten(self) -> None:
         theirs = self.log(TODAY, self.speech, status="missed", miss_reason="provider_absent", user=self.bob)
