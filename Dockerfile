@@ -5,6 +5,11 @@
 #   docker run -d --name iepright -p 8000:8000 -v iepright-data:/data \
 #     -e ALLOWED_HOSTS=iep.example.org -e SITE_URL=https://iep.example.org \
 #     -e CSRF_TRUSTED_ORIGINS=https://iep.example.org iepright
+#
+# The reminders worker: the same image and volume, another command (README.md, "Reminders worker"):
+#
+#   docker run -d --name iepright-worker -v iepright-data:/data -e SITE_URL=https://iep.example.org \
+#     -e EMAIL_HOST=smtp.example.org iepright python manage.py send_reminders --loop
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -16,8 +21,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=2
 
 WORKDIR /app
+# Report fonts: DejaVu (Vietnamese, Cyrillic, Greek...), Noto CJK (Chinese, Japanese, Korean) and
+# Noto Color Emoji, so families' names and notes print as written (reports/fonts.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin iepright \
     && mkdir /data && chown iepright:iepright /data
+
+# Tesseract reads scanned IEPs (English model only); the import works without it, minus OCR.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY requirements.txt ./
 RUN pip install -r requirements.txt

@@ -39,7 +39,11 @@ INSTALLED_APPS = [
     "plans",
     "logbook",
     "insights",
+    "deadlines",
+    "correspondence",
     "reports",
+    "advocacy",
+    "reminders",
     "api",
 ]
 

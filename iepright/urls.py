@@ -15,8 +15,12 @@ urlpatterns = [
     path("settings/tokens/", include("api.urls")),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
+    path("", include("deadlines.urls")),
     path("", include("logbook.urls")),
     path("", include("evidence.urls")),
     path("", include("insights.urls")),
+    path("", include("correspondence.urls")),
     path("", include("reports.urls")),
+    path("", include("advocacy.urls")),
+    path("", include("reminders.urls")),
 ]

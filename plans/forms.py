@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from plans import validation
+from plans.iep_import.extract import short_label
 from plans.models import (
     MONDAY_TO_FRIDAY,
     WEEKDAY_NAMES,
@@ -175,16 +176,49 @@ class ProvisionForm(forms.ModelForm):
         }
 
     field_order = ["kind", "label", "wording", "schedule", "days"]  # the weekday boxes right after the schedule
+    # The common case fits one phone screen; the rest is folded away in the template (issue 14).
+    quick_fields = ["wording", "kind", "label", "schedule", "minutes", "period"]  # kind and label side by side
+
+    def quick(self) -> list[forms.BoundField]:
+        """Wording, type, label, schedule and minutes: all most items need."""
+        return [self[name] for name in self.quick_fields]
+
+    def more(self) -> list[forms.BoundField]:
+        """Weekdays, sessions, where, who and purpose: folded away unless needed."""
+        return [self[name] for name in self.fields if name not in self.quick_fields]
+
+    @property
+    def more_open(self) -> bool:
+        """Unfold the rest when it holds an error, chosen weekdays, or anything already filled in."""
+        folded = [name for name in self.fields if name not in self.quick_fields]
+        if any(name in self.errors for name in folded):
+            return True
+        schedule = self["schedule"].value()
+        return schedule == Provision.Schedule.WEEKDAYS or any(self[name].value() for name in folded if name != "days")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["period"]).choices = [("", "—"), *Provision.Period.choices]
         cast(forms.ChoiceField, self.fields["kind"]).choices = list(Provision.Kind.choices)
+        self.fields["label"].required = False  # left empty, it is made from the wording's first words
+        # One phone screen for the common case: the label's hint moves into the box, the wording box is shorter.
+        self.fields["label"].help_text = ""
+        self.fields["label"].widget.attrs["placeholder"] = "e.g. Extended time"
+        self.fields["wording"].widget.attrs["rows"] = 3
+        self.fields["minutes"].help_text = ""
+        self.fields["minutes"].widget.attrs["placeholder"] = "e.g. 120"
+        cast(forms.ChoiceField, self.fields["schedule"]).choices = [
+            (Provision.Schedule.EVERY_DAY, "Every school day"),
+            (Provision.Schedule.WEEKDAYS, "Only on chosen weekdays"),
+            (Provision.Schedule.FLEXIBLE, "Flexible: the provider picks the days"),
+        ]
         mask = self.instance.weekdays if self.instance.schedule == Provision.Schedule.WEEKDAYS else 0
         self.initial.setdefault("days", [str(day) for day in sorted(weekday_set(mask))])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("label") and data.get("wording"):
+            data["label"] = short_label(data["wording"])
         minutes, period = data.get("minutes"), data.get("period") or ""
         apply_rule(self, "minutes", validation.validate_minutes_positive, minutes)
         apply_rule(self, "period", validation.validate_period_for_minutes, minutes, period)

@@ -254,3 +254,13 @@ def remove_absence(absence: Absence, *, user: Any) -> None:
         absence_id = absence.pk
         absence.delete()
         _record(absence.child_id, "absence", "retracted", absence_id, payload, user, absence.date)
+
+
+def record_provision(provision: Provision, action: str, user: Any) -> None:
+    """The ledger record of a provision change made by another plans module (``plans.importing``)."""
+    _record_provision(provision, action, user)
+
+
+def record_calendar(calendar: SchoolCalendar, action: str, user: Any) -> None:
+    """The ledger record of a calendar change made by another plans module (``plans.calendar_import``)."""
+    _record_calendar(calendar, action, user)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.access import household_for, log_access, membership_for
 from plans import services
 from plans.access import absence_for, calendar_for, child_for, iep_for, provision_for
+from plans.calendar_import import federal_holidays
 from plans.forms import AbsenceForm, AmendForm, CalendarForm, ChildForm, IepForm, NonSchoolDayForm, ProvisionForm
 from plans.models import Absence, Child, Iep, NonSchoolDay, Provision, SchoolCalendar, weekday_phrase
 from plans.schooldays import SchoolDays
@@ -300,9 +301,16 @@ def _calendar_page(
     child = calendar.child
     days = SchoolDays.load(child, calendar.first_day, calendar.last_day)
     months = school_days_by_month(calendar, days)
+    days_off = list(calendar.non_school_days.all())
+    holidays = [
+        holiday
+        for holiday in federal_holidays(calendar.first_day, calendar.last_day, calendar.regular_weekdays())
+        if not any(off.start <= holiday.start <= off.end for off in days_off)
+    ]
     context = {
         "calendar": calendar,
-        "days_off": calendar.non_school_days.all(),
+        "days_off": days_off,
+        "holidays": holidays,
         "months": months,
         "school_days": sum(count for _, count in months),
         "form": day_off_form or NonSchoolDayForm(instance=NonSchoolDay(calendar=calendar)),

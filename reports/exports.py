@@ -19,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
+from deadlines.facts import deadlines_for
+from deadlines.ics import deadline_event, scheduled_meeting_events
 from logbook.models import SCHOOL_CAUSED_REASONS, DayNote, LogEntry, MissReason, Source
 from plans.models import Child, Iep
 
@@ -131,17 +133,30 @@ ICS_DISCLAIMER = (
 
 
 def iep_dates_ics(child: Child, now: datetime | None = None) -> bytes:
-    """An iCalendar file with the IEP dates of ``child`` as all-day events.
+    """An iCalendar file with the IEP dates, meetings and computed deadlines of ``child`` as all-day events."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    calendar = new_calendar(f"IEP dates: {child.name}", "IEP dates")
+    for event in child_calendar_events(child, stamp):
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def new_calendar(name: str, product: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", f"-//IEP Right//{product}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def child_calendar_events(child: Child, stamp: datetime) -> list[Event]:
+    """The child's IEP dates, scheduled meetings and computed deadlines, each with a stable UID.
 
     Due dates come from the IEP versions in force (active); meeting dates from every version that is
     not a draft, so past meetings stay in the calendar.
     """
-    stamp = (now or datetime.now(UTC)).astimezone(UTC)
-    calendar = Calendar()
-    calendar.add("prodid", "-//IEP Right//IEP dates//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"IEP dates: {child.name}")
+    events: list[Event] = []
     ieps = Iep.objects.filter(child=child).exclude(status=Iep.Status.DRAFT).order_by("effective_from", "pk")
     for iep in ieps:
         for field, slug, title, rule in ICS_DATES:
@@ -165,5 +180,9 @@ def iep_dates_ics(child: Child, now: datetime | None = None) -> bytes:
                 alarm.add("description", f"In two weeks: {title.lower()} for {child.name}")
                 alarm.add("trigger", timedelta(days=-14))
                 event.add_component(alarm)
-            calendar.add_component(event)
-    return calendar.to_ical()
+            events.append(event)
+    events += scheduled_meeting_events(child, stamp)
+    for deadline in deadlines_for(child, stamp.date()):
+        if (vevent := deadline_event(child.pk, child.name, deadline, stamp)) is not None:
+            events.append(vevent)
+    return events

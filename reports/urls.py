@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import public_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("children/<int:child_id>/reports/", views.report_list, name="report_list"),
     path("children/<int:child_id>/delete/", views.child_delete, name="child_delete"),
     path("children/<int:child_id>/reports/<int:report_id>/download/", views.report_download, name="report_download"),
+    # Public: anyone holding a report may check it (reports/public_check.py says what it reveals).
+    path("verify-report/", public_views.verify_report, name="verify_report"),
 ]

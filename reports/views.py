@@ -90,8 +90,13 @@ def report_list(request: HttpRequest, child_id: int) -> HttpResponse:
     child = child_for(request.user, child_id, "view")
     if request.method == "POST":
         form = ReportForm(child, request.POST)
+        report = None
         if form.is_valid():
-            report = services.generate_report(child, user=request.user, **form.report_options())
+            try:
+                report = services.generate_report(child, user=request.user, **form.report_options())
+            except services.ChainBroken as refused:
+                form.add_error(None, str(refused))
+        if report is not None:
             log_access(request.user, child.household, "export", child.pk, request.path)
             pages = f"{report.pages} page" + ("" if report.pages == 1 else "s")
             messages.success(
@@ -106,6 +111,10 @@ def report_list(request: HttpRequest, child_id: int) -> HttpResponse:
         "child": child,
         "form": form,
         "reports": GeneratedReport.objects.filter(child=child).select_related("generated_by"),
+        "issued": GeneratedReport.objects.filter(child__household=child.household)
+        .exclude(bates_first="")
+        .select_related("child")
+        .order_by("generated_at", "pk"),
     }
     return render(request, "reports/report_list.html", context, status=status)
 

@@ -269,12 +269,14 @@ class DeviceTimeAndConflictTests(ApiCase):
 
     def test_the_report_says_when_the_phone_tapped_and_the_lag_to_the_server(self) -> None:
         from reports.data import _device_text
+        from reports.ledger_facts import Version
 
         self.post(self.url("save_entry"), self.entry(device_time="2026-11-05T15:22:00Z"))  # 10:22 am in New York
-        entry = LogEntry.objects.get()
-        assert _device_text(entry) == "tapped 10:22 am on the phone, received 5 h 38 min later"
-        entry.device_time = None
-        assert _device_text(entry) == ""
+        record = self.new_records().get()
+        version = Version(record.seq, record.hash, "created", record.recorded_at, "Alice", json.loads(record.payload))
+        assert _device_text(version, TODAY) == "tapped 10:22 am on the phone, received 5 h 38 min later"
+        version.payload.pop("device_time")
+        assert _device_text(version, TODAY) == ""
 
     def test_a_phone_clock_ahead_of_the_server_keeps_the_entry_without_a_tap_time(self) -> None:
         response = self.post(self.url("save_entry"), self.entry(device_time="2026-11-06T12:00:00Z"))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from deadlines.services import edit_event, record_event
 from logbook.models import DayNote, MissReason, Source, Status
 from plans.models import Iep
 from reports.exports import CSV_COLUMNS, entries_csv, iep_dates_ics
@@ -130,3 +131,23 @@ class IepDatesIcsTests(BaseTestCase):
         assert len(self.events(response.content)) == 3
         self.client.force_login(self.charlie)
         assert self.client.get(url).status_code == 404
+
+
+class DeadlinesInTheIcsTests(BaseTestCase):
+    def test_computed_deadlines_are_in_the_childs_calendar_with_stable_uids(self) -> None:
+        event = record_event(self.child, "records_request", date(2026, 11, 20), self.alice)
+        record_event(self.child, "knew_or_should_have_known", date(2026, 11, 1), self.alice)
+        data = iep_dates_ics(self.child, now=datetime(2026, 11, 21, tzinfo=UTC))
+        found = {str(e["UID"]): e for e in Calendar.from_ical(data).walk("VEVENT")}
+        uid = f"iepright-child{self.child.pk}-deadline-records_request-records_request-{event.pk}@iepright"
+        records = found[uid]
+        assert records.decoded("DTSTART") == date(2026, 12, 2)  # 5 business days, Thanksgiving skipped (CA)
+        assert "Cal. Ed. Code 56504" in str(records["DESCRIPTION"]) and "not legal advice" in str(
+            records["DESCRIPTION"]
+        )
+        assert records.walk("VALARM")  # an upcoming deadline reminds a week ahead
+        assert len([u for u in found if "-deadline-" in u]) == 2
+        edit_event(event, kind="records_request", day=date(2026, 11, 23), note="", user=self.alice)
+        again = {str(e["UID"]): e for e in Calendar.from_ical(iep_dates_ics(self.child)).walk("VEVENT")}
+        assert set(again) == set(found)  # the same UIDs: a calendar replaces the entry
+        assert again[uid].decoded("DTSTART") == date(2026, 12, 3)

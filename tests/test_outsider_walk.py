@@ -28,10 +28,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, Role
 from api.models import AccessToken, Scope
+from deadlines.models import DeadlineEvent
+from deadlines.services import record_event
 from evidence.attachments import store_attachment
 from evidence.models import Attachment
 from logbook.models import LogEntry, Status
 from plans.models import Absence, Child
+from tests.advocacy_support import advocacy_fixture
 from tests.base import BaseTestCase, make_family
 from tests.reports_support import stored_report
 
@@ -87,6 +90,15 @@ EXEMPT = {
     "service_worker": "the service worker script: one file for everyone, no records",
     "api_tokens:list": "lists and makes only the signed-in person's own access tokens",
     "api:children": "lists only the children of the caller's own households (tests/test_api.py)",
+    "reports:verify_report": "public by design: anyone holding a report checks it; it names no child and "
+    "answers only from the file's or head's SHA-256 (tests/test_reports_public_check.py)",
+    "reminders:settings": "the signed-in person's own reminder settings and calendar link",
+    "reminders:feed_new": "makes a calendar link for the signed-in person only",
+    "reminders:feed_revoke": "turns off the signed-in person's own calendar link",
+    "reminders:feed": "public by its secret token; shows only the token owner's households, 404 when revoked "
+    "or wrong (tests/test_calendar_feed.py)",
+    "reminders:unsubscribe": "public by its signed token (one-click unsubscribe from an email); 404 for a bad "
+    "token (tests/test_reminders.py)",
 }
 
 OBJECT_KWARGS = {
@@ -101,6 +113,11 @@ OBJECT_KWARGS = {
     "invitation_id",
     "report_id",
     "token_id",
+    "communication_id",
+    "letter_id",
+    "notice_id",
+    "cost_id",
+    "event_id",
 }
 
 
@@ -151,6 +168,11 @@ class OutsiderWalkTests(BaseTestCase):
     report_id: int | None
     own_child: Child
     token: AccessToken
+    communication_id: int
+    letter_id: int
+    notice_id: int
+    cost_id: int
+    deadline_event: DeadlineEvent
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -169,6 +191,8 @@ class OutsiderWalkTests(BaseTestCase):
         cls.attachment = store_attachment(child_id=cls.child.pk, uploaded_file=upload, user=cls.alice)
         cls.report_id = stored_report(cls.child, cls.alice).pk
         cls.token, _raw = AccessToken.issue(cls.alice, "Phone", Scope.WRITE)
+        cls.communication_id, cls.letter_id, cls.notice_id, cls.cost_id = advocacy_fixture(cls.child, cls.alice)
+        cls.deadline_event = record_event(cls.child, "records_request", date(2026, 11, 2), cls.alice)
         # charlie's own household and child, to mix his child's id with alice's objects.
         cls.own_child = Child.objects.create(household=make_family(cls.charlie, "Charlie's"), name="Zed")
 
@@ -186,9 +210,14 @@ class OutsiderWalkTests(BaseTestCase):
             "membership_id": lambda: self.household.memberships.get(user=self.bob).pk,
             "invitation_id": lambda: self.invitation.pk,
             "report_id": lambda: self.report_id,
+            "event_id": lambda: self.deadline_event.pk,
             "token": lambda: self.invitation.token,
             "day": lambda: date(2026, 11, 30),
             "token_id": lambda: self.token.pk,
+            "communication_id": lambda: self.communication_id,
+            "letter_id": lambda: self.letter_id,
+            "notice_id": lambda: self.notice_id,
+            "cost_id": lambda: self.cost_id,
         }
 
     def kwargs_for(self, route: Route) -> dict[str, Any]:

@@ -109,7 +109,7 @@ def add_provision(page: Page, kind: str, label: str, wording: str, **service: st
         page.get_by_label("Only on chosen weekdays").check()
         page.get_by_label(service["day"]).check()
         page.get_by_label("Minutes (optional)", exact=True).fill(service["minutes"])
-        page.get_by_label("Per").select_option(service["period"])
+        page.get_by_label("Per (optional)", exact=True).select_option(service["period"])
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text(f"“{label}” added.")).to_be_visible()
 

@@ -1,0 +1,136 @@
+"""Per-state deadline settings for all 50 states, the District of Columbia and Puerto Rico.
+
+Data, not code branches (legal-facts.md section 4). A state's entry maps a rule id to either
+``Override`` (the state's own count and citation) or ``Flag`` (UNVERIFIED or CONFLICTING: the rule is
+shown flagged and asserts no date; it never falls back to the federal rule). A state with no entry for
+a rule uses the federal rule, and every deadline says so ("federal default: no state variation
+recorded"). Add a state's rule here with its citation once it is checked against the state's law.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from deadlines.rules import BUSINESS_DAYS, DAYS, DAYS_SKIPPING_BREAKS, DAYS_SKIPPING_SUMMER, SCHOOL_DAYS, YEARS, Count
+
+UNVERIFIED = "UNVERIFIED"
+CONFLICTING = "CONFLICTING"
+
+
+@dataclass(frozen=True)
+class Override:
+    count: Count
+    citation: str
+    note: str = ""
+    disability: str = ""  # applies only to a child with this disability ("" = every child)
+    since: date | None = None  # applies to events on or after this date; earlier ones are flagged
+
+
+@dataclass(frozen=True)
+class Flag:
+    status: str  # UNVERIFIED or CONFLICTING
+    citation: str
+    note: str
+
+
+StateRule = Override | Flag
+
+STATE_NAMES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "PR": "Puerto Rico", "RI": "Rhode Island", "SC": "South Carolina",
+    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
+    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+}  # fmt: skip
+
+# Every jurisdiction is listed; an empty mapping means "federal default: no state variation recorded".
+STATE_RULES: dict[str, dict[str, StateRule]] = {code: {} for code in STATE_NAMES}
+
+STATE_RULES["AK"] = {
+    "due_process_filing_limit": Flag(
+        CONFLICTING,
+        "AS 14.30.193(a)",
+        "Alaska: 12 months after written notice, but sources conflict; check the state's procedural safeguards notice.",
+    ),
+}
+STATE_RULES["AZ"] = {
+    "iep_meeting_on_request": Override(Count(45, SCHOOL_DAYS), "A.A.C. R7-2-401(G)(7)", "Arizona: 45 school days."),
+}
+STATE_RULES["CA"] = {
+    "records_request": Override(Count(5, BUSINESS_DAYS), "Cal. Ed. Code 56504", "California: 5 business days."),
+    "initial_evaluation": Override(
+        Count(60, DAYS_SKIPPING_BREAKS),
+        "Cal. Ed. Code 56344(a)",
+        "California: the IEP within 60 days of consent, not counting breaks of more than 5 school days.",
+    ),
+    "iep_meeting_on_request": Override(
+        Count(30, DAYS_SKIPPING_BREAKS),
+        "Cal. Ed. Code 56343.5",
+        "California: 30 days, not counting breaks of more than 5 school days.",
+    ),
+}
+STATE_RULES["IL"] = {
+    "initial_evaluation": Flag(
+        UNVERIFIED,
+        "Illinois rule (citation not yet recorded)",
+        "Illinois: 60 school days is reported but only partly verified; ask the district or ISBE.",
+    ),
+}
+STATE_RULES["MA"] = {
+    "initial_evaluation": Flag(
+        UNVERIFIED,
+        "603 CMR 28.05(1)",
+        "Massachusetts: 30 school working days for assessments and 45 for the team meeting. School working "
+        "days are not the school days of the child's calendar, so no date is computed.",
+    ),
+}
+STATE_RULES["NC"] = {
+    "due_process_filing_limit": Override(Count(1, YEARS), "NC Policy 1504-1.8", "North Carolina: 1 year."),
+}
+STATE_RULES["PA"] = {
+    "initial_evaluation": Override(
+        Count(60, DAYS_SKIPPING_SUMMER), "22 Pa. Code 14.123", "Pennsylvania: 60 calendar days, not counting summer."
+    ),
+    "reevaluation": Override(
+        Count(2, YEARS),
+        "22 Pa. Code 14.124(c)",
+        "Pennsylvania: every 2 years for a child with an intellectual disability.",
+        disability="intellectual_disability",
+    ),
+}
+STATE_RULES["TX"] = {
+    "initial_evaluation": Override(Count(45, SCHOOL_DAYS), "Tex. Educ. Code 29.004", "Texas: 45 school days."),
+    "due_process_filing_limit": Override(
+        Count(2, YEARS),
+        "19 TAC 89.1151(c)",
+        "Texas: 2 years for events since 1 September 2022.",
+        since=date(2022, 9, 1),
+    ),
+}
+STATE_RULES["WA"] = {
+    "records_request": Override(
+        Count(45, DAYS),
+        "Washington state rule (citation to be checked)",
+        "Washington: promptly, and at most 45 calendar days.",
+    ),
+}
+STATE_RULES["WI"] = {
+    "due_process_filing_limit": Override(Count(1, YEARS), "Wis. Stat. 115.80(1)(a)1", "Wisconsin: 1 year."),
+}
+
+
+def state_rule(state: str | None, rule_id: str, disability: str | None = None) -> StateRule | None:
+    """The state's setting for ``rule_id`` (None: the federal rule applies, marked as the default)."""
+    if not state:
+        return None
+    setting = STATE_RULES.get(state.upper(), {}).get(rule_id)
+    if isinstance(setting, Override) and setting.disability and setting.disability != (disability or ""):
+        return None
+    return setting
