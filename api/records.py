@@ -12,6 +12,9 @@ from ninja import Query, Router, Schema, Status
 
 from api.errors import answers
 from api.reads import viewed
+from correspondence.models import Communication
+from correspondence.payloads import communication_payload
+from deadlines.facts import deadlines_for
 from evidence.verify import verify_child
 from insights.compliance import compute_compliance
 from plans.access import child_for
@@ -66,10 +69,36 @@ def insights(request: HttpRequest, child_id: int, span: Query[RangeIn]) -> Any:
     return Status(200, compute_compliance(child, span.start, span.end).to_json())
 
 
-@router.get("/children/{int:child_id}/deadlines", response=answers(list[DeadlineOut]), url_name="deadlines")
+DISCLAIMER = (
+    "Deadlines shown are estimates computed from the dates entered; filing limits can be lost: contact a lawyer, "
+    "the state Parent Training and Information Center, or the Protection and Advocacy agency before a deadline. "
+    "General information, not legal advice."
+)
+
+
+class DeadlinesOut(Schema):
+    """The IEP's own dates and the deadlines computed from the law (shape of ``deadlines.compute.Deadline.as_json``)."""
+
+    disclaimer: str
+    iep_dates: list[DeadlineOut]
+    deadlines: list[dict[str, Any]]
+
+
+@router.get(
+    "/children/{int:child_id}/communications", response=answers(list[dict[str, Any]]), url_name="communications"
+)
+def communications(request: HttpRequest, child_id: int) -> Any:
+    """Every communication with the school kept for the child (withdrawn ones included), newest first,
+    as its ledger payload (``correspondence.payloads.communication_payload``)."""
+    child = viewed(request, child_for(request.user, child_id))
+    found = Communication.objects.filter(child=child).order_by("-date", "-pk")
+    return [communication_payload(comm) for comm in found]
+
+
+@router.get("/children/{int:child_id}/deadlines", response=answers(DeadlinesOut), url_name="deadlines")
 def deadlines(request: HttpRequest, child_id: int) -> Any:
-    """The review and reevaluation dates of the child's active IEP, soonest first. Dates computed from
-    the law (complaints, hearings) come with the deadlines feature."""
+    """The active IEP's review and reevaluation dates, and the deadlines the law sets from the events
+    entered (``deadlines.facts.deadlines_for``), with the disclaimer to show beside them."""
     child = viewed(request, child_for(request.user, child_id))
     today = timezone.localdate()
     found = []
@@ -78,7 +107,11 @@ def deadlines(request: HttpRequest, child_id: int) -> Any:
             due = getattr(iep, name)
             if due is not None:
                 found.append({"kind": name, "label": label, "due": due, "iep": iep.pk, "days_left": (due - today).days})
-    return sorted(found, key=lambda d: (d["due"], d["kind"]))
+    return {
+        "disclaimer": DISCLAIMER,
+        "iep_dates": sorted(found, key=lambda d: (d["due"], d["kind"])),
+        "deadlines": [deadline.as_json() for deadline in deadlines_for(child, today)],
+    }
 
 
 @router.get("/children/{int:child_id}/verification", response=answers(VerificationOut), url_name="verification")

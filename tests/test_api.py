@@ -75,6 +75,23 @@ class ReadTests(ApiCase):
         assert len(rows) == 7
         assert {(r.user_id, r.child_id, r.action) for r in rows} == {(self.dana.pk, self.child.pk, "api")}
 
+    def test_communications_and_deadlines_are_read_through_the_api(self) -> None:
+        from correspondence.models import Communication
+        from deadlines.services import record_event
+
+        Communication.objects.create(
+            child=self.child, date=TODAY, channel="email", direction="received", subject="Speech"
+        )
+        record_event(self.child, "records_request", TODAY, self.alice)
+        self.client.force_login(self.dana)
+        comms = self.client.get(self.url("communications")).json()
+        assert [c["subject"] for c in comms] == ["Speech"]
+        data = self.client.get(self.url("deadlines")).json()
+        assert "not legal advice" in data["disclaimer"]
+        assert data["deadlines"] and all("citation" in d and "date" in d for d in data["deadlines"])
+        self.client.force_login(self.charlie)
+        assert self.client.get(self.url("communications")).status_code == 404
+
     def test_verification_reports_the_chain(self) -> None:
         self.client.force_login(self.alice)
         self.log(TODAY)
