@@ -12,13 +12,14 @@ from advocacy.models import KIND_CHOICES
 from advocacy.rules import PWN_ELEMENTS
 from correspondence.forms import provision_choices
 from correspondence.models import Channel
+from iepright.textclean import TextCheckMixin
 from plans.models import Child
 
 STALE = {"invalid": _("This form is out of date. Please reload the page.")}
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class DraftOptionsForm(forms.Form):
+class DraftOptionsForm(TextCheckMixin, forms.Form):
     """What the letter is about: read from the query string, so changing it redrafts the letter."""
 
     kind = forms.ChoiceField(label=_("Letter"), choices=KIND_CHOICES)
@@ -37,7 +38,7 @@ class DraftOptionsForm(forms.Form):
         self.fields["provision"].choices = provision_choices(child)  # type: ignore[attr-defined]
 
 
-class LetterForm(forms.Form):
+class LetterForm(TextCheckMixin, forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=300)
     body = forms.CharField(
         label=_("Letter"),
@@ -47,7 +48,7 @@ class LetterForm(forms.Form):
     client_id = forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE)
 
 
-class SentForm(forms.Form):
+class SentForm(TextCheckMixin, forms.Form):
     day = forms.DateField(label=_("Sent on"), widget=DATE)
     channel = forms.ChoiceField(
         label=_("How"),
@@ -66,7 +67,7 @@ class SentForm(forms.Form):
     )
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(TextCheckMixin, forms.Form):
     received_on = forms.DateField(label=_("Received on"), widget=DATE)
     action = forms.CharField(label=_("What the school proposes or refuses"), max_length=300)
     proposes = forms.TypedChoiceField(
@@ -87,7 +88,7 @@ class NoticeForm(forms.Form):
     client_id = forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE)
 
 
-class CostForm(forms.Form):
+class CostForm(TextCheckMixin, forms.Form):
     date = forms.DateField(label=_("Date paid"), widget=DATE)
     provider = forms.CharField(label=_("Who provided it"), max_length=160)
     description = forms.CharField(
@@ -107,5 +108,5 @@ class CostForm(forms.Form):
         self.fields["provision_ids"].choices = provision_choices(child)  # type: ignore[attr-defined]
 
 
-class RetractForm(forms.Form):
+class RetractForm(TextCheckMixin, forms.Form):
     reason = forms.CharField(label=_("Why withdraw it?"), max_length=300)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from correspondence.events import EVENT_CHOICES
 from correspondence.models import Channel, Direction
+from iepright.textclean import TextCheckMixin
 from logbook.models import LogEntry, Status
 from plans.models import Child, Provision
 
@@ -54,7 +55,7 @@ def miss_choices(child: Child, days: int = 90) -> list[tuple[int, str]]:
     ]
 
 
-class CommunicationForm(forms.Form):
+class CommunicationForm(TextCheckMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     channel = forms.ChoiceField(label=_("How"), choices=Channel.choices, widget=forms.RadioSelect)
@@ -147,7 +148,7 @@ class CommunicationForm(forms.Form):
         }
 
 
-class CallForm(forms.Form):
+class CallForm(TextCheckMixin, forms.Form):
     counterpart_name = forms.CharField(label=_("Who did you talk to?"), max_length=120)
     counterpart_role = forms.CharField(label=_("Their role"), max_length=120, required=False)
     direction = forms.ChoiceField(
@@ -168,7 +169,7 @@ class CallForm(forms.Form):
     client_id = forms.UUIDField(widget=forms.HiddenInput, error_messages=STALE)
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextCheckMixin, forms.Form):
     eml = forms.FileField(
         label=_("Saved email (.eml file)"),
         required=False,
@@ -198,7 +199,7 @@ class ImportForm(forms.Form):
         return self.cleaned_data["raw"].replace("\r\n", "\n").encode("utf-8"), "pasted-email.eml"
 
 
-class RetractForm(forms.Form):
+class RetractForm(TextCheckMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why withdraw it?"),
         max_length=300,

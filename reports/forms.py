@@ -8,13 +8,14 @@ from typing import Any
 
 from django import forms
 
+from iepright.textclean import TextCheckMixin
 from plans.models import Child, Provision
 from reports.models import GeneratedReport
 
 BATES_PREFIX = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,23}")
 
 
-class ReportForm(forms.Form):
+class ReportForm(TextCheckMixin, forms.Form):
     kind = forms.ChoiceField(
         label="Which report",
         choices=GeneratedReport.Kind.choices,

@@ -167,5 +167,4 @@ class OverviewTests(ViewerTestCase):
         Absence.objects.create(child=self.child, date=date(2026, 11, 23), reason="Sick")
         with CaptureQueriesContext(connection) as after:
             self.client.get(self.url())
-        # 21: the budget of 20 plus the one query of the overdue follow-ups card (correspondence).
-        assert len(after) == len(before) <= 21
+        assert len(after) == len(before) <= 20

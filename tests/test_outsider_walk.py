@@ -92,6 +92,7 @@ EXEMPT = {
     "api:children": "lists only the children of the caller's own households (tests/test_api.py)",
     "reports:verify_report": "public by design: anyone holding a report checks it; it names no child and "
     "answers only from the file's or head's SHA-256 (tests/test_reports_public_check.py)",
+    "reports:account_delete": "deletes only the signed-in person's own account (tests/test_deletion.py)",
     "reminders:settings": "the signed-in person's own reminder settings and calendar link",
     "reminders:feed_new": "makes a calendar link for the signed-in person only",
     "reminders:feed_revoke": "turns off the signed-in person's own calendar link",
