@@ -16,6 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as RequestInvalid
+from pydantic import ValidationInfo, field_validator
+
+from iepright.textclean import validate_text
 
 ALL = "__all__"
 
@@ -35,6 +38,27 @@ ERROR_STATUSES = (400, 401, 403, 404, 405, 422)
 def answers(ok: Any, *, status: int = 200, **extra: Any) -> dict[int, Any]:
     """The responses of an operation: ``ok`` under ``status``, and every error as ``ErrorsOut``."""
     return {status: ok, **dict.fromkeys(ERROR_STATUSES, ErrorsOut), **{int(k[1:]): v for k, v in extra.items()}}
+
+
+MULTILINE_FIELDS = frozenset({"note", "body"})
+
+
+class CheckedText(Schema):
+    """Input whose text fields go through the one validation path of forms and API
+    (``iepright.textclean``: no NUL, lone surrogates or control characters; line breaks only in
+    notes). A refusal is a 422 on the field, like any other."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean_text(cls, value: Any, info: ValidationInfo) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        for text in texts:
+            if isinstance(text, str):
+                try:
+                    validate_text(text, multiline=info.field_name in MULTILINE_FIELDS)
+                except ValidationError as refused:
+                    raise ValueError(refused.messages[0]) from None
+        return value
 
 
 def body(messages: list[str] | str, field: str = ALL) -> dict[str, Any]:

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from api.models import Scope
+from iepright.textclean import TextCheckMixin
 
 
-class TokenForm(forms.Form):
+class TokenForm(TextCheckMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=80,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from api.errors import ErrorsOut, answers
+from api.errors import CheckedText, ErrorsOut, answers
 from api.reads import viewed
 from logbook import services
 from logbook.days import DayStatus, LogWindow, entry_summary, lag_text
@@ -33,7 +33,7 @@ router = Router(tags=["daily log"])
 MAX_RANGE_DAYS = 400
 
 
-class EntryChangeIn(Schema):
+class EntryChangeIn(CheckedText):
     status: str
     client_id: uuid.UUID
     minutes_delivered: int | None = None
@@ -122,7 +122,7 @@ class ClientIdIn(Schema):
     client_id: uuid.UUID
 
 
-class DayNoteIn(Schema):
+class DayNoteIn(CheckedText):
     tags: list[str] = []
     note: str = ""
     client_id: uuid.UUID
@@ -135,7 +135,7 @@ class DayNoteOut(Schema):
     note: str
 
 
-class RetractIn(Schema):
+class RetractIn(CheckedText):
     reason: str
     client_id: uuid.UUID | None = None
 

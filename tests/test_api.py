@@ -120,6 +120,16 @@ class ErrorShapeTests(ApiCase):
         assert set(errors) >= {"date", "status", "client_id"}
         assert all(isinstance(m, str) for msgs in errors.values() for m in msgs)
 
+    def test_text_goes_through_the_one_validation_path(self) -> None:
+        self.client.force_login(self.alice)
+        for bad in ["a\u0000b", "\ud800", "esc\u001b"]:
+            response = self.post(self.url("save_entry"), self.entry(note=bad))  # json.dumps escapes them
+            assert response.status_code == 422, bad
+            assert "cannot be saved" in response.json()["errors"]["note"][0]
+        note = self.post(self.url("save_day_note", day="2026-11-05"), {"tags": ["sub\nway"], "client_id": new_id()})
+        assert note.status_code == 422 and "one line" in note.json()["errors"]["tags"][0]
+        assert LogEntry.objects.count() == 0 and DayNote.objects.count() == 0
+
     def test_malformed_json_is_400_and_a_wrong_method_405_both_json(self) -> None:
         self.client.force_login(self.alice)
         bad = self.client.post(self.url("save_entry"), "{nope", content_type="application/json")
