@@ -56,6 +56,8 @@ __all__ = [
 ]
 
 Errors = dict[str, list[str]]
+# How far ahead of the server's clock a phone's tap time may be (clocks drift a little).
+DEVICE_CLOCK_SKEW = timedelta(minutes=5)
 
 
 class EditConflict(Exception):
@@ -188,6 +190,7 @@ def record_entry(
     reported_by: str = "",
     note: str = "",
     edit_reason: str = "",
+    device_time: datetime | None = None,
     base_version: int | None = None,
 ) -> LogEntry:
     """Create or change the entry for ``provision`` on ``day`` (one per day and session).
@@ -201,7 +204,9 @@ def record_entry(
     - the same content again changes nothing and appends nothing;
     - changing an entry of a day before today needs ``edit_reason`` (kept in the ledger), unless the
       entry was first recorded today (still the same sitting);
-    - logging a withdrawn entry's slot again brings it back, as an edit.
+    - logging a withdrawn entry's slot again brings it back, as an edit;
+    - ``device_time``: when the phone says it was tapped (kept with the entry and in its record;
+      dropped when it is ahead of the server's clock by more than a few minutes);
     """
     cid = _client_uuid(client_id)
     today = timezone.localdate()
@@ -209,6 +214,8 @@ def record_entry(
     minutes_given = minutes_delivered is not None
     item = NewEntry(provision, status, minutes_delivered, is_makeup, miss_reason, source, reported_by, note).cleaned()
     errors = _entry_errors(child, day, item, today=today, edit_reason=edit_reason)
+    _add(errors, "device_time", _device_time_problem(device_time))
+    device_time = _plausible_device_time(device_time) if not errors else None
     if errors:
         raise ValidationError(errors)
     values = item.content()
@@ -244,6 +251,7 @@ def record_entry(
                 created_by=user,
                 updated_by=user,
                 recording_lag_days=(today - day).days,
+                device_time=device_time,
                 **values,
             )
             entry.save(force_insert=True)
@@ -262,6 +270,7 @@ def record_entry(
             entry.retracted_by = None
             entry.retraction_reason = ""
             entry.updated_by = user
+            entry.device_time = device_time
             entry.version += 1
             entry.save()
             kind = "log_entry.edited"
@@ -284,6 +293,20 @@ def remembered_reporter(child: Child, user: Any) -> str:
         .first()
     )
     return found or ""
+
+
+def _device_time_problem(device_time: datetime | None) -> str | None:
+    if device_time is not None and timezone.is_naive(device_time):
+        return "The phone's time needs its time zone (e.g. 2026-11-05T15:04:00Z)."
+    return None
+
+
+def _plausible_device_time(device_time: datetime | None) -> datetime | None:
+    """The phone's tap time, or None when its clock is plainly wrong (ahead of the server's): the save
+    is kept all the same (a wrong clock must not stop a parent logging), only without a tap time."""
+    if device_time is None or device_time > timezone.now() + DEVICE_CLOCK_SKEW:
+        return None
+    return device_time
 
 
 def first_recorded_on(entry: LogEntry) -> date:
@@ -483,9 +506,20 @@ def record_day_same_as(
     return _once(write)
 
 
-def retract_entry(entry: LogEntry, user: Any, reason: str) -> LogEntry:
-    """Withdraw an entry: it stays (with the reason) but no longer counts in statistics."""
+def retract_entry(entry: LogEntry, user: Any, reason: str, client_id: uuid.UUID | str | None = None) -> LogEntry:
+    """Withdraw an entry: it stays (with the reason) but no longer counts in statistics.
+
+    With ``client_id``, a retry of the same withdrawal returns the entry and appends nothing.
+    """
     reason = reason.strip()
+    cid = _client_uuid(client_id) if client_id is not None else None
+    if cid is not None:
+        receipt = _receipt(cid)
+        if receipt is not None:
+            if receipt.object_type != "log_entry.retract" or receipt.object_id != str(entry.pk):
+                raise ValidationError({"client_id": ["This save id was already used for something else."]})
+            entry.refresh_from_db()
+            return entry
     errors: Errors = {}
     _add(errors, "reason", rules.retraction_reason_given(reason) or rules.short_enough(reason, 300))
     if entry.is_retracted:
@@ -503,6 +537,8 @@ def retract_entry(entry: LogEntry, user: Any, reason: str) -> LogEntry:
         current.version += 1
         current.save()
         _append("log_entry.retracted", current, user)
+        if cid is not None:
+            _keep_receipt(cid, entry.child, "log_entry.retract", entry.pk)
     entry.refresh_from_db()
     return entry
 
@@ -562,12 +598,29 @@ def save_day_note(
     return _once(write)
 
 
-def attach_files(entry: LogEntry, files: list[Any], user: Any) -> list[Attachment]:
+MAX_FILES_PER_SAVE = 6  # the write receipt keeps their ids in its 64 characters
+
+
+def attach_files(
+    entry: LogEntry, files: list[Any], user: Any, client_id: uuid.UUID | str | None = None
+) -> list[Attachment]:
     """Keep photos or files with an entry: each stored by content hash with its own ledger record.
 
     Raises ``ValidationError`` on ``files`` (nothing kept) when a file is refused, e.g. too big or
-    not a photo, PDF, text or email. Call it in the transaction that saved the entry.
+    not a photo, PDF, text or email. Call it in the transaction that saved the entry. With
+    ``client_id``, a retry returns the files the first request kept and stores nothing again (the
+    same bytes for the same entry are stored once anyway).
     """
+    cid = _client_uuid(client_id) if client_id is not None else None
+    if cid is not None:
+        receipt = _receipt(cid)
+        if receipt is not None:
+            if receipt.object_type != "attachments" or not receipt.object_id.startswith(f"{entry.pk}:"):
+                raise ValidationError({"client_id": ["This save id was already used for something else."]})
+            ids = [int(pk) for pk in receipt.object_id.split(":", 1)[1].split(",") if pk]
+            return list(Attachment.objects.filter(pk__in=ids).order_by("pk"))
+        if len(files) > MAX_FILES_PER_SAVE:
+            raise ValidationError({"files": [f"Please send at most {MAX_FILES_PER_SAVE} files at a time."]})
     kept: list[Attachment] = []
     try:
         with transaction.atomic():
@@ -585,6 +638,8 @@ def attach_files(entry: LogEntry, files: list[Any], user: Any) -> list[Attachmen
         name = getattr(uploaded, "name", "") or "A file"
         remove_unreferenced_files([att.sha256 for att in kept])
         raise ValidationError({"files": [f"{name}: {refused}"]}) from None
+    if cid is not None:
+        _keep_receipt(cid, entry.child, "attachments", f"{entry.pk}:" + ",".join(str(att.pk) for att in kept))
     return kept
 
 

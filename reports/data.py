@@ -442,6 +442,7 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "recorded_by": history.first.by,
                 "lag": lag,
                 "lag_text": _lag_text(lag),
+                "device_text": _device_text(history.latest, day),
                 "edits": _edits(history, day),
                 "counted": (day, entry["provision"], entry["status"]) in counted,
                 "attachments": [],  # filled in once the exhibits are numbered
@@ -571,6 +572,24 @@ def _minutes_of(minutes: int | None, provision: Provision) -> str:
         return ""
     session = provision.session_minutes
     return f", {minutes} of {session} min" if session else f", {minutes} min"
+
+
+def _device_text(version: lf.Version, day: date) -> str:
+    """For a save made on a phone (maybe offline), from its ledger record: when the phone says it was
+    tapped and how long before the server received it, e.g. "tapped 3:02 pm on the phone, received
+    2 h 38 min later"; "" when the phone sent no time."""
+    raw = version.payload.get("device_time")
+    if not raw:
+        return ""
+    tapped = datetime.fromisoformat(raw)
+    minutes = max(0, round((version.at - tapped).total_seconds() / 60))
+    hours, rest = divmod(minutes, 60)
+    lag = "at once" if minutes == 0 else (f"{hours} h {rest} min later" if hours else f"{rest} min later")
+    local = tapped.astimezone(ZoneInfo(settings.TIME_ZONE))
+    when = f"{local:%-I:%M} {'am' if local.hour < 12 else 'pm'}"
+    if local.date() != day:
+        when += f" on {day_text(local.date())}"
+    return f"tapped {when} on the phone, received {lag}"
 
 
 def _lag_text(days: int) -> str:

@@ -88,6 +88,7 @@ NOT_EXPORTED = {
     "accounts.Invitation": "open invitations carry secret tokens and expire; invite again after a restore",
     "evidence.EvidenceRecord": "exported apart, in ledger/, exactly as stored",
     "evidence.PurgeAuthorization": "exists only inside a deletion's transaction",
+    "api.AccessToken": "a person's sign-in secret, not a household's record; make a new token after a restore",
     "reports.BatesCounter": "derived: reports.bates never goes below one past the last page of the "
     "household's stored reports, which the export carries",
     "reminders.ReminderSettings": "a person's own email preferences, not the household's records",

@@ -238,12 +238,12 @@ def test_a_tap_made_offline_is_kept_on_the_phone_and_sent_once_back_online(
     page.context.set_offline(True)
     card.get_by_role("button", name="Delivered", exact=True).click()
     saved_message(page, "Saved on this phone")
-    assert page.evaluate("JSON.parse(localStorage.getItem('iepright.logbook.queue.v1')).length") == 1
+    assert page.evaluate("window.IEPQueue.count()") == 1  # kept in IndexedDB (static/js/offline-queue.js)
     assert not LogEntry.objects.filter(child=child).exists()
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     saved_message(page, "Saved: Speech therapy, delivered.")
-    assert page.evaluate("JSON.parse(localStorage.getItem('iepright.logbook.queue.v1')).length") == 0
+    assert page.evaluate("window.IEPQueue.count()") == 0
     entry = LogEntry.objects.get(child=child)
     assert (entry.provision, entry.status, entry.minutes_delivered) == (family["speech"], Status.DELIVERED, 30)
 

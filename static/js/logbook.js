@@ -11,11 +11,8 @@
   var root = document.getElementById("logbook");
   if (!root || !window.fetch || !window.JSON) { return; }
 
-  var QUEUE_KEY = "iepright.logbook.queue.v1";
   var live = document.getElementById("save-status");
   var day = root.getAttribute("data-day");
-  var sending = false;
-  var retryTimer = null;
   var STATUS_WORDS = { delivered: "Delivered", partial: "Partly", missed: "Missed", not_applicable: "Not applicable", unknown: "Don't know" };
   var ICONS = { delivered: "✓", partial: "◐", missed: "✗", not_applicable: "–", unknown: "?" };
   var SYMBOLS = {
@@ -52,73 +49,20 @@
     }
   }
 
-  function loadQueue() {
-    try { return JSON.parse(window.localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
-  }
-
-  function storeQueue(queue) {
-    try { window.localStorage.setItem(QUEUE_KEY, JSON.stringify(queue)); } catch (e) { /* private mode: in memory only */ }
-  }
-
-  var memoryQueue = loadQueue();
+  /* Every save goes through the offline queue (offline-queue.js, IndexedDB): sent in order, kept
+     on this phone while there is no connection, answered here when the server has answered. */
+  var queue = window.IEPQueue;
+  if (!queue) { return; }
 
   function enqueue(item) {
-    memoryQueue.push(item);
-    storeQueue(memoryQueue);
-    flush();
+    queue.add(item);
   }
 
-  function scheduleRetry() {
-    if (retryTimer) { return; }
-    retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, 15000);
-  }
-
-  /* Our own saves advance an entry's version: a save queued behind one of ours (two chips tapped
-     quickly) is sent from the version ours produced, never refused as stale. A co-parent's change
-     is not in this map, so it still answers 409. */
-  var ownBumps = {};
-
-  function entryKey(body) { return body.date + ":" + body.provision + (body.is_makeup ? "m" : ""); }
-
-  /* Send the oldest waiting save; on success or refusal drop it and go on; offline: wait. */
-  function flush() {
-    if (sending || memoryQueue.length === 0) { return; }
-    sending = true;
-    var item = memoryQueue[0];
-    if (item.kind === "entry" && typeof item.body.base_version === "number") {
-      var bump = ownBumps[entryKey(item.body)];
-      if (bump && bump.from.indexOf(item.body.base_version) !== -1) { item.body.base_version = bump.to; }
-    }
-    fetch(item.url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(item.body)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { status: response.status, data: data };
-      });
-    }).then(function (result) {
-      sending = false;
-      if (result.status >= 500) {
-        announce("Saved on this phone. It will be sent again in a moment.", "queued");
-        scheduleRetry();
-        return;
-      }
-      memoryQueue.shift();
-      storeQueue(memoryQueue);
-      if (result.status === 200) {
-        applied(item, result.data);
-      } else {
-        refused(item, result.status, result.data);
-      }
-      flush();
-    }, function () {
-      sending = false;
-      announce("No connection. Saved on this phone; it will be sent when you are back online.", "queued");
-      scheduleRetry();
-    });
-  }
+  queue.onResult({
+    applied: function (item, data) { if (item.day === day) { applied(item, data); } },
+    refused: function (item, data, status) { refused(item, status, data); },
+    waiting: function () { announce("No connection. Saved on this phone; it will be sent when you are back online.", "queued"); }
+  });
 
   function article(provisionId, isMakeup) {
     return document.getElementById("p" + provisionId + (isMakeup ? "m" : ""));
@@ -235,10 +179,6 @@
 
   function applied(item, data) {
     if (item.kind === "entry") {
-      if (typeof item.body.base_version === "number" && typeof data.version === "number") {
-        var before = ownBumps[entryKey(item.body)];
-        ownBumps[entryKey(item.body)] = { from: (before ? before.from : []).concat([item.body.base_version]), to: data.version };
-      }
       showEntry(data);
       showDayStatus(data.day_status);
       announce("Saved: " + item.label + ", " + data.status_label.toLowerCase() + ".");
@@ -249,6 +189,8 @@
       announce(count ? "Saved: " + count + " item" + (count === 1 ? "" : "s") + " delivered." : "Everything was already logged.");
     } else if (item.kind === "note") {
       announce("Saved: the day's tags and note.");
+    } else if (item.kind === "files") {
+      announce("Saved: " + item.label + ".");
     }
   }
 
@@ -369,7 +311,8 @@
       source: value(form, "source"),
       reported_by: value(form, "reported_by"),
       note: value(form, "note"),
-      edit_reason: value(form, "edit_reason")
+      edit_reason: value(form, "edit_reason"),
+      device_time: new Date().toISOString()
     };
     var base = value(form, "base_version");
     if (base !== "") { body.base_version = parseInt(base, 10); }
@@ -385,8 +328,21 @@
     }
     var title = card.querySelector(".entry-title");
     announce("Saving…");
-    enqueue({ kind: "entry", url: root.getAttribute("data-entries-url"), body: body, label: title ? title.firstChild.textContent.trim() : "" });
+    enqueue({ kind: "entry", day: day, url: root.getAttribute("data-entries-url"), body: body, label: title ? title.firstChild.textContent.trim() : "" });
+    if (hasFiles(form)) { enqueueFiles(form, body.client_id); }
     renew(form);
+  }
+
+  /* Offline, photos wait in the queue after their entry (sent once the entry has its id). */
+  function enqueueFiles(form, entryClientId) {
+    var files = [];
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
+      Array.prototype.forEach.call(input.files || [], function (f) { files.push({ name: f.name, type: f.type, blob: f }); });
+      input.value = "";
+    });
+    if (files.length) {
+      enqueue({ kind: "files", day: day, child: (/children\/(\d+)\//.exec(root.getAttribute("data-entries-url") || "") || [])[1], entryClientId: entryClientId, clientId: uuid4(), files: files, label: files.length + " file" + (files.length === 1 ? "" : "s") });
+    }
   }
 
   function hasFiles(form) {
@@ -398,14 +354,14 @@
     var form = event.target;
     var button = event.submitter;
     if (form.classList.contains("entry-form")) {
-      if (hasFiles(form)) { return; } /* files go with a plain form post */
+      if (hasFiles(form) && navigator.onLine !== false) { return; } /* online, files go with a plain form post */
       event.preventDefault();
       if (!button || !button.value) { return; }
       entrySubmit(form, button);
     } else if (form.hasAttribute("data-all-form")) {
       event.preventDefault();
       announce("Saving…");
-      enqueue({ kind: "all", url: root.getAttribute("data-all-url"), body: { client_id: value(form, "client_id") } });
+      enqueue({ kind: "all", day: day, url: root.getAttribute("data-all-url"), body: { client_id: value(form, "client_id") } });
       renew(form);
     } else if (form.hasAttribute("data-note-form")) {
       event.preventDefault();
@@ -414,7 +370,7 @@
       typed.forEach(function (tag) { addTag(form, tag); });
       form.elements.namedItem("new_tag").value = "";
       announce("Saving…");
-      enqueue({ kind: "note", url: root.getAttribute("data-note-url"), body: { tags: tags.concat(typed), note: value(form, "note"), client_id: value(form, "client_id") } });
+      enqueue({ kind: "note", day: day, url: root.getAttribute("data-note-url"), body: { tags: tags.concat(typed), note: value(form, "note"), client_id: value(form, "client_id") } });
       renew(form);
     }
   });
@@ -463,9 +419,10 @@
     }
   });
 
-  window.addEventListener("online", flush);
-  if (memoryQueue.length) {
-    announce("Sending " + memoryQueue.length + " save" + (memoryQueue.length === 1 ? "" : "s") + " kept on this phone…", "queued");
-    flush();
-  }
+  /* A page opened from this phone's copy carries the ids of its first showing: give every form fresh
+     ones, so a new tap is never mistaken for a retry of an earlier one. */
+  Array.prototype.forEach.call(root.querySelectorAll("form"), renew);
+  queue.count().then(function (n) {
+    if (n) { announce("Sending " + n + " save" + (n === 1 ? "" : "s") + " kept on this phone…", "queued"); }
+  });
 }());
