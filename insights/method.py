@@ -35,6 +35,13 @@ METHOD_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "is counted once as one of these: delivered, partly delivered, missed, not applicable, don't know, "
             "or not logged (no entry at all). Some entries are not in these counts: entries on days that are "
             "not expected, make-up sessions, and withdrawn (retracted) entries.",
+            "Entries dated outside a provision's IEP dates are ignored everywhere, minutes included. These are "
+            "entries from before its IEP starts or after it ends. They are listed on the IEP's page as outside "
+            "the IEP's dates.",
+            "A flexible service has no expected days: the provider picks the days, for example 120 minutes per "
+            "month. No day is ever not logged for it, and Everything delivered never marks it. Its counts are "
+            "the sessions logged (delivered, partly delivered, missed), and its delivery rate is over those. "
+            "Its logging coverage is per period, as for minutes below.",
             "Delivery rate = delivered days / (delivered + partly delivered + missed days). Partly delivered "
             "days are shown, not weighted. Not applicable, don't know and not logged days are left out of the "
             "rate. They are shown beside it as logging coverage = logged expected days / expected days. Rates "
@@ -65,19 +72,26 @@ METHOD_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "with no attended school day (a break week) requires nothing and is never a gap. Any entry in the "
             "period, of any status, makes it logged. The totals add up the logged periods. A period cut by the "
             "start or end of the chosen dates, or of the IEP, is prorated by the same rule.",
+            "Some IEPs state a number of sessions per period. Then required sessions = that number x the same "
+            "fraction of attended school days, rounded half up. Sessions held = entries delivered or partly "
+            "delivered in the period, make-up sessions included. Both are shown beside the minutes. A partly "
+            "delivered session records the minutes that really happened, as the parent gives them.",
         ),
     ),
     (
         "Patterns",
         (
             "Patterns compare how often a provision was missed in one group of days with all its other logged "
-            "days. A group is a weekday, a month, days with a tag such as substitute, how the parent learned "
-            "of it, or the staff responsible. Delivered, partly delivered and missed days are counted, and "
-            "only missed counts as a miss. A pattern is shown when the group's miss rate is at least "
-            f"{MIN_RATIO} times the rest's, and the group has at least {MIN_MISSES} misses. Its strength is "
-            "the p-value of a one-sided Fisher exact test. That is the chance that misses would gather in the "
-            "group at least this much if they fell at random. The smaller it is, the stronger the pattern. "
-            "Reasons are shown as the share of misses giving each reason.",
+            "days. A group is a weekday, a month, days with a tag such as substitute, or the staff responsible. "
+            "Delivered, partly delivered and missed days are counted, and only missed counts as a miss. Only "
+            "what is known for every one of those days is compared. So the staff responsible is left out where "
+            f"a provision names none. A pattern is shown when the group's miss rate is at least {MIN_RATIO} "
+            f"times the rest's, and the group has at least {MIN_MISSES} misses. Its strength is the p-value of "
+            "a one-sided Fisher exact test. That is the chance that misses would gather in the group at least "
+            "this much if they fell at random. The smaller it is, the stronger the pattern.",
+            "The reason and how the parent learned of it are asked only for misses. So they are never compared "
+            "as groups: a group that only misses have would always stand out. They are shown as breakdowns of "
+            "the misses: the share of misses giving each reason, and each way of knowing.",
         ),
     ),
     (
