@@ -68,7 +68,6 @@ class ReportsFormDescriptionTests(BaseTestCase):
         pairs = dict(described)
         assert pairs["input#id_kind_0"] == "id_kind_0-hint" and pairs["input#id_kind_1"] == "id_kind_1-hint"
         assert pairs["input#id_bates_prefix"] == "id_bates_prefix_helptext"
-        assert pairs["input#id_bates_start"] == "id_bates_start_helptext"
         assert pairs["textarea#id_ask"] == "id_ask_helptext"
         assert pairs["fieldset#None"] == "id_provisions_helptext"
         assert 'id="id_kind_0-hint"' in html and "One or two pages" in html
@@ -76,16 +75,16 @@ class ReportsFormDescriptionTests(BaseTestCase):
     def test_errors_sent_back_are_named_by_their_fields_and_marked_invalid(self) -> None:
         self.client.force_login(self.alice)
         url = reverse("reports:report_list", args=[self.child.pk])
-        response = self.client.post(url, {"kind": "summary", "start": "", "end": "2026-09-01", "bates_start": "0"})
+        response = self.client.post(url, {"kind": "summary", "start": "", "end": "2026-09-01", "bates_prefix": "a b?"})
         assert response.status_code == 422
         html = response.content.decode()
         described, missing = dangling_descriptions(html)
         assert missing == []
         pairs = dict(described)
         assert pairs["input#id_start"] == "id_start_error"
-        assert pairs["input#id_bates_start"] == "id_bates_start_helptext id_bates_start_error"
+        assert pairs["input#id_bates_prefix"] == "id_bates_prefix_helptext id_bates_prefix_error"
         assert re.search(r'<input[^>]*aria-invalid="true"[^>]*id="id_start"', html)
-        assert re.search(r'<input[^>]*aria-invalid="true"[^>]*id="id_bates_start"', html)
+        assert re.search(r'<input[^>]*aria-invalid="true"[^>]*id="id_bates_prefix"', html)
 
 
 class ChartTextTests(BaseTestCase):
