@@ -132,7 +132,7 @@ class AccountDeleteTests(DeletionTestCase):
         assert response.status_code == 302 and response["Location"] == reverse("account_login")
         assert not User.objects.filter(pk=self.dave.pk).exists()
         assert not Membership.objects.filter(user_id=self.dave.pk).exists()
-        assert self.client.get(reverse("accounts:home")).status_code == 302  # signed out
+        assert self.client.get(reverse("accounts:profile")).status_code == 302  # signed out
         assert Household.objects.filter(pk=self.household.pk).exists()
         assert verify_child(self.child.pk, check_current=False).ok
 

@@ -176,6 +176,7 @@ class PrivatePagesTests(BaseTestCase):
         assert "no-store" in anonymous["Cache-Control"]
 
     def test_answers_to_anonymous_visitors_are_left_alone(self) -> None:
-        response = Client().get(reverse("accounts:home"))
-        assert response.status_code == 302
+        response = Client().get(reverse("accounts:home"))  # the landing page, the same for everyone
+        assert response.status_code == 200 and "Create a free account" in response.content.decode()
         assert "Cache-Control" not in response
+        assert Client().get(reverse("accounts:profile")).status_code == 302

@@ -69,8 +69,8 @@ class SignUpTests(TestCase):
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == ["dana@example.com"]
         assert not EmailAddress.objects.get(email="dana@example.com").verified
-        home = self.client.get(reverse("accounts:home"))
-        assert home.status_code == 302  # not signed in yet
+        # not signed in yet (the home page itself is the landing page for a signed-out visitor)
+        assert self.client.get(reverse("accounts:profile")).status_code == 302
 
         link = confirmation_link(mail.outbox[0])
         page = self.client.get(link)
@@ -137,7 +137,7 @@ class SignInTests(TestCase):
         assert response.status_code == 302
         assert escape("Alice's family") in self.client.get(reverse("accounts:home")).content.decode()
         self.client.post(reverse("account_logout"))
-        assert self.client.get(reverse("accounts:home")).status_code == 302
+        assert self.client.get(reverse("accounts:profile")).status_code == 302
 
     def test_a_forgotten_password_can_be_reset_by_email(self) -> None:
         user = make_user("alice@example.com", "Alice")
@@ -190,7 +190,7 @@ class TwoFactorTests(TestCase):
         assert "Enter your code" in self.client.get(reverse("mfa_authenticate")).content.decode()
         wrong = self.client.post(reverse("mfa_authenticate"), {"code": "000000"})
         assert "Incorrect code" in wrong.content.decode()
-        assert self.client.get(reverse("accounts:home")).status_code == 302
+        assert self.client.get(reverse("accounts:profile")).status_code == 302
         with time_machine.travel("2026-11-30 12:00:35 -05:00", tick=False):  # the app shows the next code
             self.client.post(reverse("mfa_authenticate"), {"code": totp_code(secret.group(1), counter + 1)})
         assert self.client.get(reverse("accounts:home")).status_code == 200
