@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import log_access, membership_for
+from accounts.compression import compress_page
 from evidence.models import Attachment
 from logbook import services
 from logbook.days import LogWindow, Row, entry_summary, is_service, lag_text, load_today
@@ -200,6 +201,7 @@ def _render_day(
 
 
 @login_required
+@compress_page
 def today(request: HttpRequest, child_id: int) -> HttpResponse:
     """The Today screen; ``?date=YYYY-MM-DD`` (the date picker) goes to that day."""
     child = _viewed(request, child_for(request.user, child_id))
@@ -213,6 +215,7 @@ def today(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
+@compress_page
 def day(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     child = _viewed(request, child_for(request.user, child_id))
     return _render_day(request, child, day)
@@ -370,6 +373,7 @@ def retract_entry(request: HttpRequest, child_id: int, entry_id: int) -> HttpRes
 
 
 @login_required
+@compress_page
 def week(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     """Monday to Sunday around ``day``: each day's state and each provision's status, in words."""
     child = _viewed(request, child_for(request.user, child_id))
@@ -394,6 +398,7 @@ def week(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
 
 
 @login_required
+@compress_page
 def month(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     """The month around ``day`` as a calendar: each day's state as a word and a symbol."""
     child = _viewed(request, child_for(request.user, child_id))
