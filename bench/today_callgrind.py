@@ -10,7 +10,8 @@ Thursday of its last school year:
     for n in 0 5; do IEPRIGHT_DATA_DIR=/tmp/cg valgrind --tool=callgrind --callgrind-out-file=/tmp/cg/today.$n \\
         .venv/bin/python bench/today_callgrind.py --repeat $n 2>&1 | grep 'refs:'; done
 
-(instructions at --repeat 5 minus those at --repeat 0) / 5 = one Today request.
+(instructions at --repeat 5 minus those at --repeat 0) / 5 = one Today request. Quicker, and as
+independent of the load: ``--calls`` counts the Python function calls of each request (cProfile).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ THURSDAY = datetime(2026, 5, 14, 16, 0, tzinfo=ZoneInfo("America/New_York"))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--calls", action="store_true", help="count Python function calls per request (no valgrind)")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     child = Child.objects.select_related("household").get(household__memberships__user__email="bench@example.com")
@@ -51,9 +53,19 @@ def main() -> None:
     url = reverse("logbook:today", args=[child.pk])
     with time_machine.travel(THURSDAY, tick=False):
         assert client.get(url).status_code == 200  # warm: templates, URL resolvers, query caches
+        if args.calls:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         for _ in range(args.repeat):
             response = client.get(url)
             assert response.status_code == 200
+        if args.calls:
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            print(f"{stats.total_calls / args.repeat:,.0f} Python function calls per request")  # type: ignore[attr-defined]
     if args.repeat:
         print(f"{len(response.content):,} bytes of HTML")
 
