@@ -21,6 +21,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=2
 
 WORKDIR /app
+# Report fonts: DejaVu (Vietnamese, Cyrillic, Greek...), Noto CJK (Chinese, Japanese, Korean) and
+# Noto Color Emoji, so families' names and notes print as written (reports/fonts.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin iepright \
     && mkdir /data && chown iepright:iepright /data
 

@@ -11,6 +11,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
 from accounts.models import Household, Role, User
+from iepright.textclean import TextCheckMixin
 
 ROLE_CHOICES = [
     (Role.EDITOR.value, "Can log and edit: a co-parent, or an advocate who helps keep the log"),
@@ -18,7 +19,7 @@ ROLE_CHOICES = [
 ]
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(TextCheckMixin, AllauthSignupForm):
     """allauth's sign-up form with the person's name first: it appears on their records."""
 
     name = forms.CharField(
@@ -43,13 +44,13 @@ def plain_labels(form: forms.Form, labels: dict[str, str]) -> None:
             form.fields[name].widget.attrs.pop("placeholder", None)
 
 
-class LoginForm(AllauthLoginForm):
+class LoginForm(TextCheckMixin, AllauthLoginForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain_labels(self, {"remember": "Keep me signed in on this device"})
 
 
-class ChangePasswordForm(AllauthChangePasswordForm):
+class ChangePasswordForm(TextCheckMixin, AllauthChangePasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain_labels(
@@ -59,14 +60,14 @@ class ChangePasswordForm(AllauthChangePasswordForm):
         self.fields["password1"].help_text = "At least 10 characters. Not a common password, and not only numbers."
 
 
-class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+class ResetPasswordKeyForm(TextCheckMixin, AllauthResetPasswordKeyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         plain_labels(self, {"password1": "New password", "password2": "New password (again)"})
         self.fields["password1"].help_text = "At least 10 characters. Not a common password, and not only numbers."
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = ["name"]
@@ -74,18 +75,18 @@ class HouseholdForm(forms.ModelForm):
         help_texts = {"name": "Only members see it, e.g. “Okafor family”."}
 
 
-class InviteForm(forms.Form):
+class InviteForm(TextCheckMixin, forms.Form):
     email = forms.EmailField(label="Their email address", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(
         label="What may they do?", choices=ROLE_CHOICES, initial=Role.EDITOR.value, widget=forms.RadioSelect
     )
 
 
-class RoleForm(forms.Form):
+class RoleForm(TextCheckMixin, forms.Form):
     role = forms.ChoiceField(label="Access", choices=[(Role.EDITOR.value, "Edit"), (Role.VIEWER.value, "Read only")])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name"]

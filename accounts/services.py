@@ -65,16 +65,24 @@ def send_invitation(invitation: Invitation, accept_url: str) -> None:
 
 
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
-    """Make ``user`` a member with the invited role. Someone already a member keeps their role."""
-    if not invitation.is_open:
-        raise MembershipError("This invitation has expired or was withdrawn. Ask for a new one.")
+    """Make ``user`` a member with the invited role. Someone already a member keeps their role.
+
+    An invitation is used once, even when several people open the link at the same moment: a
+    conditional UPDATE claims it (only one of them finds it still open), and the membership is made
+    in the same transaction. The link works for whoever holds it, whatever their email address
+    (docs/security.md, "A forwarded invitation"); the owner sees who accepted on the household page.
+    """
+    now = timezone.now()
     with transaction.atomic():
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(accepted_at=now, accepted_by=user)
+        if not claimed:
+            raise MembershipError("This invitation has expired, was withdrawn or was already used. Ask for a new one.")
         membership, _ = Membership.objects.get_or_create(
-            user=user, household=invitation.household, defaults={"role": invitation.role}
+            user=user, household_id=invitation.household_id, defaults={"role": invitation.role}
         )
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    invitation.accepted_at, invitation.accepted_by = now, user
     return membership
 
 

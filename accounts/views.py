@@ -128,6 +128,11 @@ def _household_page(request: HttpRequest, household: Household, status: int = 20
         context["invite_form"] = forms.get("invite_form") or InviteForm()
         context["rename_form"] = forms.get("rename_form") or HouseholdForm(instance=household)
         context["access_log"] = describe_access(household, exclude_user=request.user)
+        context["accepted_invitations"] = (
+            household.invitations.filter(accepted_at__isnull=False)  # type: ignore[attr-defined]
+            .select_related("accepted_by")
+            .order_by("-accepted_at")[:20]
+        )
     return render(request, "accounts/household.html", context, status=status)
 
 
@@ -255,7 +260,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         request.session[PENDING_INVITATION] = invitation.token
         return render(request, "accounts/invitation.html", context)
     if request.method == "POST":
-        membership = services.accept_invitation(invitation, request.user)  # type: ignore[arg-type]
+        try:
+            membership = services.accept_invitation(invitation, request.user)  # type: ignore[arg-type]
+        except services.MembershipError:  # someone else used the link a moment ago
+            request.session.pop(PENDING_INVITATION, None)
+            invitation.refresh_from_db()
+            return render(request, "accounts/invitation_closed.html", context, status=410)
         request.session.pop(PENDING_INVITATION, None)
         request.session[CURRENT_HOUSEHOLD] = invitation.household_id
         messages.success(

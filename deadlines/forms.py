@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import DISABILITY_CHOICES, DeadlineEvent
 from deadlines.rules import EVENT_KINDS
+from iepright.textclean import TextCheckMixin
 from plans.forms import DateInput
 
 FAR_PAST = date(1990, 1, 1)
 
 
-class EventForm(forms.ModelForm):
+class EventForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = DeadlineEvent
         fields = ["kind", "date", "note"]
@@ -37,13 +38,13 @@ class EventForm(forms.ModelForm):
         return day
 
 
-class RemoveEventForm(forms.Form):
+class RemoveEventForm(TextCheckMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why remove it?"), max_length=200, help_text=_("Kept in the record's history, e.g. entered twice")
     )
 
 
-class DisabilityForm(forms.Form):
+class DisabilityForm(TextCheckMixin, forms.Form):
     disability = forms.ChoiceField(
         label=_("Disability category"),
         choices=DISABILITY_CHOICES,

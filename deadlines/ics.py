@@ -15,6 +15,7 @@ from icalendar import Alarm, Event
 from deadlines.compute import EVENT_LABELS, UPCOMING, Deadline
 from deadlines.models import DeadlineEvent
 from deadlines.rules import MEETING_KINDS
+from iepright.textclean import one_line
 
 ICS_DISCLAIMER = (
     "Deadlines are estimates computed from the dates entered in IEP Right. Filing limits can be lost: "
@@ -75,7 +76,7 @@ def scheduled_meeting_events(child: Any, stamp: datetime) -> list[Event]:
         all_day_event(
             f"iepright-child{child.pk}-meeting-{row.pk}@iepright",
             row.date,
-            f"{str(EVENT_LABELS[row.kind]).removesuffix(' for')}: {child.name}",
+            f"{str(EVENT_LABELS[row.kind]).removesuffix(' for')}: {one_line(child.name)}",
             row.note or "Entered in IEP Right.",
             stamp,
         )

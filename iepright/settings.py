@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "logbook",
     "insights",
     "deadlines",
+    "correspondence",
     "reports",
+    "advocacy",
     "reminders",
     "api",
 ]
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "iepright.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "iepright.urls"
@@ -104,6 +107,15 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_iepright_{checkout_tag}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ----------------------------------------------------------------------------------
+# Sign-in lockouts (allauth's rate limits) live in the cache, so it must be shared by every worker
+# process: the database by default (its table is made by a migration), Redis when REDIS_URL is set.
+REDIS_URL = env_secret("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "iepright_cache"}}
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
@@ -136,6 +148,9 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# How many reverse proxies in front of the app set X-Forwarded-For; 0 trusts no such header. Behind
+# one proxy set it to 1, or every visitor shares the proxy's address and one lockout stops them all.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[IEP Right] "
 # A new person gets a household of their own, unless they arrive through an invitation.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
@@ -5,6 +6,9 @@ from api.api import api
 from iepright.converters import IsoDateConverter
 
 register_converter(IsoDateConverter, "isodate")
+
+# The admin signs in through allauth: the same rate limits and two-factor step as everyone else.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,6 +20,8 @@ urlpatterns = [
     path("", include("logbook.urls")),
     path("", include("evidence.urls")),
     path("", include("insights.urls")),
+    path("", include("correspondence.urls")),
     path("", include("reports.urls")),
+    path("", include("advocacy.urls")),
     path("", include("reminders.urls")),
 ]

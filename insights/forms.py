@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from iepright.textclean import TextCheckMixin
+
 MAX_DAYS = 6 * 366  # six school years at most on one page
 
 PRESETS = [
@@ -16,7 +18,7 @@ PRESETS = [
 ]
 
 
-class InsightsFilterForm(forms.Form):
+class InsightsFilterForm(TextCheckMixin, forms.Form):
     """Range (preset or custom from/to) and provisions. Field names are the GET parameters."""
 
     range = forms.ChoiceField(label="Dates", choices=PRESETS, required=False, initial="year", widget=forms.RadioSelect)

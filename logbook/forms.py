@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from iepright.textclean import TextCheckMixin
 from logbook.models import MissReason, Source, Status
 
 
-class EntryForm(forms.Form):
+class EntryForm(TextCheckMixin, forms.Form):
+    multiline_fields = frozenset({"note"})  # a textarea in the template
     provision = forms.IntegerField(widget=forms.HiddenInput)
     is_makeup = forms.TypedChoiceField(
         choices=[("0", "regular session"), ("1", "make-up session")],
@@ -36,7 +38,8 @@ class EntryForm(forms.Form):
     client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
 
 
-class DayNoteForm(forms.Form):
+class DayNoteForm(TextCheckMixin, forms.Form):
+    multiline_fields = frozenset({"note"})
     tags = forms.MultipleChoiceField(required=False)  # choices are set to the family's tags
     new_tag = forms.CharField(max_length=200, required=False)
     note = forms.CharField(max_length=5000, required=False)
@@ -52,11 +55,11 @@ class DayNoteForm(forms.Form):
         return [*self.cleaned_data.get("tags", []), *typed]
 
 
-class AllDeliveredForm(forms.Form):
+class AllDeliveredForm(TextCheckMixin, forms.Form):
     client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
 
 
-class RetractForm(forms.Form):
+class RetractForm(TextCheckMixin, forms.Form):
     reason = forms.CharField(
         max_length=300,
         error_messages={"required": "Say briefly why this entry should be withdrawn."},

@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.access import log_access, membership_for
 from accounts.compression import compress_page
 from evidence.models import Attachment
+from iepright.textclean import is_sane_date
 from logbook import services
 from logbook.days import LogWindow, Row, entry_summary, is_service, lag_text, load_today
 from logbook.forms import AllDeliveredForm, DayNoteForm, EntryForm, RetractForm
@@ -219,9 +220,13 @@ def today(request: HttpRequest, child_id: int) -> HttpResponse:
     picked = request.GET.get("date", "")
     if picked:
         try:
-            return redirect("logbook:day", child_id=child.pk, day=date.fromisoformat(picked))
+            day = date.fromisoformat(picked)
         except ValueError:
             messages.error(request, "That date was not understood. Please pick it again.")
+        else:
+            if is_sane_date(day):
+                return redirect("logbook:day", child_id=child.pk, day=day)
+            messages.error(request, "Please check the year: pick a date between 1990 and 2100.")
     return _render_day(request, child, timezone.localdate())
 
 

@@ -13,6 +13,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 
+from iepright.textclean import TextCheckMixin
 from plans import validation
 from plans.iep_import.extract import short_label
 from plans.models import (
@@ -60,7 +61,7 @@ def weekday_field(label: str, help_text: str = "") -> forms.MultipleChoiceField:
     )
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = Child
         fields = ["name", "date_of_birth", "school", "grade", "district", "state"]
@@ -78,7 +79,7 @@ class ChildForm(forms.ModelForm):
         return data
 
 
-class IepForm(forms.ModelForm):
+class IepForm(TextCheckMixin, forms.ModelForm):
     document = forms.FileField(
         label="The IEP document",
         required=False,
@@ -123,7 +124,7 @@ class IepForm(forms.ModelForm):
         return data
 
 
-class AmendForm(forms.Form):
+class AmendForm(TextCheckMixin, forms.Form):
     effective_from = forms.DateField(
         label="The amendment is in effect from",
         widget=DateInput(),
@@ -146,7 +147,7 @@ class AmendForm(forms.Form):
         return data
 
 
-class ProvisionForm(forms.ModelForm):
+class ProvisionForm(TextCheckMixin, forms.ModelForm):
     days = weekday_field("Which weekdays?", "Only when the schedule is chosen weekdays.")
 
     class Meta:
@@ -236,7 +237,7 @@ class ProvisionForm(forms.ModelForm):
         return data
 
 
-class CalendarForm(forms.ModelForm):
+class CalendarForm(TextCheckMixin, forms.ModelForm):
     days = weekday_field("School weekdays")
 
     class Meta:
@@ -260,7 +261,7 @@ class CalendarForm(forms.ModelForm):
         return data
 
 
-class NonSchoolDayForm(forms.ModelForm):
+class NonSchoolDayForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = NonSchoolDay
         fields = ["name", "start", "end"]
@@ -284,7 +285,7 @@ class NonSchoolDayForm(forms.ModelForm):
         return data
 
 
-class AbsenceForm(forms.ModelForm):
+class AbsenceForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = Absence
         fields = ["date", "reason"]

@@ -89,6 +89,17 @@ def key_dates(iep: Iep, today: date) -> list[KeyDate]:
     return sorted(found, key=lambda key: key.day)
 
 
+def _next_day_off(days: SchoolDays, calendar: SchoolCalendar, today: date) -> NonSchoolDay | None:
+    """The calendar's next named day off from ``today``, read from the days off SchoolDays already loaded."""
+    if today > calendar.last_day:
+        return None
+    loaded = next((c for c in days.calendars if c.pk == calendar.pk), None)
+    if loaded is None:
+        return None
+    upcoming = [off for off in loaded.non_school_days.all() if off.end >= today]
+    return min(upcoming, key=lambda off: (off.start, off.pk), default=None)
+
+
 def calendar_summary(child: Child, today: date) -> CalendarSummary | None:
     """The school year around ``today`` (else the next one, else the latest), counted day by day."""
     calendars = list(child.calendars.all())
@@ -100,11 +111,7 @@ def calendar_summary(child: Child, today: date) -> CalendarSummary | None:
     days = SchoolDays.load(child, calendar.first_day, calendar.last_day)
     school_days = [d for d in days_between(calendar.first_day, calendar.last_day) if days.is_school_day(d)]
     so_far = [d for d in school_days if d <= today]
-    next_off = (
-        NonSchoolDay.objects.filter(calendar=calendar, end__gte=today).order_by("start").first()
-        if today <= calendar.last_day
-        else None
-    )
+    next_off = _next_day_off(days, calendar, today)
     return CalendarSummary(
         calendar=calendar,
         school_days=len(school_days),

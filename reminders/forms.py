@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from iepright.textclean import TextCheckMixin
 from reminders.models import ReminderSettings
 
 
-class ReminderSettingsForm(forms.ModelForm):
+class ReminderSettingsForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = ReminderSettings
         fields = ["email", "send_at", "daily_log", "deadlines", "follow_ups", "weekly_summary", "weekly_day"]

@@ -12,22 +12,25 @@ cover is the head of the attached records.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from importlib import metadata
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
 
-from evidence.models import Attachment, EvidenceRecord
+from evidence.verify import verify_child
 from insights.compliance import Compliance, compute_compliance
 from insights.numbers import format_p_value, percent
 from insights.patterns import find_patterns
-from logbook.models import SCHOOL_CAUSED_REASONS, LogEntry, MissReason, Source, Status
+from logbook.models import SCHOOL_CAUSED_REASONS, MissReason, Source, Status
 from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
 from reports import ledger_copy
-from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, method_sections
+from reports import ledger_facts as lf
+from reports.communications import communications_data
+from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, SCHOOL_CAUSED_WHY, declaration, method_sections
 
 KIND_LABELS = dict(Provision.Kind.choices)
 REASONS = dict(MissReason.choices)
@@ -42,6 +45,56 @@ STATUS_WORDS: dict[str, str] = {
 CHART_COLORS = ("delivered", "mixed", "missed", "not_logged", "off")
 
 
+class ChainBroken(Exception):
+    """The child's chain does not verify now: no report is made from it."""
+
+
+@dataclass(frozen=True)
+class Exhibit:
+    """A file the report shows or carries: the IEP document, a photo, an email or a PDF."""
+
+    number: int
+    name: str
+    sha256: str
+    content_type: str
+    size: int
+    about: str
+    shown: str  # "photo": a page of its own; "attached": carried inside the PDF
+    entry_id: str = ""  # the log entry it was kept with, if any
+
+    @property
+    def label(self) -> str:
+        return f"Exhibit {self.number}"
+
+    @property
+    def file_name(self) -> str:
+        """Its name inside the PDF: numbered, so two files of the same name never clash."""
+        return f"exhibit-{self.number:02d}-{self.name}"
+
+    @property
+    def page_path(self) -> str:
+        """Where the template finds the file (the render worker's root holds a copy)."""
+        return f"/exhibits/{self.sha256}"
+
+
+SHOWN_IMAGES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+TYPE_WORDS = {
+    "image/jpeg": "Photo (JPEG)",
+    "image/png": "Photo (PNG)",
+    "image/heic": "Photo (HEIC)",
+    "image/heif": "Photo (HEIF)",
+    "application/pdf": "PDF document",
+    "message/rfc822": "Saved email (.eml)",
+    "text/plain; charset=utf-8": "Text file",
+}
+NOT_SHOWN_WHY = {
+    "image/heic": "HEIC photos (the iPhone's format) cannot be placed on a PDF page by the typesetter; "
+    "the photo is carried inside this PDF as the attached file named here, byte for byte.",
+    "image/heif": "HEIF photos cannot be placed on a PDF page by the typesetter; "
+    "the photo is carried inside this PDF as the attached file named here, byte for byte.",
+}
+
+
 @dataclass(frozen=True)
 class ReportInputs:
     child: Child
@@ -54,6 +107,7 @@ class ReportInputs:
     ask: str
     generated_by: str
     generated_at: datetime
+    declarant: str = ""  # the person's name alone, typed as the declarant of the declaration page
 
 
 def day_text(day: date | None) -> str:
@@ -99,16 +153,36 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
     """The template's data and the ledger export (JSON text) it relies on, read consistently."""
     child = inputs.child
     with transaction.atomic():
+        # A report states facts as recorded: only from a chain that verifies at this moment.
+        check = verify_child(child.pk)
+        if check.problem is not None:
+            raise ChainBroken(
+                "This report was not made: the child's records do not verify. "
+                f"The first problem is at {check.problem}. Nothing was generated."
+            )
         compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
         evidence = inputs.kind == "evidence"
         if evidence:  # the whole chain goes inside the PDF
             ledger_text, head, count = ledger_copy.ledger_export_text(child)
         else:
             ledger_text, (head, count) = "", ledger_copy.ledger_head(child)
-        misses = _misses(compliance, inputs) if evidence else []
-        same_day = _same_day(compliance, child, inputs)
+        in_range = _counted_histories(compliance, inputs, lf.histories(child.pk, "log_entry"))
+        same_day = _same_day(in_range)
         versions = _ieps(child, inputs, compliance) if evidence else []
+        exhibits: list[Exhibit] = []
+        misses: list[dict[str, Any]] = []
+        retractions: list[dict[str, Any]] = []
+        if evidence:
+            files = lf.histories(child.pk, "attachment")
+            exhibits = _exhibits(versions, in_range, files)
+            misses = _misses(compliance, inputs, in_range)
+            retractions = _retractions(in_range)
+            exhibits = _number_in_order(exhibits, misses)
+            by_entry = _exhibits_by_entry(exhibits)
+            for row in misses:
+                row["attachments"] = by_entry.get(row["id"], [])
         next_dates = _next_dates(child, inputs.generated_at.date())
+        communications = communications_data(child, inputs.start, inputs.end) if evidence else None
     totals = compliance.totals
     minutes = compliance.minutes
     data: dict[str, Any] = {
@@ -138,6 +212,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
             "at": local_time(inputs.generated_at),
             "at_utc": utc_time(inputs.generated_at),
             "software": "IEP Right",
+            "typst_package": metadata.version("typst"),
         },
         "ledger": {
             "head": head,
@@ -175,14 +250,28 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
         },
         "provisions": [_provision(p) for p in compliance.provisions],
         "most_missed": _most_missed(compliance),
+        "school_caused": _school_caused(compliance),
+        "school_caused_why": SCHOOL_CAUSED_WHY,
         "ieps": versions,
         "misses": misses,
+        "retractions": retractions,
+        "exhibits": [_exhibit_row(e) for e in exhibits],
         "findings": _findings(compliance),
         "charts": _charts(compliance),
         "next_dates": next_dates,
+        "communications": communications,
         "method": method_sections(),
         "disclaimers": DISCLAIMERS,
     }
+    data["declaration"] = declaration(
+        declarant=inputs.declarant or inputs.generated_by,
+        child=child.name,
+        generated=f"{local_time(inputs.generated_at)} ({utc_time(inputs.generated_at)})",
+        count=count,
+        head=head,
+        attachment=ledger_copy.ATTACHMENT_NAME,
+    )
+    data["exhibit_files"] = exhibits
     return data, ledger_text
 
 
@@ -251,89 +340,226 @@ def _most_missed(compliance: Compliance, limit: int = 5) -> list[dict[str, Any]]
     return [_provision(p) for p in ranked[:limit]]
 
 
-def _same_day(compliance: Compliance, child: Child, inputs: ReportInputs) -> dict[str, Any]:
-    """How many of the range's entries were recorded on the school day itself (design.md section 5)."""
-    lineages = [p.lineage for p in compliance.provisions]
-    lags = list(
-        LogEntry.objects.counted()
-        .filter(
-            child=child,
-            date__range=(inputs.start, inputs.end),
-            provision__lineage__in=lineages,
-        )
-        .values_list("recording_lag_days", flat=True)
+def _counted_histories(
+    compliance: Compliance, inputs: ReportInputs, entries: dict[str, lf.History]
+) -> list[lf.History]:
+    """The entries of the range and the selected provisions, as their ledger records show them now."""
+    lineages = {p.lineage for p in compliance.provisions}
+    provision_ids = set(
+        Provision.objects.filter(iep__child=inputs.child, lineage__in=lineages).values_list("pk", flat=True)
     )
+    start, end = inputs.start.isoformat(), inputs.end.isoformat()
+    return [
+        h
+        for h in entries.values()
+        if start <= h.latest.payload.get("date", "") <= end and h.latest.payload.get("provision") in provision_ids
+    ]
+
+
+def _same_day(in_range: list[lf.History]) -> dict[str, Any]:
+    """How many of the range's entries were first recorded on the school day itself (design.md section 5)."""
+    lags = [lf.days_after(h.first, date.fromisoformat(h.first.payload["date"])) for h in in_range if not h.retracted]
     same = sum(1 for lag in lags if lag <= 0)
     within_two = sum(1 for lag in lags if lag <= 2)
     share = pct(percent(same, len(lags)))
     return {"entries": len(lags), "same_day": same, "within_two_days": within_two, "share": share}
 
 
-def _misses(compliance: Compliance, inputs: ReportInputs) -> list[dict[str, Any]]:
-    """Every missed or partly delivered entry of the range, oldest first, with how it was recorded."""
-    lineages = [p.lineage for p in compliance.provisions]
-    entries = list(
-        LogEntry.objects.counted()
-        .filter(
-            child=inputs.child,
-            date__range=(inputs.start, inputs.end),
-            status__in=[Status.MISSED, Status.PARTIAL],
-            provision__lineage__in=lineages,
-        )
-        .select_related("provision", "created_by")
-        .order_by("date", "provision__position", "provision_id", "is_makeup")
-    )
-    ids = [str(e.pk) for e in entries]
-    files: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for att in Attachment.objects.filter(child=inputs.child, object_type="log_entry", object_id__in=ids).order_by(
-        "uploaded_at", "pk"
-    ):
-        files[att.object_id].append({"name": att.original_name, "sha256": att.sha256})
-    latest: dict[str, tuple[int, str]] = {}
-    for object_id, seq, digest in (
-        EvidenceRecord.objects.filter(child=inputs.child, object_type="log_entry", object_id__in=ids)
-        .order_by("seq")
-        .values_list("object_id", "seq", "hash")
-    ):
-        latest[object_id] = (seq, digest)
-    counted = {(e.date, e.provision_id, e.status) for e in compliance.entries}
+def _edits(history: lf.History, day: date) -> list[dict[str, Any]]:
+    """Every change after the first record: "Edited on D (n days after the school day): reason"."""
     rows = []
-    for entry in entries:
-        record = latest.get(str(entry.pk))
-        reason = entry.miss_reason or MissReason.UNKNOWN
+    for version in history.edits:
+        after = lf.days_after(version, day)
+        reason = version.payload.get("edit_reason") or "no reason was asked (changed within a day)"
         rows.append(
             {
-                "date": day_text(entry.date),
-                "weekday": f"{entry.date:%a}",
-                "label": entry.provision.label,
-                "wording": entry.provision.wording,
-                "status": STATUS_WORDS.get(entry.status, entry.status),
-                "makeup": entry.is_makeup,
-                "makeup_text": " (make-up session)" if entry.is_makeup else "",
-                "minutes_text": _minutes_of(entry),
-                "reason": REASONS.get(reason, reason) + ("" if entry.miss_reason else " (no reason given)"),
-                "school_caused": reason in SCHOOL_CAUSED_REASONS,
-                "source": SOURCES.get(entry.source, entry.source) if entry.source else "Not stated",
-                "reporter_text": f"; reported by {entry.reported_by}" if entry.reported_by else "",
-                "note": entry.note,
-                "recorded": day_text(entry.created_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()),
-                "recorded_by": entry.created_by.name if entry.created_by else "",
-                "lag": entry.recording_lag_days,
-                "lag_text": _lag_text(entry.recording_lag_days),
-                "counted": (entry.date, entry.provision_id, entry.status) in counted,
-                "attachments": files.get(str(entry.pk), []),
-                "record": {"seq": record[0], "hash": record[1]} if record else None,
+                "text": f"Edited on {day_text(version.local_day)} ({_after_text(after)}) by {version.by}: {reason}",
+                "seq": version.seq,
             }
         )
     return rows
 
 
-def _minutes_of(entry: LogEntry) -> str:
+def _after_text(days: int) -> str:
+    if days <= 0:
+        return "the same day as the school day"
+    return "1 day after the school day" if days == 1 else f"{days} days after the school day"
+
+
+def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.History]) -> list[dict[str, Any]]:
+    """Every missed or partly delivered entry of the range, oldest first, as its ledger records tell it."""
+    current = [
+        h for h in in_range if not h.retracted and h.latest.payload.get("status") in (Status.MISSED, Status.PARTIAL)
+    ]
+    provisions = Provision.objects.in_bulk({h.latest.payload["provision"] for h in current})
+    current.sort(
+        key=lambda h: (
+            h.latest.payload["date"],
+            provisions[h.latest.payload["provision"]].position,
+            h.latest.payload["provision"],
+            h.latest.payload.get("is_makeup", False),
+        )
+    )
+    counted = {(e.date, e.provision_id, e.status) for e in compliance.entries}
+    rows = []
+    for history in current:
+        entry = history.latest.payload
+        day = date.fromisoformat(entry["date"])
+        provision = provisions[entry["provision"]]
+        reason = entry.get("miss_reason") or MissReason.UNKNOWN
+        lag = lf.days_after(history.first, day)
+        rows.append(
+            {
+                "id": history.object_id,
+                "date": day_text(day),
+                "weekday": f"{day:%a}",
+                "label": provision.label,
+                "wording": provision.wording,
+                "status": STATUS_WORDS.get(entry["status"], entry["status"]),
+                "makeup": bool(entry.get("is_makeup")),
+                "makeup_text": " (make-up session)" if entry.get("is_makeup") else "",
+                "minutes_text": _minutes_of(entry.get("minutes_delivered"), provision),
+                "reason": REASONS.get(reason, reason) if entry.get("miss_reason") else "No reason given",
+                "school_caused": reason in SCHOOL_CAUSED_REASONS,
+                "cause_text": _cause_text(reason),
+                "source": SOURCES.get(entry.get("source", ""), entry.get("source", "")) or "Not stated",
+                "reporter_text": f"; reported by {entry['reported_by']}" if entry.get("reported_by") else "",
+                "note": entry.get("note", ""),
+                # A long note may break across pages (nothing lost); a short row stays on one page.
+                "long": entry.get("note", "").count("\n") > 15 or len(entry.get("note", "")) > 1200,
+                "recorded": day_text(history.first.local_day),
+                "recorded_by": history.first.by,
+                "lag": lag,
+                "lag_text": _lag_text(lag),
+                "edits": _edits(history, day),
+                "counted": (day, entry["provision"], entry["status"]) in counted,
+                "attachments": [],  # filled in once the exhibits are numbered
+                "record": {"seq": history.latest.seq, "hash": history.latest.hash, "first": history.first.seq},
+            }
+        )
+    return rows
+
+
+def _cause_text(reason: str) -> str:
+    """Why a miss counts against the school, in words (an unexplained miss is not a contradiction)."""
+    if reason == MissReason.UNKNOWN:
+        return "counts against the school: the school gave no reason"
+    return "school-caused" if reason in SCHOOL_CAUSED_REASONS else ""
+
+
+def _retractions(in_range: list[lf.History]) -> list[dict[str, Any]]:
+    """Entries of the range withdrawn from the counts, with what they said and why they were withdrawn."""
+    withdrawn = [h for h in in_range if h.retracted]
+    provisions = Provision.objects.in_bulk({h.latest.payload["provision"] for h in withdrawn})
+    withdrawn.sort(key=lambda h: (h.latest.payload["date"], h.latest.payload["provision"]))
+    rows = []
+    for history in withdrawn:
+        entry = history.latest.payload
+        day = date.fromisoformat(entry["date"])
+        provision = provisions[entry["provision"]]
+        said = STATUS_WORDS.get(entry["status"], entry["status"])
+        if entry.get("miss_reason"):
+            said += f" ({REASONS.get(entry['miss_reason'], entry['miss_reason'])})"
+        rows.append(
+            {
+                "date": day_text(day),
+                "label": provision.label,
+                "said": said,
+                "note": entry.get("note", ""),
+                "recorded": f"{day_text(history.first.local_day)} by {history.first.by}",
+                "withdrawn": f"{day_text(history.latest.local_day)} by {history.latest.by}",
+                "reason": entry.get("retraction_reason", ""),
+                "seq": history.latest.seq,
+            }
+        )
+    return rows
+
+
+def _exhibits(
+    versions: list[dict[str, Any]], in_range: list[lf.History], files: dict[str, lf.History]
+) -> list[Exhibit]:
+    """The IEP documents of the versions in force (first), then the files kept with the range's entries.
+
+    Read from the attachments' ledger records; numbered later in the order the report shows them.
+    """
+    found: list[Exhibit] = []
+    for version in versions:
+        source = version.get("source_file")
+        if source:
+            history = files.get(str(source["id"]))
+            if history is not None and not history.retracted:
+                about = f"The IEP document of version {version['number']}, in effect from {version['from']}"
+                found.append(_exhibit(history, about))
+    entry_ids = {h.object_id for h in in_range if not h.retracted}
+    for history in sorted(files.values(), key=lambda h: h.first.seq):
+        payload = history.latest.payload
+        if history.retracted or payload.get("object_type") != "log_entry" or payload.get("object_id") not in entry_ids:
+            continue
+        found.append(_exhibit(history, "", entry_id=payload["object_id"]))
+    return found
+
+
+def _exhibit(history: lf.History, about: str, entry_id: str = "") -> Exhibit:
+    payload = history.latest.payload
+    kind = payload.get("content_type", "")
+    return Exhibit(
+        number=0,
+        name=payload.get("original_name", "file"),
+        sha256=payload["sha256"],
+        content_type=kind,
+        size=int(payload.get("size", 0)),
+        about=about,
+        shown="photo" if kind in SHOWN_IMAGES else "attached",
+        entry_id=entry_id,
+    )
+
+
+def _number_in_order(exhibits: list[Exhibit], misses: list[dict[str, Any]]) -> list[Exhibit]:
+    """Exhibit numbers: the IEP documents first, then files in the order of the chronology."""
+    order = {row["id"]: (i, row) for i, row in enumerate(misses)}
+    ieps = [e for e in exhibits if not e.entry_id]
+    linked = sorted((e for e in exhibits if e.entry_id in order), key=lambda e: order[e.entry_id][0])
+    numbered = []
+    for number, exhibit in enumerate([*ieps, *linked], start=1):
+        about = exhibit.about
+        if exhibit.entry_id:
+            row = order[exhibit.entry_id][1]
+            about = f"Kept with the entry of {row['date']}: {row['label']} ({row['status'].lower()})"
+        numbered.append(replace(exhibit, number=number, about=about))
+    return numbered
+
+
+def _exhibits_by_entry(exhibits: list[Exhibit]) -> dict[str, list[dict[str, Any]]]:
+    """The exhibits kept with each chronology entry, as the chronology cell shows them."""
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in exhibits:
+        if e.entry_id:
+            rows[e.entry_id].append(_exhibit_row(e))
+    return rows
+
+
+def _exhibit_row(e: Exhibit) -> dict[str, Any]:
+    return {
+        "number": e.number,
+        "label": e.label,
+        "name": e.name,
+        "sha256": e.sha256,
+        "type": TYPE_WORDS.get(e.content_type, e.content_type),
+        "size": f"{e.size:,} bytes",
+        "about": e.about,
+        "shown": e.shown,
+        "path": e.page_path if e.shown == "photo" else "",
+        "file_name": e.file_name if e.shown == "attached" else "",
+        "why_not_shown": NOT_SHOWN_WHY.get(e.content_type, ""),
+    }
+
+
+def _minutes_of(minutes: int | None, provision: Provision) -> str:
     """ ", 15 of 30 min" for a service session; empty for an accommodation."""
-    if entry.minutes_delivered is None:
+    if minutes is None:
         return ""
-    session = entry.provision.session_minutes
-    return f", {entry.minutes_delivered} of {session} min" if session else f", {entry.minutes_delivered} min"
+    session = provision.session_minutes
+    return f", {minutes} of {session} min" if session else f", {minutes} min"
 
 
 def _lag_text(days: int) -> str:
@@ -366,6 +592,7 @@ def _ieps(child: Child, inputs: ReportInputs, compliance: Compliance) -> list[di
                 "reevaluation_due": day_text(iep.reevaluation_due),
                 "case_manager": iep.case_manager_name,
                 "amendment_note": iep.amendment_note,
+                "source_file": {"id": iep.source_file_id} if iep.source_file_id else None,
                 "provisions": [
                     {
                         "label": p.label,
@@ -398,12 +625,24 @@ def _next_dates(child: Child, today: date) -> list[dict[str, str]]:
     return [{"date": day_text(d), "label": label, "rule": rule} for d, label, rule in sorted(found)]
 
 
+# Breakdowns of misses only (how the parent learned, the reason): never a pattern of when misses
+# happen (design.md section 6), so the reports leave them out even if a finding names one.
+NOT_PATTERNS = {"source", "reason"}
+
+
 def _findings(compliance: Compliance, limit: int = 8) -> list[dict[str, str]]:
     """The pattern findings of ``insights.patterns``, strongest first, as sentences with their detail."""
-    return [
-        {"sentence": f.sentence, "detail": f.detail, "p": format_p_value(f.p_value)}
-        for f in find_patterns(compliance).findings[:limit]
-    ]
+    found = [f for f in find_patterns(compliance).findings if f.dimension not in NOT_PATTERNS]
+    return [{"sentence": f.sentence, "detail": f.detail, "p": format_p_value(f.p_value)} for f in found[:limit]]
+
+
+def _school_caused(compliance: Compliance) -> list[dict[str, Any]]:
+    """Per provision with a miss: school-caused misses, other misses, partly delivered, most first."""
+    ranked = sorted(
+        (p for p in compliance.provisions if p.days.missed + p.days.partial > 0),
+        key=lambda p: (-p.days.missed_school_caused, -p.days.missed, p.position, p.label),
+    )
+    return [_provision(p) for p in ranked]
 
 
 def _heat(day: Any) -> str:

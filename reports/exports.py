@@ -21,6 +21,7 @@ from icalendar import Alarm, Calendar, Event
 
 from deadlines.facts import deadlines_for
 from deadlines.ics import deadline_event, scheduled_meeting_events
+from iepright.textclean import one_line
 from logbook.models import SCHOOL_CAUSED_REASONS, DayNote, LogEntry, MissReason, Source
 from plans.models import Child, Iep
 
@@ -146,7 +147,7 @@ def new_calendar(name: str, product: str) -> Calendar:
     calendar.add("prodid", f"-//IEP Right//{product}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))  # an old record's name may hold a line break
     return calendar
 
 
@@ -157,6 +158,7 @@ def child_calendar_events(child: Child, stamp: datetime) -> list[Event]:
     not a draft, so past meetings stay in the calendar.
     """
     events: list[Event] = []
+    name = one_line(child.name)  # records from before the text checks may hold a line break
     ieps = Iep.objects.filter(child=child).exclude(status=Iep.Status.DRAFT).order_by("effective_from", "pk")
     for iep in ieps:
         for field, slug, title, rule in ICS_DATES:
@@ -168,7 +170,7 @@ def child_calendar_events(child: Child, stamp: datetime) -> list[Event]:
             event.add("dtstamp", stamp)
             event.add("dtstart", day)
             event.add("dtend", day + timedelta(days=1))
-            event.add("summary", f"{title}: {child.name}")
+            event.add("summary", f"{title}: {name}")
             event.add(
                 "description",
                 f"{rule}\nIEP version in effect from {iep.effective_from.isoformat()}.\n\n{ICS_DISCLAIMER}",
@@ -177,12 +179,12 @@ def child_calendar_events(child: Child, stamp: datetime) -> list[Event]:
             if day >= stamp.date() and field != "meeting_date":
                 alarm = Alarm()
                 alarm.add("action", "DISPLAY")
-                alarm.add("description", f"In two weeks: {title.lower()} for {child.name}")
+                alarm.add("description", f"In two weeks: {title.lower()} for {name}")
                 alarm.add("trigger", timedelta(days=-14))
                 event.add_component(alarm)
             events.append(event)
     events += scheduled_meeting_events(child, stamp)
     for deadline in deadlines_for(child, stamp.date()):
-        if (vevent := deadline_event(child.pk, child.name, deadline, stamp)) is not None:
+        if (vevent := deadline_event(child.pk, name, deadline, stamp)) is not None:
             events.append(vevent)
     return events

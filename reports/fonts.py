@@ -1,4 +1,4 @@
-"""Which fonts the reports use, and which characters they can print.
+"""Which fonts the reports use, which characters they can print, and text made safe for the page.
 
 PDF/A forbids a character drawn with no glyph, so Typst refuses to write a report whose text holds
 a character none of its fonts has (a Chinese name, an emoji in a note). Before rendering, text for
@@ -7,12 +7,19 @@ the page goes through ``printable``: a character no font covers is printed as it
 
 Fonts: Typst's embedded Libertinus Serif for text and DejaVu Sans Mono for hashes; DejaVu Serif and
 Sans (Debian's fonts-dejavu-core, on every Debian image) as fallbacks for Vietnamese, Cyrillic,
-Greek, Arabic, Hebrew and symbols; Noto CJK when installed (``apt-get install fonts-noto-cjk``).
+Greek, Arabic, Hebrew and symbols; Noto Serif/Sans CJK (Debian's fonts-noto-cjk: Chinese, Japanese,
+Korean) and Noto Color Emoji (fonts-noto-color-emoji), which .ci/run and the Dockerfile install.
 The coverage comes from the font files' own character maps (their ``cmap`` tables), read once.
+
+Text is also made safe for the layout (``page_text``): control characters and the invisible
+direction controls (U+202E "right-to-left override" would make "dessim ton" display as "not
+missed") are shown as their code points instead of acting, and a very long run without a space
+gets break opportunities so it wraps instead of running off the page.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +35,7 @@ TEXT_FAMILIES = (
     "Noto Sans CJK SC",
     "Noto Serif",
     "Noto Sans",
+    "Noto Color Emoji",
 )
 MONO_FAMILIES = ("DejaVu Sans Mono",)
 
@@ -130,13 +138,42 @@ def covered() -> frozenset[int]:
                 points |= font_file_codepoints(font.path, font.index)
             except (OSError, struct.error):
                 continue
-    points |= {0x0A, 0x0D, 0x09}
+    # Line ends, and the invisible joiners and selectors Typst shapes without a glyph of their own
+    # (a zero-width space is a break opportunity; ZWJ and U+FE0F build emoji sequences).
+    points |= {0x0A, 0x0D, 0x09, 0x200B, 0x200C, 0x200D, 0xFE0E, 0xFE0F}
     return frozenset(points)
+
+
+# Characters that act on the text instead of being drawn: C0/C1 controls (but tab and newline), DEL,
+# and the bidirectional controls (embeddings, overrides, isolates, marks).
+_ACTING = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LONG_RUN = re.compile(r"\S{41,}")
+_HASH = re.compile(r"[0-9a-f]{64}")
+RUN_PIECE = 20
+
+
+def _break_long_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return "\u200b".join(run[i : i + RUN_PIECE] for i in range(0, len(run), RUN_PIECE))
+
+
+def page_text(text: str) -> str:
+    """``text`` as it can be printed: line ends normalised, acting characters shown, long runs breakable.
+
+    ``"not\u202emissed"`` becomes ``"not[U+202E]missed"``: the reader sees that a direction control
+    was there, and the words keep their order. A hash (64 hex digits, a whole string) is left whole:
+    the template prints it in groups of 8.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ACTING.sub(lambda m: f"[U+{ord(m.group(0)):04X}]", text)
+    if len(text) > 40 and not _HASH.fullmatch(text):
+        text = _LONG_RUN.sub(_break_long_run, text)
+    return printable(text)
 
 
 def printable(text: str) -> str:
     """``text`` with each character no report font can draw replaced by its code point."""
-    if text.isascii():
+    if text.isascii() and not _ACTING.search(text):
         return text
     ok = covered()
     if all(ord(c) in ok for c in text):
@@ -145,9 +182,9 @@ def printable(text: str) -> str:
 
 
 def printable_data(value: object) -> object:
-    """``value`` (JSON-like) with ``printable`` applied to every string in it."""
+    """``value`` (JSON-like) with ``page_text`` applied to every string in it."""
     if isinstance(value, str):
-        return printable(value)
+        return page_text(value)
     if isinstance(value, dict):
         return {key: printable_data(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

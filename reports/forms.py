@@ -8,13 +8,14 @@ from typing import Any
 
 from django import forms
 
+from iepright.textclean import TextCheckMixin
 from plans.models import Child, Provision
 from reports.models import GeneratedReport
 
 BATES_PREFIX = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,23}")
 
 
-class ReportForm(forms.Form):
+class ReportForm(TextCheckMixin, forms.Form):
     kind = forms.ChoiceField(
         label="Which report",
         choices=GeneratedReport.Kind.choices,
@@ -34,14 +35,10 @@ class ReportForm(forms.Form):
         label="Page number prefix",
         max_length=24,
         required=False,
-        help_text="Printed before the running number on every page, e.g. RIVERA- gives RIVERA-000001.",
-    )
-    bates_start = forms.IntegerField(
-        label="First page number",
-        min_value=1,
-        max_value=999_999,
-        initial=1,
-        help_text="Continue from an earlier set of papers by starting after its last number.",
+        help_text=(
+            "Printed before the page number on every page, e.g. RIVERA-000001. The numbers run on across all of "
+            "your household's reports, so no two pages ever share a number."
+        ),
     )
     ask = forms.CharField(
         label="What we are asking for",
@@ -99,6 +96,5 @@ class ReportForm(forms.Form):
             "end": data["end"],
             "provision_ids": [p.pk for p in data["provisions"]] or None,
             "bates_prefix": data["bates_prefix"],
-            "bates_start": data["bates_start"] or 1,
             "ask": data["ask"].strip(),
         }

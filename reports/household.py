@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -66,6 +66,11 @@ TABLES = [
     Table("log_entries", "logbook.LogEntry", "child__household"),
     Table("day_notes", "logbook.DayNote", "child__household"),
     Table("write_receipts", "logbook.WriteReceipt", "child__household"),
+    Table("communications", "correspondence.Communication", "child__household"),
+    Table("communication_receipts", "correspondence.WriteReceipt", "child__household"),
+    Table("letters", "advocacy.Letter", "child__household"),
+    Table("prior_written_notices", "advocacy.PriorWrittenNotice", "child__household"),
+    Table("costs", "advocacy.OutOfPocketCost", "child__household"),
     Table("deadline_events", "deadlines.DeadlineEvent", "child__household"),
     Table("deadline_settings", "deadlines.DeadlineSettings", "child__household"),
     Table("generated_reports", "reports.GeneratedReport", "child__household"),
@@ -77,6 +82,8 @@ NOT_EXPORTED = {
     "accounts.Invitation": "open invitations carry secret tokens and expire; invite again after a restore",
     "evidence.EvidenceRecord": "exported apart, in ledger/, exactly as stored",
     "evidence.PurgeAuthorization": "exists only inside a deletion's transaction",
+    "reports.BatesCounter": "derived: reports.bates never goes below one past the last page of the "
+    "household's stored reports, which the export carries",
     "reminders.ReminderSettings": "a person's own email preferences, not the household's records",
     "reminders.Notice": "which reminders this server already sent; a restored household starts afresh",
     "reminders.CalendarFeed": "secret calendar links; make a new one after a restore",
@@ -112,7 +119,7 @@ def _tables() -> list[tuple[Table, type[models.Model]]]:
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, uuid.UUID | Decimal):
         return str(value)

@@ -48,3 +48,17 @@ class GeneratedReport(models.Model):
         stem = "meeting-summary" if self.kind == self.Kind.SUMMARY else "evidence-report"
         start, end = self.parameters.get("start", ""), self.parameters.get("end", "")
         return f"{stem}-{start}-to-{end}-{self.sha256[:8]}.pdf"
+
+
+class BatesCounter(models.Model):
+    """The household's next Bates number: one counter for everything the household produces.
+
+    Each report takes the next range (``reports.bates``), so no two documents of a household ever
+    carry the same page number, whatever prefix each one uses.
+    """
+
+    household = models.OneToOneField("accounts.Household", on_delete=models.CASCADE, related_name="bates_counter")
+    next_number = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"next Bates number {self.next_number}"

@@ -12,15 +12,19 @@ than ``REPORT_RENDER_TIMEOUT`` seconds is killed.
 Data never becomes markup: the template reads it with ``json(bytes(sys.inputs.data))`` and places
 strings as text, so ``#``, ``*``, ``$`` or ``]`` in a parent's note print as themselves. Files to
 attach to the PDF (the ledger JSON) go in the same way, as exact strings, and the template attaches
-them with ``pdf.attach``.
+them with ``pdf.attach``. Binary files (photos shown on a page, documents carried inside the PDF) are
+copied into the worker's own temporary root under ``/exhibits/`` and read by the template from there.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -57,6 +61,7 @@ class Attachment:
     content: str
     description: str
     mime_type: str = "application/json"
+    path: str = ""  # a file under the worker's root ("/exhibits/<sha256>") instead of ``content``
 
 
 @dataclass(frozen=True)
@@ -101,12 +106,14 @@ def render_pdf(
     attachments: list[Attachment] | None = None,
     timestamp: datetime | None = None,
     timeout: float | None = None,
+    files: dict[str, Path] | None = None,
 ) -> Rendered:
     """Render ``reports/typst/<template>.typ`` with ``data`` into a PDF/A-3b + PDF/UA-1 file.
 
     ``data`` must be JSON-serialisable; every string in it is printed literally (characters no
     report font has become ``[U+XXXX]``). ``timestamp`` is the document's creation date (now by
-    default). Raises RenderTimeout, RenderBusy or RenderError.
+    default). ``files`` maps a name to a file on disk; the template reads it as ``/exhibits/<name>``.
+    Raises RenderTimeout, RenderBusy or RenderError.
     """
     source = TEMPLATE_DIR / f"{template}.typ"
     if not re.fullmatch(r"[a-z_]+", template) or not source.is_file():
@@ -116,11 +123,15 @@ def render_pdf(
         "data": json.dumps(fonts.printable_data(data), ensure_ascii=False),
         "fonts": json.dumps({"text": list(text_families) + list(mono_families), "mono": list(mono_families)}),
         "attachments": json.dumps(
-            [{"name": a.name, "description": a.description, "mime": a.mime_type} for a in attachments or []]
+            [
+                {"name": a.name, "description": a.description, "mime": a.mime_type, "path": a.path}
+                for a in attachments or []
+            ]
         ),
     }
     for number, attachment in enumerate(attachments or []):
-        payload[f"file{number}"] = attachment.content
+        if not attachment.path:
+            payload[f"file{number}"] = attachment.content
     stamp = (timestamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     _per_process, default_timeout = _limits()
     limit = timeout if timeout is not None else default_timeout
@@ -128,16 +139,34 @@ def render_pdf(
     if not slots.acquire(timeout=limit):
         raise RenderBusy("Another report is being made. Please try again in a minute.")
     try:
-        return _run_worker(str(source), payload, stamp, limit)
+        with tempfile.TemporaryDirectory(prefix="iepright-render-") as folder:
+            root = _prepare_root(Path(folder), files or {})
+            return _run_worker(str(root / source.name), payload, stamp, limit, root)
     finally:
         slots.release()
 
 
-def _run_worker(source: str, inputs: dict[str, str], stamp: datetime, limit: float) -> Rendered:
+def _prepare_root(root: Path, files: dict[str, Path]) -> Path:
+    """A private root for one render: the templates, and the exhibit files under ``exhibits/``."""
+    for template in TEMPLATE_DIR.glob("*.typ"):
+        shutil.copyfile(template, root / template.name)
+    folder = root / "exhibits"
+    folder.mkdir()
+    for name, path in files.items():
+        if not re.fullmatch(r"[0-9A-Za-z._-]+", name):
+            raise RenderError(f"Not a usable file name: {name!r}")
+        try:
+            os.link(path, folder / name)  # same file system: no copy
+        except OSError:
+            shutil.copyfile(path, folder / name)
+    return root
+
+
+def _run_worker(source: str, inputs: dict[str, str], stamp: datetime, limit: float, root: Path) -> Rendered:
     request = json.dumps(
         {
             "source": source,
-            "root": str(TEMPLATE_DIR),
+            "root": str(root),
             "inputs": inputs,
             "standards": PDF_STANDARDS,
             "timestamp": stamp.isoformat(),
@@ -150,7 +179,7 @@ def _run_worker(source: str, inputs: dict[str, str], stamp: datetime, limit: flo
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        cwd=str(TEMPLATE_DIR),
+        cwd=str(root),
     )
     try:
         out, err = process.communicate(request, timeout=limit)

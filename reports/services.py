@@ -8,6 +8,7 @@ worker renders them (``reports.render``), the file is stored by its SHA-256 and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -15,12 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from evidence import ledger
+from evidence.attachments import attachment_path
 from plans.models import Child
-from reports.data import ReportInputs, report_data
+from reports import bates
+from reports.data import ChainBroken, Exhibit, ReportInputs, report_data
 from reports.ledger_copy import ATTACHMENT_NAME
 from reports.models import GeneratedReport
-from reports.render import Attachment, render_pdf
+from reports.render import Attachment, Rendered, render_pdf
 from reports.storage import store_report
+
+__all__ = ["ChainBroken", "generate_report"]
+BATES_TRIES = 3
 
 TEMPLATES: dict[str, str] = {GeneratedReport.Kind.SUMMARY: "summary", GeneratedReport.Kind.EVIDENCE: "evidence"}
 
@@ -42,11 +48,14 @@ def generate_report(
     end: date,
     provision_ids: list[int] | None = None,
     bates_prefix: str = "",
-    bates_start: int = 1,
     ask: str = "",
     generated_at: datetime | None = None,
 ) -> GeneratedReport:
-    """Render, store and record one report of ``child`` from ``start`` to ``end`` (both included)."""
+    """Render, store and record one report of ``child`` from ``start`` to ``end`` (both included).
+
+    Its pages take the household's next Bates numbers. Raises ``ChainBroken`` (nothing made) when the
+    child's chain does not verify.
+    """
     if kind not in TEMPLATES:
         raise ValueError(f"Unknown report kind {kind!r}")
     if end < start:
@@ -59,12 +68,14 @@ def generate_report(
         end=end,
         provision_ids=provision_ids,
         bates_prefix=bates_prefix,
-        bates_start=bates_start,
+        bates_start=bates.peek(child.household),
         ask=ask,
         generated_by=_person(user),
         generated_at=moment,
+        declarant=_name(user),
     )
     data, ledger_text = report_data(inputs)
+    exhibits: list[Exhibit] = data.pop("exhibit_files")
     attachments = []
     if kind == GeneratedReport.Kind.EVIDENCE:
         attachments.append(
@@ -75,21 +86,56 @@ def generate_report(
                 "records), to verify with tools/verify_ledger_export.py",
             )
         )
-    rendered = render_pdf(TEMPLATES[kind], data, attachments=attachments, timestamp=moment)
-    digest = store_report(rendered.pdf)
-    with transaction.atomic():
-        report = _save_report(child, user, kind, data, rendered, digest, moment, inputs)
-        # The report's own record in the chain anchors its file hash: later, anyone can show that this
-        # exact file was generated then, from the ledger as it stood at its stated head.
-        ledger.append(
-            child_id=child.pk,
-            kind="report.generated",
-            object_type="report",
-            object_id=report.pk,
-            payload=report_payload(report),
-            user=user,
-        )
+    for exhibit in exhibits:
+        if exhibit.shown == "attached":
+            attachments.append(
+                Attachment(
+                    exhibit.file_name,
+                    "",
+                    f"{exhibit.label}: {exhibit.name}, SHA-256 {exhibit.sha256}",
+                    exhibit.content_type.split(";")[0],
+                    path=exhibit.page_path,
+                )
+            )
+    files = {e.sha256: attachment_path(e.sha256) for e in exhibits}
+    for _try in range(BATES_TRIES):
+        rendered = render_pdf(TEMPLATES[kind], data, attachments=attachments, timestamp=moment, files=files)
+        with transaction.atomic():
+            if bates.take(child.household, inputs.bates_start, rendered.pages):
+                report = _record(child, user, kind, data, rendered, moment, inputs)
+                break
+        # Another report of the household took these numbers meanwhile: number the pages again.
+        inputs = replace(inputs, bates_start=bates.peek(child.household))
+        data["bates"]["start"] = inputs.bates_start
+    else:
+        raise RuntimeError("Other reports kept taking the page numbers; please try again.")
     return report
+
+
+def _record(
+    child: Child, user: Any, kind: str, data: dict[str, Any], rendered: Rendered, moment: datetime, inputs: ReportInputs
+) -> GeneratedReport:
+    """Store the file, and save its row and its ledger record (inside the caller's transaction)."""
+    digest = store_report(rendered.pdf)
+    report = _save_report(child, user, kind, data, rendered, digest, moment, inputs)
+    # The report's own record in the chain anchors its file hash: later, anyone can show that this
+    # exact file was generated then, from the ledger as it stood at its stated head.
+    ledger.append(
+        child_id=child.pk,
+        kind="report.generated",
+        object_type="report",
+        object_id=report.pk,
+        payload=report_payload(report),
+        user=user,
+    )
+    return report
+
+
+def _name(user: Any) -> str:
+    """The person's name alone (no email address), as they would sign."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return getattr(user, "name", "") or str(user)
 
 
 def report_payload(report: GeneratedReport) -> dict[str, Any]:

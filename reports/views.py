@@ -10,6 +10,7 @@ import tempfile
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -85,13 +86,65 @@ def child_delete(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def household_delete(request: HttpRequest, household_id: int) -> HttpResponse:
+    """The owner deletes the whole household, every child's records and files, after typing its name."""
+    home = household_for(request.user, household_id, need="own")
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm_name", "").strip().casefold() == home.name.strip().casefold():
+            name = home.name
+            erase.erase_household(home, request.user)
+            request.session.pop("household_id", None)
+            messages.success(request, f"{name} and all its records are deleted.")
+            return redirect("accounts:home")
+        error = f"Type {home.name} exactly as shown to confirm. Nothing was deleted."
+    context = {"household": home, "children": list(home.children.all()), "error": error}  # type: ignore[attr-defined]
+    return render(request, "reports/household_delete.html", context, status=422 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """A person deletes their account (and the households they own alone), after giving their password."""
+    user = request.user
+    blocking = erase.households_blocking_deletion(user)  # type: ignore[arg-type]
+    owned_alone = [
+        membership.household
+        for membership in user.memberships.select_related("household").filter(role="owner")  # type: ignore[union-attr]
+        if membership.household not in blocking
+    ]
+    error = ""
+    if request.method == "POST" and not blocking:
+        if user.check_password(request.POST.get("password", "")):
+            try:
+                erase.delete_account(user)  # type: ignore[arg-type]
+            except erase.AccountInUse as refusal:  # someone joined a moment ago
+                error = str(refusal)
+            else:
+                logout(request)
+                messages.success(request, "Your account and the records of the households you owned are deleted.")
+                return redirect("account_login")
+        else:
+            error = "That is not your password. Nothing was deleted."
+    status = 422 if error or (request.method == "POST" and blocking) else 200
+    context = {"blocking": blocking, "owned_alone": owned_alone, "error": error}
+    return render(request, "reports/account_delete.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def report_list(request: HttpRequest, child_id: int) -> HttpResponse:
     """The reports page: a form to make a report, and every report made before."""
     child = child_for(request.user, child_id, "view")
     if request.method == "POST":
         form = ReportForm(child, request.POST)
+        report = None
         if form.is_valid():
-            report = services.generate_report(child, user=request.user, **form.report_options())
+            try:
+                report = services.generate_report(child, user=request.user, **form.report_options())
+            except services.ChainBroken as refused:
+                form.add_error(None, str(refused))
+        if report is not None:
             log_access(request.user, child.household, "export", child.pk, request.path)
             pages = f"{report.pages} page" + ("" if report.pages == 1 else "s")
             messages.success(
@@ -106,6 +159,10 @@ def report_list(request: HttpRequest, child_id: int) -> HttpResponse:
         "child": child,
         "form": form,
         "reports": GeneratedReport.objects.filter(child=child).select_related("generated_by"),
+        "issued": GeneratedReport.objects.filter(child__household=child.household)
+        .exclude(bates_first="")
+        .select_related("child")
+        .order_by("generated_at", "pk"),
     }
     return render(request, "reports/report_list.html", context, status=status)
 

@@ -189,6 +189,7 @@ def build_demo_child(
 
     from evidence.ledger import GENESIS_HASH, canonical_json, compute_hash
     from evidence.models import EvidenceRecord
+    from evidence.verify import _LOADERS as verify_loaders
     from logbook.models import DayNote, MissReason, Source
     from logbook.payloads import entry_payload
     from plans.models import Absence, Iep, NonSchoolDay, SchoolCalendar
@@ -341,9 +342,31 @@ def build_demo_child(
     with keep_stored_times(LogEntry):
         LogEntry.objects.bulk_create(entries, batch_size=1000)
     created = LogEntry.objects.filter(child=child).order_by("date", "provision__position")
-    records = []
+    records: list[EvidenceRecord] = []
     previous = GENESIS_HASH
-    for seq, entry in enumerate(created, start=1):
+    # The plan objects (IEP, provisions, calendars, absences, day notes) get their "created" records
+    # first, as the services would have written them, so the chain verifies against the current rows.
+    plan_moment = datetime(first_year, 8, 1, 16, 0, tzinfo=UTC)
+    for object_type, loader in sorted(verify_loaders.items()):
+        if object_type in ("log_entry", "report"):
+            continue
+        for object_id, payload in sorted(loader(child.pk).items()):
+            record = EvidenceRecord(
+                child_id=child.pk,
+                seq=len(records) + 1,
+                kind=f"{object_type}.created",
+                object_type=object_type,
+                object_id=object_id,
+                payload=canonical_json(payload),
+                recorded_at=plan_moment,
+                recorded_by=user,
+                recorded_by_name=user.name,
+                prev_hash=previous,
+            )
+            record.hash = compute_hash(record)
+            previous = record.hash
+            records.append(record)
+    for seq, entry in enumerate(created, start=len(records) + 1):
         record = EvidenceRecord(
             child_id=child.pk,
             seq=seq,

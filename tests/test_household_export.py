@@ -44,6 +44,8 @@ COUNTED: dict[str, type[Model]] = {
 def wipe(home: Household, emails: list[str] | None = None) -> None:
     """Remove the household as its owner's erasure would: ledger, files, rows, users."""
     child_ids = list(home.children.values_list("pk", flat=True))
+    # As reports/erase.py: an IEP's document (an attachment) is protected while the IEP names it.
+    Iep.objects.filter(child_id__in=child_ids).update(amends=None, source_file=None)
     for child_id in child_ids:
         purge_child_records(child_id, None)
     for root in (Path(settings.ATTACHMENT_ROOT), Path(settings.REPORT_ROOT)):
@@ -51,7 +53,6 @@ def wipe(home: Household, emails: list[str] | None = None) -> None:
             if path.is_file():
                 path.unlink()
     LogEntry.objects.filter(child_id__in=child_ids).delete()
-    Iep.objects.filter(child_id__in=child_ids).update(amends=None, source_file=None)
     home.delete()
     User.objects.filter(email__in=emails or ["alice@example.com", "bob@example.com"]).delete()
 

@@ -33,6 +33,7 @@ from evidence.attachments import store_attachment
 from evidence.models import Attachment
 from logbook.models import LogEntry, Status
 from plans.models import Absence, Child
+from tests.advocacy_support import advocacy_fixture
 from tests.base import BaseTestCase, make_family
 from tests.reports_support import stored_report
 
@@ -73,6 +74,9 @@ EXEMPT = {
     "accounts:household_list": "lists only the signed-in person's own households",
     "accounts:household_new": "anyone signed in may start a household of their own",
     "accounts:invitation": "whoever holds the emailed token may accept it (tests/test_households.py)",
+    "reports:verify_report": "public by design: anyone holding a report checks it; it names no child and "
+    "answers only from the file's or head's SHA-256 (tests/test_reports_public_check.py)",
+    "reports:account_delete": "deletes only the signed-in person's own account (tests/test_deletion.py)",
     "reminders:settings": "the signed-in person's own reminder settings and calendar link",
     "reminders:feed_new": "makes a calendar link for the signed-in person only",
     "reminders:feed_revoke": "turns off the signed-in person's own calendar link",
@@ -93,6 +97,10 @@ OBJECT_KWARGS = {
     "membership_id",
     "invitation_id",
     "report_id",
+    "communication_id",
+    "letter_id",
+    "notice_id",
+    "cost_id",
     "event_id",
 }
 
@@ -143,6 +151,10 @@ class OutsiderWalkTests(BaseTestCase):
     attachment: Attachment
     report_id: int | None
     own_child: Child
+    communication_id: int
+    letter_id: int
+    notice_id: int
+    cost_id: int
     deadline_event: DeadlineEvent
 
     @classmethod
@@ -161,6 +173,7 @@ class OutsiderWalkTests(BaseTestCase):
         upload = SimpleUploadedFile("iep.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
         cls.attachment = store_attachment(child_id=cls.child.pk, uploaded_file=upload, user=cls.alice)
         cls.report_id = stored_report(cls.child, cls.alice).pk
+        cls.communication_id, cls.letter_id, cls.notice_id, cls.cost_id = advocacy_fixture(cls.child, cls.alice)
         cls.deadline_event = record_event(cls.child, "records_request", date(2026, 11, 2), cls.alice)
         # charlie's own household and child, to mix his child's id with alice's objects.
         cls.own_child = Child.objects.create(household=make_family(cls.charlie, "Charlie's"), name="Zed")
@@ -182,6 +195,10 @@ class OutsiderWalkTests(BaseTestCase):
             "event_id": lambda: self.deadline_event.pk,
             "token": lambda: self.invitation.token,
             "day": lambda: date(2026, 11, 30),
+            "communication_id": lambda: self.communication_id,
+            "letter_id": lambda: self.letter_id,
+            "notice_id": lambda: self.notice_id,
+            "cost_id": lambda: self.cost_id,
         }
 
     def kwargs_for(self, route: Route) -> dict[str, Any]:

@@ -26,11 +26,20 @@ def test_user_text_with_typst_markup_comes_out_literally() -> None:
 
 
 def test_characters_no_font_has_print_as_code_points_instead_of_failing() -> None:
-    rendered = probe("Nguyễn Thị Lan, Ωmega, 李 and a smile 🙂")
+    """Egyptian hieroglyphs are in none of the report fonts: printed as the code point, no failure."""
+    rendered = probe("Nguyễn Thị Lan, Ωmega, and \U00013000")
     text = flat(pdf_text(rendered.pdf))
     assert "Nguyễn Thị Lan, Ωmega," in text
-    assert "[U+1F642]" in text
-    assert printable("🙂") == "[U+1F642]"
+    assert "[U+13000]" in text
+    assert printable("\U00013000") == "[U+13000]"
+
+
+def test_chinese_korean_vietnamese_and_emoji_print_as_themselves() -> None:
+    """Families write names and notes in their languages (Noto CJK and Noto Color Emoji)."""
+    text = flat(pdf_text(probe("李小龙 김민준 Nguyễn Thị Lan 🙂").pdf))
+    assert "李小龙 김민준 Nguyễn Thị Lan" in text
+    assert "🙂" in text  # a colour glyph: pdftotext places it apart from the line
+    assert "[U+" not in text
 
 
 def test_the_pdf_declares_pdfa_3b_and_pdfua_1_with_title_and_language() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,11 @@ from tests.reports_support import TempFiles, attach, log
 
 NOTE = "Sub said #no *speech* today_ $5 @room <b> ] \\ [see] // =x"
 START, END = date(2026, 9, 1), date(2026, 9, 30)
+
+
+def groups_of_8(digest: str) -> str:
+    """A hash as the reports print it: groups of 8 hex digits separated by spaces."""
+    return " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))
 
 
 def verify_ledger_file(content: bytes, head: str) -> str:
@@ -94,17 +100,22 @@ class ReportTests(TempFiles, ViewerTestCase):
         assert "Provider or staff absent (school-caused)" in text
         assert "reported by Ms. Lee" in text
         assert "speech-log-photo.txt" in text
-        assert self.sample.sha256[:16] in text.replace("\u200b", "")
+        assert groups_of_8(self.sample.sha256) in text
 
     def test_every_page_has_its_bates_number_and_page_x_of_y(self) -> None:
-        report, pdf = self.make("evidence", bates_start=41)
+        """Given a household whose first report took pages 1 to n, when it makes an evidence report,
+        then that report's pages carry n+1 onwards (one counter per household: numbers never repeat)."""
+        first, _pdf = self.make("summary")
+        taken = first.pages
+        report, pdf = self.make("evidence")
         pages = page_texts(pdf)
         assert len(pages) == report.pages > 3
         for number, page in enumerate(pages, start=1):
-            assert f"RIVERA-{40 + number:06d}" in page
+            assert f"RIVERA-{taken + number:06d}" in page
             assert f"Page {number} of {len(pages)}" in page
-        assert report.bates_first == "RIVERA-000041"
-        assert report.bates_last == f"RIVERA-{40 + len(pages):06d}"
+        assert first.bates_first == "RIVERA-000001"
+        assert report.bates_first == f"RIVERA-{taken + 1:06d}"
+        assert report.bates_last == f"RIVERA-{taken + len(pages):06d}"
 
     def test_both_reports_are_pdfa_3b_and_pdfua_1_with_title_and_language(self) -> None:
         for kind in ("summary", "evidence"):
@@ -119,7 +130,9 @@ class ReportTests(TempFiles, ViewerTestCase):
     def test_the_attached_ledger_verifies_with_the_head_printed_on_the_cover(self) -> None:
         report, pdf = self.make("evidence")
         files = attachments(pdf)
-        assert list(files) == ["ledger-records.json"]
+        # The ledger, and the file kept with the miss (a text file: carried inside, not shown as a photo).
+        assert sorted(files) == ["exhibit-01-speech-log-photo.txt", "ledger-records.json"]
+        assert files["exhibit-01-speech-log-photo.txt"] == b"the provider log"
         document = json.loads(files["ledger-records.json"])
         assert document["format"] == "iepright-ledger"
         assert document["head_hash"] == report.ledger_head
@@ -128,8 +141,32 @@ class ReportTests(TempFiles, ViewerTestCase):
         assert len(document["records"]) == report.ledger_count == count > 9
         output = verify_ledger_file(files["ledger-records.json"], report.ledger_head)
         assert f"OK: {count} records verified. Head hash: {report.ledger_head}" in output
-        assert report.ledger_head in flat(pdf_text(pdf))
-        assert archival_markers(pdf)["associated_files"] == 1
+        assert groups_of_8(report.ledger_head) in flat(pdf_text(pdf))
+        assert archival_markers(pdf)["associated_files"] == 2
+
+    def test_the_head_hash_copied_from_the_cover_verifies_as_the_report_says(self) -> None:
+        """Given the cover's text exactly as pdftotext gives it back (groups of 8, wrapped as printed),
+        when it is handed to tools/verify_ledger_export.py --expect-head, quoted or pasted as words,
+        then the attached records verify: no false tamper alarm."""
+        _report, pdf = self.make("evidence")
+        cover = subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        found = re.search(r"(?<![0-9a-f])((?:[0-9a-f]{8}\s+){7}[0-9a-f]{8})(?![0-9a-f])", cover)
+        assert found, cover
+        copied = found.group(1)
+        ledger_file = attachments(pdf)["ledger-records.json"]
+        output = verify_ledger_file(ledger_file, copied)
+        assert "nothing up to it has changed" in output
+        tool = Path(settings.BASE_DIR) / "tools" / "verify_ledger_export.py"
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "ledger-records.json"
+            path.write_bytes(ledger_file)
+            pasted = subprocess.run(
+                [sys.executable, str(tool), str(path), "--expect-head", *copied.split()], capture_output=True, text=True
+            )
+        assert pasted.returncode == 0, pasted.stdout
+        assert "BROKEN" not in pasted.stdout
 
     def test_each_report_is_recorded_in_the_chain_right_after_the_head_it_states(self) -> None:
         """Given a generated report, then the next ledger record is its "report.generated" record,
@@ -159,7 +196,7 @@ class ReportTests(TempFiles, ViewerTestCase):
         text = flat(pdf_text(pdf))
         assert report.pages <= 2
         assert f"{numbers.totals.delivery_percent}%" in text
-        assert "Provisions most often missed" in text
+        assert "School-caused misses by provision" in text  # issue 10: replaces "Provisions most often missed"
         assert self.speech.wording in text
         assert f"{numbers.minutes.shortfall:,}" in text
         assert "A make-up plan for the missed speech sessions." in text
@@ -195,12 +232,15 @@ class ReportTests(TempFiles, ViewerTestCase):
             "bates_prefix": "rivera-",
             "bates_start": "1",
         }
+        next_number = 1
         for person in (self.alice, self.bob, self.dave):
             self.client.force_login(person)
             response = self.client.post(url, form)
             assert response.status_code == 302
             made = GeneratedReport.objects.filter(child=self.child, generated_by=person).get()
-            assert made.bates_first == "RIVERA-000001"
+            # One counter per household: each report continues where the one before stopped.
+            assert made.bates_first == f"RIVERA-{next_number:06d}"
+            next_number += made.pages
             page = self.client.get(url)
             assert page.status_code == 200
             assert reverse("reports:report_download", args=[self.child.pk, made.pk]) in page.content.decode()
@@ -254,25 +294,17 @@ def test_charts_split_at_summers_and_keep_short_breaks() -> None:
 
 class AmendedIepReportTests(TempFiles, BaseTestCase):
     def test_an_iep_amended_mid_range_shows_both_versions_and_their_wording(self) -> None:
-        from plans.models import Iep, Provision
+        # Amended through the services, with their ledger records: a report is made only from a chain
+        # that verifies against the current rows.
+        from plans.services import amend_iep, save_provision
 
-        Iep.objects.filter(pk=self.iep.pk).update(effective_to=date(2026, 9, 14), status=Iep.Status.SUPERSEDED)
-        amended = Iep.objects.create(
-            child=self.child, effective_from=date(2026, 9, 15), amends=self.iep, amendment_note="More speech"
-        )
-        Provision.objects.create(
-            iep=amended,
-            lineage=self.speech.lineage,
-            position=2,
-            kind=Provision.Kind.SERVICE,
-            label="Speech therapy",
-            wording="Speech-language therapy, 90 minutes per week, individual.",
-            schedule=Provision.Schedule.WEEKDAYS,
-            weekdays=0b0001010,
-            minutes=90,
-            period=Provision.Period.WEEK,
-            session_minutes=45,
-        )
+        amended = amend_iep(self.iep, date(2026, 9, 15), self.alice, "More speech")
+        new_speech = amended.provisions.get(lineage=self.speech.lineage)
+        new_speech.wording = "Speech-language therapy, 90 minutes per week, individual."
+        new_speech.weekdays = 0b0001010
+        new_speech.minutes = 90
+        new_speech.session_minutes = 45
+        save_provision(new_speech, user=self.alice)
         log(
             self.child,
             self.speech,
@@ -335,17 +367,29 @@ class BareChildReportTests(TempFiles, BaseTestCase):
 
 class DemoReportTests(TempFiles, BaseTestCase):
     def test_the_demo_family_comes_with_a_meeting_summary(self) -> None:
+        """And an evidence report whose exhibits are the IEP PDF (Exhibit 1), a quiz photo and an email."""
         import io
 
         from accounts.models import Household
 
         call_command("seed_demo", today=date(2026, 11, 28), stdout=io.StringIO())
         home = Household.objects.get(name="Okafor family")
-        report = GeneratedReport.objects.get(child__household=home)
-        assert report.kind == "summary"
+        report = GeneratedReport.objects.get(child__household=home, kind="summary")
         assert report.bates_first == "OKAFOR-000001"
         text = flat(pdf_text(read_report(report.sha256)))
         assert "A written make-up plan for the missed service sessions" in text
+        evidence = GeneratedReport.objects.get(child__household=home, kind="evidence")
+        assert evidence.bates_first == f"OKAFOR-{report.pages + 1:06d}"
+        pdf = read_report(evidence.sha256)
+        text = flat(pdf_text(pdf))
+        assert "Exhibit 1 IEP.pdf" in text
+        assert "Exhibit 2: quiz-photo.png" in text
+        assert "email-from-school.eml" in text
+        assert sorted(attachments(pdf)) == [
+            "exhibit-01-IEP.pdf",
+            "exhibit-03-email-from-school.eml",
+            "ledger-records.json",
+        ]
 
 
 class FullYearReportTests(TempFiles, BaseTestCase):

@@ -5,7 +5,8 @@
 
 Prints "OK" with the record count and head hash, or "BROKEN" and the first broken record, and exits
 with 0 or 1. With --expect-head, the chain must also contain a record with that hash: give it the
-head hash printed on an earlier report to confirm that nothing up to that report has changed since. The rule it checks is stated in docs/verification.md:
+head hash printed on an earlier report to confirm that nothing up to that report has changed since
+(whitespace in the hash is ignored: a report prints it in groups of 8, copy it as it comes). The rule it checks is stated in docs/verification.md:
 
     hash = SHA-256( UTF-8( prev_hash + canonical_json(record without its "hash" field) ) )
 
@@ -101,8 +102,9 @@ def verify(document: dict[str, Any]) -> tuple[int, str]:
 def main(argv: list[str]) -> int:
     args = argv[1:]
     expected_head = None
-    if len(args) == 3 and args[1] == "--expect-head":
-        expected_head = args[2].strip().replace(" ", "").lower()
+    if len(args) >= 3 and args[1] == "--expect-head":
+        # The hash as copied from a report: groups of 8 with spaces or line breaks, quoted or not.
+        expected_head = "".join("".join(args[2:]).split()).lower()
         args = args[:1]
     if len(args) != 1:
         print(f"usage: {argv[0]} EXPORT.json [--expect-head HASH]", file=sys.stderr)

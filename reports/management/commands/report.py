@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plans.models import Child
+from reports.data import ChainBroken
 from reports.render import RenderError
 from reports.services import generate_report
 from reports.storage import read_report
@@ -32,7 +33,6 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="Where to write the PDF.")
         parser.add_argument("--provision", type=int, action="append", help="Only this provision (repeatable).")
         parser.add_argument("--bates-prefix", default="", help="Printed before each page number, e.g. RIVERA-.")
-        parser.add_argument("--bates-start", type=int, default=1, help="The first page's number.")
         parser.add_argument("--ask", default="", help="'What we are asking for' text (meeting summary).")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,10 +51,9 @@ class Command(BaseCommand):
                 end=end,
                 provision_ids=options["provision"],
                 bates_prefix=options["bates_prefix"].upper(),
-                bates_start=options["bates_start"],
                 ask=options["ask"],
             )
-        except RenderError as error:
+        except (RenderError, ChainBroken) as error:
             raise CommandError(str(error)) from None
         Path(options["output"]).write_bytes(read_report(report.sha256))
         self.stdout.write(

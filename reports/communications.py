@@ -1,0 +1,82 @@
+"""The evidence report's communications section: what was asked, when, whether and when the school answered.
+
+Read from the ledger records (the latest version of each communication), never from the current
+table, like every fact the report prints as recorded (design.md section 5). Withdrawn communications
+are left out; a sent message counts as answered by the first reply recorded for it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from evidence.models import EvidenceRecord
+from plans.models import Child
+
+CHANNELS = {
+    "email": "Email",
+    "call": "Phone call",
+    "meeting": "Meeting",
+    "letter": "Letter",
+    "portal": "Portal message",
+    "other": "Other",
+}
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _text(day: date | None) -> str:
+    return f"{day:%b} {day.day}, {day.year}" if day else ""
+
+
+def communications_data(child: Child, start: date, end: date) -> dict[str, Any]:
+    """Rows for the report (sent and received, oldest first) and the counts a reader needs."""
+    latest: dict[str, dict[str, Any]] = {}
+    first_recorded: dict[str, Any] = {}
+    records = EvidenceRecord.objects.filter(child=child, object_type="communication").order_by("seq")
+    for record in records.only("object_id", "payload", "recorded_at", "seq", "kind"):
+        latest[record.object_id] = json.loads(record.payload)
+        first_recorded.setdefault(record.object_id, record.recorded_at)
+    current = {key: p for key, p in latest.items() if not p.get("retracted_at")}
+    answers: dict[int, date] = {}
+    for payload in current.values():
+        replied_to, day = payload.get("in_reply_to"), _day(payload.get("date"))
+        if replied_to is not None and day is not None:
+            answers[replied_to] = min(answers.get(replied_to, day), day)
+    rows = []
+    asked = answered = 0
+    for key, p in sorted(current.items(), key=lambda item: (item[1]["date"], item[1].get("time") or "", int(item[0]))):
+        day = _day(p["date"])
+        if day is None or not (start <= day <= end):
+            continue
+        sent = p["direction"] == "sent"
+        answer = answers.get(p["id"]) if sent else None
+        if sent:
+            asked += 1
+            answered += answer is not None
+        due = _day(p.get("follow_up_due"))
+        if not sent:
+            status = "Received"
+        elif answer is not None:
+            status = f"Answered {_text(answer)} ({(answer - day).days} days)"
+        elif p.get("follow_up_closed"):
+            status = "Settled without a written answer"
+        elif due is not None:
+            status = f"No answer recorded (asked by {_text(due)})"
+        else:
+            status = "No answer recorded"
+        rows.append(
+            {
+                "date": _text(day),
+                "direction": "Parent to school" if sent else "School to parent",
+                "channel": CHANNELS.get(p["channel"], p["channel"]),
+                "with": ", ".join(x for x in (p.get("counterpart_name"), p.get("counterpart_role")) if x),
+                "subject": p.get("subject") or "",
+                "status": status,
+                "recorded": _text(first_recorded[key].date()),
+            }
+        )
+    return {"rows": rows, "asked": asked, "answered": answered, "unanswered": asked - answered}

@@ -1,0 +1,80 @@
+"""What a report prints as recorded, read from the ledger records alone (design.md section 5).
+
+Who recorded an entry, when it was first recorded, every later edit with its reason, a retraction
+with its reason, and the files kept with an entry or an IEP: all of it comes from the child's
+``EvidenceRecord`` rows, never from the mutable columns of the current rows (``created_at``,
+``created_by``, ``status``...). The report is made only after ``evidence.verify.verify_child`` has
+checked the chain and compared it with the current rows (``reports.services``), so these records are
+the ones the attached JSON carries.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from evidence.models import EvidenceRecord
+
+
+@dataclass(frozen=True)
+class Version:
+    """One ledger record of an object: its number, hash, kind, moment, author and payload."""
+
+    seq: int
+    hash: str
+    action: str  # "created", "edited", "retracted", ...
+    at: datetime
+    by: str
+    payload: dict[str, Any]
+
+    @property
+    def local_day(self) -> date:
+        return timezone.localdate(self.at)
+
+
+@dataclass
+class History:
+    """Every record of one object, oldest first."""
+
+    object_id: str
+    versions: list[Version] = field(default_factory=list)
+
+    @property
+    def first(self) -> Version:
+        return self.versions[0]
+
+    @property
+    def latest(self) -> Version:
+        return self.versions[-1]
+
+    @property
+    def retracted(self) -> bool:
+        return self.latest.action == "retracted"
+
+    @property
+    def edits(self) -> list[Version]:
+        """The records that changed the object after it was first recorded (retractions apart)."""
+        return [v for v in self.versions[1:] if v.action == "edited"]
+
+
+def histories(child_id: int, object_type: str) -> dict[str, History]:
+    """Every object of ``object_type`` in the child's chain with its records, by object id."""
+    found: dict[str, History] = {}
+    records = (
+        EvidenceRecord.objects.filter(child_id=child_id, object_type=object_type)
+        .order_by("seq")
+        .values_list("object_id", "seq", "hash", "kind", "recorded_at", "recorded_by_name", "payload")
+    )
+    for object_id, seq, digest, kind, at, by, payload in records.iterator(chunk_size=2000):
+        version = Version(seq, digest, kind.rsplit(".", 1)[-1], at, by, json.loads(payload))
+        found.setdefault(object_id, History(object_id)).versions.append(version)
+    return found
+
+
+def days_after(moment: Version, day: date) -> int:
+    """How many days after the school day ``day`` the record was written (0: the same day)."""
+    return (moment.local_day - day).days

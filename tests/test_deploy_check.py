@@ -1,0 +1,57 @@
+"""``manage.py check --deploy`` is clean with production settings and SMTP, and says what is missing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "iepright.settings",
+    "SITE_URL": "https://iep.example.org",
+    "ALLOWED_HOSTS": "iep.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://iep.example.org",
+    "SECRET_KEY": "k3y-" + "x7Qp9vRt2Lm8Zs4Wc6Nb1Hd5Jf0Gy3Ue" * 2,
+    "EMAIL_HOST": "smtp.example.org",
+    "EMAIL_HOST_USER": "iepright",
+    "EMAIL_HOST_PASSWORD": "smtp secret",
+}
+
+
+def check_deploy(**overrides: str) -> subprocess.CompletedProcess[str]:
+    with tempfile.TemporaryDirectory() as data_dir:
+        unwanted = ("DEBUG", "DATABASE_URL", "HTTPS", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        env = {k: v for k, v in os.environ.items() if k not in unwanted}
+        env.update(PRODUCTION, IEPRIGHT_DATA_DIR=data_dir, **overrides)
+        env = {k: v for k, v in env.items() if v != ""}
+        return subprocess.run(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+
+def test_production_settings_with_smtp_pass_check_deploy() -> None:
+    result = check_deploy()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_without_smtp_check_deploy_says_emails_are_not_sent() -> None:
+    result = check_deploy(EMAIL_HOST="")
+    assert result.returncode != 0
+    assert "iepright.W001" in result.stdout + result.stderr
+    assert "Set EMAIL_HOST" in result.stdout + result.stderr
+
+
+def test_plain_http_fails_check_deploy() -> None:
+    result = check_deploy(SITE_URL="http://iep.example.org")
+    assert result.returncode != 0
+    assert "security.W004" in result.stdout + result.stderr  # no HSTS
