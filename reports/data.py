@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -149,8 +150,8 @@ def schedule_text(provision: Provision) -> str:
     return when
 
 
-def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
-    """The template's data and the ledger export (JSON text) it relies on, read consistently."""
+def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
+    """The template's data and the ledger export file it relies on (evidence reports), read consistently."""
     child = inputs.child
     with transaction.atomic():
         # A report states facts as recorded: only from a chain that verifies at this moment.
@@ -163,9 +164,9 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
         compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
         evidence = inputs.kind == "evidence"
         if evidence:  # the whole chain goes inside the PDF
-            ledger_text, head, count = ledger_copy.ledger_export_text(child)
+            ledger_file, head, count = ledger_copy.ledger_export_file(child)
         else:
-            ledger_text, (head, count) = "", ledger_copy.ledger_head(child)
+            ledger_file, (head, count) = None, ledger_copy.ledger_head(child)
         in_range = _counted_histories(compliance, inputs, lf.histories(child.pk, "log_entry"))
         same_day = _same_day(in_range)
         versions = _ieps(child, inputs, compliance) if evidence else []
@@ -272,7 +273,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
         attachment=ledger_copy.ATTACHMENT_NAME,
     )
     data["exhibit_files"] = exhibits
-    return data, ledger_text
+    return data, ledger_file
 
 
 def _title(inputs: ReportInputs) -> str:
