@@ -1,49 +1,59 @@
-"""The daily log over JSON: one tap, one request, no page load (static/js/logbook.js uses it).
+"""The daily log over JSON: one tap, one request, no page load (static/js/logbook.js and the offline
+queue in static/js/offline-queue.js use it; so can a native app).
 
-Session authentication with CSRF (the ``X-CSRFToken`` header); every endpoint reaches the child
-through ``plans.access.child_for`` (404 for anyone else, and for a viewer on any save). Each save
-carries a client-generated ``client_id``: the offline queue retries with the same id and gets the
-first result back, without a second ledger record. Invalid input answers 422 with
-``{"errors": {field: [message, ...]}}`` and saves nothing.
+Every endpoint reaches the child through ``plans.access.child_for`` (404 for anyone else, and for a
+viewer on any write); reads write an access-log row. Each write carries a client-generated
+``client_id``: a retry with the same id gets the first result back, without a second ledger record.
+Errors answer ``{"errors": {field: [message, ...]}}`` (api/errors.py) and save nothing.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import File, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
+from api.errors import CheckedText, ErrorsOut, answers
+from api.reads import viewed
 from logbook import services
 from logbook.days import DayStatus, LogWindow, entry_summary, lag_text
 from logbook.models import DayNote, LogEntry
 from logbook.payloads import entry_payload
-from plans.access import child_for
-from plans.models import Provision
+from plans.access import MAX_ID, child_for
+from plans.models import Child, Provision
 
 router = Router(tags=["daily log"])
 
+MAX_RANGE_DAYS = 400
 
-class EntryIn(Schema):
-    date: date
-    provision: int
+
+class EntryChangeIn(CheckedText):
     status: str
     client_id: uuid.UUID
     minutes_delivered: int | None = None
-    is_makeup: bool = False
     miss_reason: str = ""
     source: str = ""
     reported_by: str = ""
     note: str = ""
     edit_reason: str = ""
-    # The entry's version the edit was made from (0: no entry yet); a stale one answers 409.
+    device_time: datetime | None = None
+    # The entry's version the change was made from (0: no entry yet); a stale one answers 409.
     base_version: int | None = None
+
+
+class EntryIn(EntryChangeIn):
+    """One entry; ``device_time`` is when the phone says it was tapped, ``base_version`` the entry's
+    version the phone showed then (0 for none): if the entry has changed since, the answer is 409."""
+
+    date: date
+    provision: int
+    is_makeup: bool = False
 
 
 class EntryOut(Schema):
@@ -64,12 +74,20 @@ class EntryOut(Schema):
     edit_reason: str
     retracted_at: str | None
     retraction_reason: str
+    device_time: str | None = None
     version: int
     status_label: str
     lag_text: str
     retracted: bool
     summary: str
     history_url: str
+
+
+class ConflictOut(ErrorsOut):
+    """409: the entry changed since ``base_version``; ``current`` is it now, ``attempted`` the refused save."""
+
+    current: EntryOut | None
+    attempted: dict[str, Any]
 
 
 class DayStatusOut(Schema):
@@ -80,6 +98,7 @@ class DayStatusOut(Schema):
     expected: int
     logged: int
     missed: int
+    partial: int
 
 
 class SavedEntryOut(EntryOut):
@@ -92,6 +111,8 @@ class DayOut(Schema):
     absent: bool
     why_nothing: str
     expected_provision_ids: list[int]
+    # Flexible services of the day: asked "Did it happen today?", never expected (design.md 6).
+    flexible_provision_ids: list[int]
     entries: list[EntryOut]
     status: DayStatusOut
 
@@ -104,7 +125,7 @@ class ClientIdIn(Schema):
     client_id: uuid.UUID
 
 
-class DayNoteIn(Schema):
+class DayNoteIn(CheckedText):
     tags: list[str] = []
     note: str = ""
     client_id: uuid.UUID
@@ -117,8 +138,9 @@ class DayNoteOut(Schema):
     note: str
 
 
-class RetractIn(Schema):
+class RetractIn(CheckedText):
     reason: str
+    client_id: uuid.UUID | None = None
 
 
 class AttachmentOut(Schema):
@@ -130,16 +152,9 @@ class AttachmentOut(Schema):
     url: str
 
 
-class ErrorsOut(Schema):
-    errors: dict[str, list[str]]
-
-
-class ConflictOut(Schema):
-    """409: the entry changed since ``base_version``; ``current`` is it now, ``attempted`` the refused save."""
-
-    errors: dict[str, list[str]]
-    current: EntryOut | None
-    attempted: dict[str, Any]
+class RangeIn(Schema):
+    start: date
+    end: date
 
 
 def _entry_out(entry: LogEntry) -> dict[str, Any]:
@@ -163,6 +178,7 @@ def _status_out(status: DayStatus) -> dict[str, Any]:
         "expected": status.expected,
         "logged": status.logged,
         "missed": status.missed,
+        "partial": status.partial,
     }
 
 
@@ -175,31 +191,10 @@ def _day_out(child: Any, day: date) -> dict[str, Any]:
         "absent": plan.is_absent,
         "why_nothing": plan.why_nothing,
         "expected_provision_ids": [p.pk for p in plan.provisions],
+        "flexible_provision_ids": [p.pk for p in plan.flexible],
         "entries": [_entry_out(entry) for entry in plan.entries],
         "status": _status_out(window.status(day, timezone.localdate())),
     }
-
-
-def _entry_of(child: Any, entry_id: int) -> LogEntry:
-    """One of ``child``'s entries (the child already came through the access layer), else 404."""
-    entry = LogEntry.objects.filter(child=child, pk=entry_id).first()
-    if entry is None:
-        raise Http404("No such entry.")
-    return entry
-
-
-def errors_body(error: ValidationError) -> dict[str, Any]:
-    """A service's refusal as the API's 422 body (api.api answers every ValidationError with it)."""
-    if hasattr(error, "error_dict"):
-        return {"errors": {name: [str(m) for m in msgs] for name, msgs in error.message_dict.items()}}
-    return {"errors": {"__all__": [str(m) for m in error.messages]}}
-
-
-@router.get("/children/{int:child_id}/days/{day}", response=DayOut, url_name="day")
-def get_day(request: HttpRequest, child_id: int, day: date) -> dict[str, Any]:
-    """What is expected and logged on one day."""
-    child = child_for(request.user, child_id)
-    return _day_out(child, day)
 
 
 def conflict_body(conflict: services.EditConflict) -> dict[str, Any]:
@@ -211,40 +206,99 @@ def conflict_body(conflict: services.EditConflict) -> dict[str, Any]:
     }
 
 
-@router.post(
-    "/children/{int:child_id}/entries",
-    response={200: SavedEntryOut, 409: ConflictOut, 422: ErrorsOut},
-    url_name="save_entry",
-)
-def save_entry(request: HttpRequest, child_id: int, payload: EntryIn) -> Any:
-    """Create or change one entry (status of one provision on one day, or a make-up session)."""
-    child = child_for(request.user, child_id, need="edit")
-    provision = Provision.objects.select_related("iep").filter(pk=payload.provision, iep__child=child).first()
-    if provision is None:
-        raise Http404("No such provision.")
-    entry = services.record_entry(
-        child,
-        payload.date,
-        provision,
-        status=payload.status,
-        user=request.user,
-        client_id=payload.client_id,
-        minutes_delivered=payload.minutes_delivered,
-        is_makeup=payload.is_makeup,
-        miss_reason=payload.miss_reason,
-        source=payload.source,
-        reported_by=payload.reported_by,
-        note=payload.note,
-        edit_reason=payload.edit_reason,
-        base_version=payload.base_version,
-    )
+def _entry_of(child: Child, entry_id: int) -> LogEntry:
+    """One of ``child``'s entries (the child already came through the access layer), else 404."""
+    entry = LogEntry.objects.filter(child=child, pk=entry_id).first() if abs(entry_id) <= MAX_ID else None
+    if entry is None:
+        raise Http404("No such entry.")
+    return entry
+
+
+def _saved(child: Child, entry: LogEntry) -> Any:
     status = LogWindow(child, entry.date, entry.date).status(entry.date, timezone.localdate())
     return Status(200, {**_entry_out(entry), "day_status": _status_out(status)})
 
 
+def _record(
+    request: HttpRequest, child: Child, provision: Provision, day: date, change: EntryChangeIn, **slot: Any
+) -> Any:
+    entry = services.record_entry(
+        child,
+        day,
+        provision,
+        status=change.status,
+        user=request.user,
+        client_id=change.client_id,
+        minutes_delivered=change.minutes_delivered,
+        miss_reason=change.miss_reason,
+        source=change.source,
+        reported_by=change.reported_by,
+        note=change.note,
+        edit_reason=change.edit_reason,
+        device_time=change.device_time,
+        base_version=change.base_version,
+        **slot,
+    )
+    return _saved(child, entry)
+
+
+@router.get("/children/{int:child_id}/days/{day}", response=answers(DayOut), url_name="day")
+def get_day(request: HttpRequest, child_id: int, day: date) -> dict[str, Any]:
+    """What is expected and logged on one day."""
+    child = viewed(request, child_for(request.user, child_id))
+    return _day_out(child, day)
+
+
+@router.get("/children/{int:child_id}/entries", response=answers(list[EntryOut]), url_name="entries")
+def list_entries(request: HttpRequest, child_id: int, span: Query[RangeIn]) -> Any:
+    """The entries from ``start`` to ``end`` (at most 400 days), withdrawn ones included."""
+    child = viewed(request, child_for(request.user, child_id))
+    if span.end < span.start or (span.end - span.start).days > MAX_RANGE_DAYS:
+        return Status(
+            422, {"errors": {"end": [f"Choose an end on or after the start, at most {MAX_RANGE_DAYS} days."]}}
+        )
+    entries = LogEntry.objects.filter(child=child, date__range=(span.start, span.end)).select_related("provision")
+    return Status(200, [_entry_out(entry) for entry in entries.order_by("date", "provision_id", "is_makeup")])
+
+
+@router.post(
+    "/children/{int:child_id}/entries", response=answers(SavedEntryOut, _409=ConflictOut), url_name="save_entry"
+)
+def save_entry(request: HttpRequest, child_id: int, payload: EntryIn) -> Any:
+    """Create or change one entry (status of one provision on one day, or a make-up session)."""
+    child = child_for(request.user, child_id, need="edit")
+    provision = (
+        Provision.objects.select_related("iep").filter(pk=payload.provision, iep__child=child).first()
+        if abs(payload.provision) <= MAX_ID
+        else None
+    )
+    if provision is None:
+        raise Http404("No such provision.")
+    return _record(request, child, provision, payload.date, payload, is_makeup=payload.is_makeup)
+
+
+@router.get("/children/{int:child_id}/entries/{int:entry_id}", response=answers(EntryOut), url_name="entry")
+def get_entry(request: HttpRequest, child_id: int, entry_id: int) -> Any:
+    """One entry as it is now (its history is on the page at ``history_url``)."""
+    child = viewed(request, child_for(request.user, child_id))
+    return _entry_out(_entry_of(child, entry_id))
+
+
+@router.put(
+    "/children/{int:child_id}/entries/{int:entry_id}",
+    response=answers(SavedEntryOut, _409=ConflictOut),
+    url_name="edit_entry",
+)
+def edit_entry(request: HttpRequest, child_id: int, entry_id: int, payload: EntryChangeIn) -> Any:
+    """Change one entry (a past day's entry needs ``edit_reason``)."""
+    child = child_for(request.user, child_id, need="edit")
+    entry = _entry_of(child, entry_id)
+    return _record(request, child, entry.provision, entry.date, payload, is_makeup=entry.is_makeup)
+
+
 @router.post(
     "/children/{int:child_id}/days/{day}/all-delivered",
-    response={200: SavedDayOut, 422: ErrorsOut},
+    response=answers(SavedDayOut),
     url_name="all_delivered",
 )
 def all_delivered(request: HttpRequest, child_id: int, day: date, payload: ClientIdIn) -> Any:
@@ -254,9 +308,17 @@ def all_delivered(request: HttpRequest, child_id: int, day: date, payload: Clien
     return Status(200, {**_day_out(child, day), "created": [_entry_out(entry) for entry in created]})
 
 
+@router.get("/children/{int:child_id}/days/{day}/note", response=answers(DayNoteOut), url_name="day_note")
+def get_day_note(request: HttpRequest, child_id: int, day: date) -> Any:
+    """The day's tags and note (empty when none)."""
+    child = viewed(request, child_for(request.user, child_id))
+    note = DayNote.objects.filter(child=child, date=day).first() or DayNote(child=child, date=day)
+    return {"id": note.pk, "date": note.date, "tags": note.tags, "note": note.note}
+
+
 @router.post(
     "/children/{int:child_id}/days/{day}/note",
-    response={200: DayNoteOut, 422: ErrorsOut},
+    response=answers(DayNoteOut),
     url_name="save_day_note",
 )
 def save_day_note(request: HttpRequest, child_id: int, day: date, payload: DayNoteIn) -> Any:
@@ -272,39 +334,56 @@ def save_day_note(request: HttpRequest, child_id: int, day: date, payload: DayNo
 
 @router.post(
     "/children/{int:child_id}/entries/{int:entry_id}/retract",
-    response={200: EntryOut, 422: ErrorsOut},
+    response=answers(EntryOut),
     url_name="retract_entry",
 )
 def retract_entry(request: HttpRequest, child_id: int, entry_id: int, payload: RetractIn) -> Any:
     """Withdraw an entry: kept with its reason, no longer counted."""
     child = child_for(request.user, child_id, need="edit")
     entry = _entry_of(child, entry_id)
-    services.retract_entry(entry, request.user, payload.reason)
+    services.retract_entry(entry, request.user, payload.reason, client_id=payload.client_id)
     return Status(200, _entry_out(entry))
+
+
+def _attachment_out(child: Child, att: Any) -> dict[str, Any]:
+    return {
+        "id": att.pk,
+        "sha256": att.sha256,
+        "content_type": att.content_type,
+        "size": att.size,
+        "original_name": att.original_name,
+        "url": reverse("evidence:attachment", args=[child.pk, att.pk]),
+    }
+
+
+@router.get(
+    "/children/{int:child_id}/entries/{int:entry_id}/attachments",
+    response=answers(list[AttachmentOut]),
+    url_name="entry_attachment_list",
+)
+def list_attachments(request: HttpRequest, child_id: int, entry_id: int) -> Any:
+    """The photos and files kept with an entry."""
+    child = viewed(request, child_for(request.user, child_id))
+    entry = _entry_of(child, entry_id)
+    return [_attachment_out(child, att) for att in services.attachments_of([entry])[entry.pk]]
 
 
 @router.post(
     "/children/{int:child_id}/entries/{int:entry_id}/attachments",
-    response={200: list[AttachmentOut], 422: ErrorsOut},
+    response=answers(list[AttachmentOut]),
     url_name="entry_attachments",
 )
-def add_attachments(request: HttpRequest, child_id: int, entry_id: int, files: File[list[UploadedFile]]) -> Any:
-    """Photos or files for an entry (multipart ``files``): all kept, or none when one is refused."""
+def add_attachments(
+    request: HttpRequest,
+    child_id: int,
+    entry_id: int,
+    files: File[list[UploadedFile]],
+    client_id: Form[uuid.UUID | None] = None,
+) -> Any:
+    """Photos or files for an entry (multipart ``files``, at most 6 with ``client_id``): all kept, or
+    none when one is refused."""
     child = child_for(request.user, child_id, need="edit")
     entry = _entry_of(child, entry_id)
     with transaction.atomic():
-        kept = services.attach_files(entry, list(files), request.user)
-    return Status(
-        200,
-        [
-            {
-                "id": att.pk,
-                "sha256": att.sha256,
-                "content_type": att.content_type,
-                "size": att.size,
-                "original_name": att.original_name,
-                "url": reverse("evidence:attachment", args=[child.pk, att.pk]),
-            }
-            for att in kept
-        ],
-    )
+        kept = services.attach_files(entry, list(files), request.user, client_id=client_id)
+    return Status(200, [_attachment_out(child, att) for att in kept])

@@ -28,7 +28,9 @@ def demo_clock(family: DemoFamily, child: Child) -> AbstractContextManager[None]
     When the real time is already later than both (the usual case), the real clock is kept, so the
     apps whose demo runs next also write after these records: the chain's times never run backwards.
     """
-    evening = timezone.make_aware(datetime.combine(family.today, time(21, 30)))
+    # Never in the future (seeded in the morning, tonight has not come): a later real write would then
+    # come before it, and verification flags a clock running backwards.
+    evening = min(timezone.make_aware(datetime.combine(family.today, time(21, 30))), timezone.now())
     last = EvidenceRecord.objects.filter(child=child).order_by("-seq").values_list("recorded_at", flat=True).first()
     moment = max(evening, last + timedelta(milliseconds=1)) if last else evening
     return nullcontext() if timezone.now() >= moment else simulated_clock(moment)

@@ -47,3 +47,29 @@ def write_durably(final: Path, chunks: Iterable[bytes]) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def write_new_durably(final: Path, chunks: Iterable[bytes]) -> bool:
+    """Like ``write_durably``, but never replaces a file already at ``final``; True if written.
+
+    The finished temporary file is hard-linked to ``final``, which fails if a file is there (also
+    one that appeared meanwhile), so two writers or an attacker's archive cannot swap a stored file.
+    """
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".part-", dir=final.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o440)
+        try:
+            os.link(temporary, final)
+        except FileExistsError:
+            return False
+        fsync_dir(final.parent)
+        return True
+    finally:
+        temporary.unlink(missing_ok=True)

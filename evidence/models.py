@@ -126,3 +126,36 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Anchor(models.Model):
+    """An RFC 3161 time-stamp token over one chain head, from a time-stamping authority (TSA).
+
+    The token is signed outside the server, so the server's own operator cannot forge it: it proves
+    that the record with this hash existed no later than ``gen_time``. Verification checks that every
+    anchored head is still in its chain, at its place (``evidence.verify``). The stamped message is
+    the 64 ASCII characters of ``head_hash`` (docs/verification.md). Like the ledger, anchors are
+    never changed; the database refuses UPDATE, and DELETE outside a purge of the child.
+    """
+
+    child = models.ForeignKey("plans.Child", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    seq = models.PositiveIntegerField()  # the anchored record's sequence number
+    head_hash = models.CharField(max_length=64)
+    tsa_url = models.CharField(max_length=500)
+    token = models.BinaryField()  # the TSA's whole DER TimeStampResp, exactly as received
+    gen_time = models.DateTimeField()  # the authority's time, read from the token
+    reason = models.CharField(max_length=20)  # "daily", "report" or "manual"
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["child_id", "seq", "pk"]
+        indexes = [models.Index(fields=["child", "seq"])]
+
+    def __str__(self) -> str:
+        return f"anchor of child {self.child_id} record {self.seq} at {self.gen_time:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Anchors are never changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)

@@ -15,7 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from evidence.attachments import remove_unreferenced_files
 from evidence.ledger import lock_chain
-from evidence.models import Attachment, EvidenceRecord, PurgeAuthorization
+from evidence.models import Anchor, Attachment, EvidenceRecord, PurgeAuthorization
 
 
 def _delete_records(using: str, child_id: int | None = None) -> int:
@@ -44,6 +44,7 @@ def purge_child_records(child_id: int, user: Any) -> int:
             child_id=child_id, authorized_by=user if getattr(user, "is_authenticated", False) else None
         )
         count = _delete_records(DEFAULT_DB_ALIAS, child_id)
+        Anchor.objects.filter(child_id=child_id).delete()
         attachments = Attachment.objects.filter(child_id=child_id)
         hashes = set(attachments.values_list("sha256", flat=True))
         attachments.delete()
@@ -63,10 +64,14 @@ def purge_all_records(using: str = DEFAULT_DB_ALIAS) -> int:
     if not {EvidenceRecord._meta.db_table, PurgeAuthorization._meta.db_table} <= tables:
         return 0
     with transaction.atomic(using=using):
-        child_ids = EvidenceRecord.objects.using(using).values_list("child_id", flat=True).distinct()
+        child_ids = set(EvidenceRecord.objects.using(using).values_list("child_id", flat=True).distinct())
+        if Anchor._meta.db_table in tables:
+            child_ids |= set(Anchor.objects.using(using).values_list("child_id", flat=True).distinct())
         PurgeAuthorization.objects.using(using).bulk_create(
             [PurgeAuthorization(child_id=child_id) for child_id in child_ids]
         )
         count = _delete_records(using)
+        if Anchor._meta.db_table in tables:
+            Anchor.objects.using(using).all().delete()
         PurgeAuthorization.objects.using(using).all().delete()
     return count

@@ -17,23 +17,32 @@ in ".retracted" or ".deleted"; the app decides which objects it returns.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
 
 from evidence.ledger import GENESIS_HASH, canonical_json, canonical_json_unchecked, chain_hash, record_body
-from evidence.models import EvidenceRecord, PurgeAuthorization
+from evidence.models import Anchor, EvidenceRecord, PurgeAuthorization
 
 CurrentStateLoader = Callable[[int], dict[str, dict[str, Any]]]
 _LOADERS: dict[str, CurrentStateLoader] = {}
 REMOVAL_SUFFIXES = (".retracted", ".deleted")
 TRIGGERS = {
-    "sqlite": {"evidence_record_no_update", "evidence_record_no_delete"},
+    "sqlite": {"evidence_record_no_update", "evidence_record_no_delete", "evidence_record_no_replace"},
     "postgresql": {"evidence_record_no_update", "evidence_record_no_delete", "evidence_record_no_truncate"},
+}
+PURGE_TRIGGER = "evidence_purge_whole_chain"
+ANCHOR_TRIGGERS = {
+    "sqlite": {"evidence_anchor_no_update", "evidence_anchor_no_delete", "evidence_anchor_no_replace"},
+    "postgresql": {"evidence_anchor_no_update", "evidence_anchor_no_delete", "evidence_anchor_no_truncate"},
 }
 
 
@@ -63,7 +72,7 @@ class Problem:
 
 @dataclass
 class ChainReport:
-    """What verification found for one child's chain."""
+    """What verification found for one child's chain, and how much it checked."""
 
     child_id: int
     record_count: int = 0
@@ -72,6 +81,12 @@ class ChainReport:
     last_recorded_at: datetime | None = None
     problem: Problem | None = None
     checked_types: list[str] = field(default_factory=list)
+    current_checked: int = 0  # current rows compared with their latest record
+    files_checked: int = 0  # stored files re-hashed (attachments, report PDFs)
+    bytes_hashed: int = 0
+    report_heads_checked: int = 0  # "report.generated" records whose stated head was found
+    anchors_checked: int = 0  # RFC 3161 tokens whose head is still in the chain
+    latest_anchor: Anchor | None = None
 
     @property
     def ok(self) -> bool:
@@ -117,36 +132,213 @@ def _record_problem(record: EvidenceRecord, expected_seq: int, prev_hash: str) -
     return None
 
 
-def verify_child(child_id: int, *, check_current: bool = True) -> ChainReport:
-    """Recompute ``child_id``'s chain, then check the registered current tables against it."""
-    report = ChainReport(child_id=child_id)
-    latest: dict[tuple[str, str], _Latest] = {}
-    expected_seq, prev_hash = 1, GENESIS_HASH
+def _clock_problem(record: EvidenceRecord, previous_at: datetime | None) -> str | None:
+    """Records are written in time order: one recorded before the record it follows was backdated."""
+    if previous_at is not None and record.recorded_at < previous_at:
+        return (
+            f"Record {record.seq} says it was recorded at {record.recorded_at:%Y-%m-%d %H:%M:%S} UTC, before "
+            f"record {record.seq - 1} ({previous_at:%Y-%m-%d %H:%M:%S} UTC): the clock ran backwards or the "
+            "record was backdated."
+        )
+    return None
+
+
+def _report_head_problem(record: EvidenceRecord, hashes: list[str]) -> str | None:
+    """A "report.generated" record states the head the report was made from: it must be an earlier record."""
+    try:
+        payload = json.loads(record.payload)
+        count, head = int(payload["ledger_count"]), str(payload["ledger_head"])
+    except (ValueError, KeyError, TypeError):
+        return f"Record {record.seq} is a report record without the chain head it was made from."
+    if not 0 <= count < record.seq:
+        return f"Record {record.seq} says its report was made from {count} records, which cannot come before it."
+    expected = hashes[count - 1] if count else GENESIS_HASH
+    if head != expected:
+        return (
+            f"Record {record.seq} says its report was made from the chain up to record {count} with head "
+            f"{head[:16]}..., but record {count}'s fingerprint is {expected[:16]}...: the records before the "
+            "report were changed."
+        )
+    return None
+
+
+def verify_child(
+    child_id: int, *, check_current: bool = True, check_files: bool = True, check_anchors: bool = True
+) -> ChainReport:
+    """Recompute ``child_id``'s chain, then check current tables, stored files and anchors against it.
+
+    In the record walk: sequence, links, canonical payloads, hashes, time order, and each report
+    record's stated head. Once the chain is whole: the registered current tables, every stored file
+    the latest records name (re-hashed), and every RFC 3161 anchor (its head still in the chain at its
+    place, its token over that head, the records' times on the right side of the authority's time).
+    The first problem found is reported, in that order.
+    """
     records = EvidenceRecord.objects.filter(child_id=child_id).order_by("seq").iterator(chunk_size=2000)
+    walk = _walk(child_id, records)
+    report, latest, hashes, recorded = walk.report, walk.latest, walk.hashes, walk.recorded
+    if report.problem is not None:
+        return report
+    if check_current:
+        report.checked_types = sorted(_LOADERS)
+        report.problem = _current_state_problem(child_id, latest, report)
+    if check_files and report.problem is None:
+        report.problem = _stored_file_problem(child_id, latest, report)
+    if check_anchors and report.problem is None:
+        report.problem = _anchor_problem(child_id, hashes, recorded, report)
+    return report
+
+
+@dataclass
+class _Walk:
+    report: ChainReport
+    latest: dict[tuple[str, str], _Latest] = field(default_factory=dict)
+    hashes: list[str] = field(default_factory=list)  # hashes[seq - 1]: for report heads and anchors
+    recorded: list[datetime] = field(default_factory=list)  # recorded_at by seq - 1, for anchors
+
+
+def _walk(child_id: int, records: Iterable[EvidenceRecord]) -> _Walk:
+    """Check each record as the next link of ``child_id``'s chain; stop judging at the first problem."""
+    walk = _Walk(ChainReport(child_id=child_id))
+    report = walk.report
+    expected_seq, prev_hash = 1, GENESIS_HASH
     for record in records:
         report.record_count += 1
         if report.first_recorded_at is None:
             report.first_recorded_at = record.recorded_at
-        report.last_recorded_at = record.recorded_at
         if report.problem is None:
             message = _record_problem(record, expected_seq, prev_hash)
+            if message is None and record.child_id != child_id:
+                message = f"Record {record.seq} belongs to child {record.child_id}, not to this chain."
+            message = message or _clock_problem(record, report.last_recorded_at)
+            if message is None and record.kind == "report.generated":
+                message = _report_head_problem(record, walk.hashes)
+                report.report_heads_checked += message is None
             if message:
                 report.problem = Problem(child_id, record.seq, message, record.object_type, record.object_id)
-        latest[(record.object_type, record.object_id)] = _Latest(record.seq, record.kind, record.payload)
+        report.last_recorded_at = record.recorded_at
+        walk.latest[(record.object_type, record.object_id)] = _Latest(record.seq, record.kind, record.payload)
+        walk.hashes.append(record.hash)
+        walk.recorded.append(record.recorded_at)
         expected_seq, prev_hash = record.seq + 1, record.hash
     report.head_hash = prev_hash
-    if check_current and report.problem is None:
-        report.checked_types = sorted(_LOADERS)
-        report.problem = _current_state_problem(child_id, latest)
-    return report
+    return walk
 
 
-def _current_state_problem(child_id: int, latest: dict[tuple[str, str], _Latest]) -> Problem | None:
+def verify_records(child_id: int, records: Iterable[EvidenceRecord]) -> ChainReport:
+    """The chain checks of ``verify_child`` over records not (yet) in the database, e.g. an archive's."""
+    return _walk(child_id, records).report
+
+
+def verify_child_now(child_id: int) -> ChainReport:
+    """Does ``child_id``'s chain verify now, completely? ``report.ok``, else ``report.problem`` names
+    the first broken record. Everything is checked: chain, current rows, stored files, anchors.
+    """
+    return verify_child(child_id)
+
+
+StoredFilePath = Callable[[str], Path]
+_FILES: dict[str, StoredFilePath] = {}
+HASH_CHUNK = 1024 * 1024
+
+
+def register_stored_files(object_type: str, path_for: StoredFilePath) -> None:
+    """Let verification re-hash the file named by the ``sha256`` in ``object_type``'s payloads."""
+    _FILES[object_type] = path_for
+
+
+def _stored_file_problem(child_id: int, latest: dict[tuple[str, str], _Latest], report: ChainReport) -> Problem | None:
+    """Re-hash every stored file the latest records name; the first missing or changed one."""
+    seen: set[tuple[str, str]] = set()
+    for (object_type, object_id), last in sorted(latest.items(), key=lambda item: item[1].seq):
+        path_for = _FILES.get(object_type)
+        if path_for is None or last.kind.endswith(REMOVAL_SUFFIXES):
+            continue
+        digest = str(json.loads(last.payload).get("sha256", ""))
+        if (object_type, digest) in seen:
+            continue
+        seen.add((object_type, digest))
+        label = _label(object_type)
+        try:
+            actual, size = file_sha256(path_for(digest))
+        except (FileNotFoundError, ValueError):
+            message = f"The stored file of {label} {object_id} (record {last.seq}) is missing."
+            return Problem(child_id, last.seq, message, object_type, object_id)
+        report.files_checked += 1
+        report.bytes_hashed += size
+        if actual != digest:
+            message = (
+                f"The stored file of {label} {object_id} (record {last.seq}) was changed: its bytes no longer "
+                "match the fingerprint recorded when it was added."
+            )
+            return Problem(child_id, last.seq, message, object_type, object_id)
+    return None
+
+
+def file_sha256(path: Path) -> tuple[str, int]:
+    """The SHA-256 of the file at ``path`` and its size, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _anchor_problem(child_id: int, hashes: list[str], recorded: list[datetime], report: ChainReport) -> Problem | None:
+    """Every anchored head must still be in the chain, at its place, with a token over it.
+
+    The anchored record existed when the authority stamped it, so it was recorded before that time;
+    the record after it was written after the stamp was asked for. The server's and the authority's
+    clocks may differ by ANCHOR_CLOCK_TOLERANCE_SECONDS.
+    """
+    from evidence.timestamps import token_problem, token_time  # imports rfc3161_client; only here
+
+    tolerance = timedelta(seconds=settings.ANCHOR_CLOCK_TOLERANCE_SECONDS)
+    for anchor in Anchor.objects.filter(child_id=child_id).order_by("seq", "pk"):
+        seq, when = anchor.seq, f"{anchor.gen_time:%Y-%m-%d %H:%M} UTC"
+        if seq > len(hashes) or seq < 1:
+            message = (
+                f"Record {seq} was anchored by the time-stamping authority at {when}, but the chain now ends at "
+                f"record {len(hashes)}: records were cut from the end of the chain."
+            )
+            return Problem(child_id, seq, message, "anchor", str(anchor.pk))
+        if hashes[seq - 1] != anchor.head_hash:
+            message = (
+                f"Record {seq} is not the record the time-stamping authority stamped at {when}: the chain was "
+                "rewritten from there on."
+            )
+            return Problem(child_id, seq, message, "anchor", str(anchor.pk))
+        token = token_problem(bytes(anchor.token), anchor.head_hash)
+        if token is None and token_time(bytes(anchor.token)) != anchor.gen_time:
+            token = "the time stored with it is not the time the authority signed"
+        if token:
+            message = f"The time-stamp of record {seq} ({when}) does not hold: {token}."
+            return Problem(child_id, seq, message, "anchor", str(anchor.pk))
+        if recorded[seq - 1] > anchor.gen_time + tolerance:
+            message = f"Record {seq} says it was recorded after the authority stamped it at {when}."
+            return Problem(child_id, seq, message, "anchor", str(anchor.pk))
+        if seq < len(recorded) and recorded[seq] < anchor.gen_time - tolerance:
+            message = (
+                f"Record {seq + 1} says it was recorded before record {seq} was stamped at {when}, yet the stamp "
+                "does not cover it: it was backdated."
+            )
+            return Problem(child_id, seq + 1, message, "anchor", str(anchor.pk))
+        report.anchors_checked += 1
+        report.latest_anchor = anchor
+    return None
+
+
+def _current_state_problem(
+    child_id: int, latest: dict[tuple[str, str], _Latest], report: ChainReport | None = None
+) -> Problem | None:
     """The current-state mismatch with the lowest record number (rows without any record last)."""
     problems: list[Problem] = []
     for object_type, loader in sorted(_LOADERS.items()):
         label = _label(object_type)
         current = {str(key): value for key, value in loader(child_id).items()}
+        if report is not None:
+            report.current_checked += len(current)
         for object_id, payload in current.items():
             last = latest.get((object_type, object_id))
             if last is None:
@@ -180,22 +372,26 @@ def verify_all(child_ids: Iterable[int] | None = None) -> list[ChainReport]:
     return [verify_child(child_id) for child_id in (all_child_ids() if child_ids is None else child_ids)]
 
 
-def database_problem() -> str | None:
-    """Whether the database still protects the ledger: its triggers exist and no purge is pending."""
-    table = EvidenceRecord._meta.db_table
+def _triggers_on(table: str) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
-        elif connection.vendor == "postgresql":
+        else:
             # Enabled for ordinary sessions: 'O' (origin) or 'A' (always); 'D' is disabled, 'R' replica-only.
             cursor.execute(
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgenabled IN ('O', 'A')",
                 [table],
             )
-        else:
-            return f"The ledger's protection is not written for the {connection.vendor} database."
-        present = {row[0] for row in cursor.fetchall()}
-    missing = TRIGGERS[connection.vendor] - present
+        return {row[0] for row in cursor.fetchall()}
+
+
+def database_problem() -> str | None:
+    """Whether the database still protects the ledger: its triggers exist and no purge is pending."""
+    if connection.vendor not in TRIGGERS:
+        return f"The ledger's protection is not written for the {connection.vendor} database."
+    missing = TRIGGERS[connection.vendor] - _triggers_on(EvidenceRecord._meta.db_table)
+    missing |= ANCHOR_TRIGGERS[connection.vendor] - _triggers_on(Anchor._meta.db_table)
+    missing |= {PURGE_TRIGGER} - _triggers_on(PurgeAuthorization._meta.db_table)
     if missing:
         return (
             "The database's protection against changing or deleting records is switched off "

@@ -208,6 +208,20 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 REPORT_ROOT = DATA_DIR / "reports"
 REPORT_RENDERS_PER_PROCESS = env_int("REPORT_RENDERS_PER_PROCESS", 1)
 REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", 60)
+# External anchoring of chain heads (docs/verification.md): an RFC 3161 time-stamping authority.
+# Empty TSA_URL: no tokens are taken (verification still checks any stored ones). TSA_CA_FILE is the
+# PEM certificate(s) of the authority's root, to check each token's signature; without it only the
+# token's contents are checked.
+TSA_URL = env_str("TSA_URL")
+TSA_CA_FILE = env_str("TSA_CA_FILE")
+TSA_TIMEOUT = env_int("TSA_TIMEOUT", 20)
+# How far the server's clock and the authority's may disagree when ordering records and anchors.
+ANCHOR_CLOCK_TOLERANCE_SECONDS = env_int("ANCHOR_CLOCK_TOLERANCE_SECONDS", 300)
+# A household import is refused before anything is read when a member is bigger than this, or
+# expands more than IMPORT_MAX_RATIO times its compressed size (a zip bomb).
+IMPORT_MAX_MEMBER_BYTES = env_int("IMPORT_MAX_MEMBER_BYTES", 2 * 1024 * 1024 * 1024)
+IMPORT_MAX_JSON_BYTES = env_int("IMPORT_MAX_JSON_BYTES", 512 * 1024 * 1024)
+IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -2,7 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from api.api import api
+from api.api import urls as api_urls
+from iepright import pwa
 from iepright.converters import IsoDateConverter
 
 register_converter(IsoDateConverter, "isodate")
@@ -13,7 +14,9 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
-    path("api/", api.urls),
+    path("api/v1/", api_urls()),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("settings/tokens/", include("api.urls")),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
     path("", include("deadlines.urls")),

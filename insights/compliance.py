@@ -114,6 +114,10 @@ class _Version:
         return None
 
     @property
+    def is_flexible(self) -> bool:
+        return bool(self.row["schedule"] == Provision.Schedule.FLEXIBLE)
+
+    @property
     def service_period(self) -> str:
         """The period of a service with minutes, "" for anything else."""
         row = self.row
@@ -181,6 +185,7 @@ def compute_compliance(child: Child, start: date, end: date, provision_ids: Iter
             "weekdays",
             "minutes",
             "period",
+            "sessions",
         )
     )
     if provision_ids is not None:
@@ -390,6 +395,8 @@ class _Calculation:
             days = self.day_counts(version, lineage, str(latest["label"]), regular, used, reasons)
             service = self.service_minutes([version], {version.id}, entries) if version.service_period else None
             version_results.append(self.version_result(version, days, service))
+        in_force = {offset for version in group for offset in version.offsets}
+        outside = sum(1 for entry in entries if self.offset(entry[0]) not in in_force)
         service_versions = [v for v in group if v.service_period]
         service = (
             self.service_minutes(service_versions, self.service_ids[lineage], entries) if service_versions else None
@@ -409,6 +416,8 @@ class _Calculation:
             ),
             ignored_entries=sum(len(found) for day, found in regular.items() if day not in used),
             service=service,
+            outside_entries=outside,
+            flexible=group[-1].is_flexible,
         )
 
     def day_counts(
@@ -420,21 +429,32 @@ class _Calculation:
         used: set[date],
         reasons: dict[str, int],
     ) -> DayCounts:
-        """Count the version's expected days: attended, in force, on its schedule."""
-        chosen = version.chosen_weekdays
-        offsets = self.attended_offsets(version)
-        if chosen is not None:
-            offsets = [offset for offset in offsets if self.weekday[offset] in chosen]
+        """Count the version's expected days: attended, in force, on its schedule.
+
+        A flexible version expects no day: its counts are the sessions logged on its days in force
+        (any day, attended or not), and no day is "not logged" (design.md section 6).
+        """
+        flexible = version.is_flexible
+        if flexible:
+            offsets = [offset for offset in version.offsets if self.dates[offset] in regular]
+        else:
+            chosen = version.chosen_weekdays
+            offsets = self.attended_offsets(version)
+            if chosen is not None:
+                offsets = [offset for offset in offsets if self.weekday[offset] in chosen]
         counts = [0] * len(_FIELDS)
         totals = self.day_totals
         for offset in offsets:
             day = self.dates[offset]
-            counts[_EXPECTED] += 1
-            totals[_EXPECTED][offset] += 1
             found = regular.get(day)
+            if not flexible:
+                counts[_EXPECTED] += 1
+                totals[_EXPECTED][offset] += 1
+                if not found:
+                    counts[_NOT_LOGGED] += 1
+                    totals[_NOT_LOGGED][offset] += 1
+                    continue
             if not found:
-                counts[_NOT_LOGGED] += 1
-                totals[_NOT_LOGGED][offset] += 1
                 continue
             used.add(day)
             entry = found[0] if len(found) == 1 else next((e for e in found if e[1] == version.id), found[0])
@@ -487,25 +507,31 @@ class _Calculation:
     def service_minutes(self, group: list[_Version], ids: set[int], entries: list[_Entry]) -> ServiceMinutes:
         """Periods of the versions in ``group`` (all with minutes) and the minutes of the entries logged
         against the versions ``ids`` in those periods."""
-        # (kind, period start) -> [first counted day, last counted day, {provision id: [minutes, attended]}]
+        # (kind, period start) -> [first counted day, last counted day, {id: [minutes, attended, sessions]}]
         slots: dict[tuple[str, date], list[Any]] = {}
         for version in group:
-            kind, minutes = version.service_period, int(version.row["minutes"])
+            kind, minutes, sessions = version.service_period, int(version.row["minutes"]), version.row["sessions"]
             for period_start, (first, last, attended) in self.slots(version).items():
                 slot = slots.get((kind, period_start))
                 if slot is None:
-                    slots[(kind, period_start)] = [first, last, {version.id: [minutes, attended]}]
+                    slots[(kind, period_start)] = [first, last, {version.id: [minutes, attended, sessions]}]
                 else:
                     slot[0], slot[1] = min(slot[0], first), max(slot[1], last)
-                    share = slot[2].setdefault(version.id, [minutes, 0])
+                    share = slot[2].setdefault(version.id, [minutes, 0, sessions])
                     share[1] += attended
         kinds = list(dict.fromkeys(v.service_period for v in group))
-        delivered: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0])  # minutes, make-up, entries
+        # Only entries on a day when one of these versions is in force count: an entry dated before
+        # the IEP starts (or after it ends) must not add minutes nor make its period "logged".
+        in_force = {offset for version in group for offset in version.offsets}
+        # minutes, make-up minutes, entries, sessions held (delivered or partial)
+        delivered: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         for entry in entries:
             if entry[1] not in ids:
                 continue  # an entry of a version without minutes, or of another version (per-version run)
             own = self.version_of[entry[1]].service_period
             offset = self.offset(entry[0])
+            if offset not in in_force:
+                continue  # outside the IEP's dates: ignored everywhere (design.md section 6)
             found = next(
                 (k for k in ((kind, self.period_start[kind][offset]) for kind in (own, *kinds)) if k in slots), None
             )
@@ -516,15 +542,22 @@ class _Calculation:
             totals[0] += minutes
             totals[1] += minutes if entry[2] else 0
             totals[2] += 1
+            totals[3] += entry[3] in (DELIVERED, PARTIAL)
         periods = []
         for key in sorted(slots, key=lambda k: (k[1], k[0])):
             kind, period_start = key
             first, last, shares = slots[key]
-            parts = tuple(PeriodPart(pk, minutes, attended) for pk, (minutes, attended) in shares.items())
+            parts = tuple(
+                PeriodPart(pk, minutes, attended, sessions) for pk, (minutes, attended, sessions) in shares.items()
+            )
             regular_weekdays = self.regular_weekdays(kind, period_start)
             required_minutes = sum(p.minutes * p.attended_days for p in parts)
             required = round_half_up(Fraction(required_minutes, regular_weekdays)) if regular_weekdays else 0
-            minutes_in, makeup, logged = delivered.get(key, (0, 0, 0))
+            required_sessions = None
+            if any(p.sessions for p in parts):
+                stated = sum((p.sessions or 0) * p.attended_days for p in parts)
+                required_sessions = round_half_up(Fraction(stated, regular_weekdays)) if regular_weekdays else 0
+            minutes_in, makeup, logged, held = delivered.get(key, (0, 0, 0, 0))
             if logged:
                 state = LOGGED
             elif sum(p.attended_days for p in parts) == 0:
@@ -545,6 +578,8 @@ class _Calculation:
                     makeup_minutes=makeup,
                     entries=logged,
                     state=state,
+                    required_sessions=required_sessions,
+                    sessions_held=held,
                 )
             )
         return ServiceMinutes.from_periods(group[-1].service_period, periods)

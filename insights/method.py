@@ -34,6 +34,12 @@ METHOD_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "once as delivered, partly delivered, missed, not applicable, don't know, or not logged (no entry "
             "at all). Entries on days that are not expected, make-up sessions and withdrawn (retracted) "
             "entries are not in these counts.",
+            "Entries dated outside a provision's IEP dates (before its IEP starts or after it ends) are ignored "
+            "everywhere, minutes included, and listed on the IEP's page as outside the IEP's dates.",
+            "A flexible service (the provider picks the days, for example 120 minutes per month) has no "
+            "expected days: no day is ever not logged for it, and Everything delivered never marks it. Its "
+            "counts are the sessions logged (delivered, partly delivered, missed) and its delivery rate is over "
+            "those; its logging coverage is per period, as for minutes below.",
             "Delivery rate = delivered days / (delivered + partly delivered + missed days). Partly delivered "
             "days are shown, not weighted. Not applicable, don't know and not logged days are outside the "
             "rate and shown beside it as logging coverage = logged expected days / expected days. Rates are "
@@ -63,18 +69,26 @@ METHOD_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "no attended school day (a break week) requires nothing and is never a gap. Any entry in the "
             "period, of any status, makes it logged. The totals add up the logged periods; periods cut by the "
             "start or end of the chosen dates, or of the IEP, are prorated by the same rule.",
+            "Where the IEP states a number of sessions per period, required sessions = that number x the same "
+            "fraction of attended school days, rounded half up, and sessions held = entries delivered or partly "
+            "delivered in the period (make-up sessions included); both are shown beside the minutes. A partly "
+            "delivered session records the minutes that actually happened, as the parent gives them.",
         ),
     ),
     (
         "Patterns",
         (
             "Patterns compare how often a provision was missed in one group of days (a weekday, a month, days "
-            "with a tag such as substitute, how the parent learned of it, or the staff responsible) with all "
-            "its other logged days, counting delivered, partly delivered and missed days; only missed counts "
-            f"as a miss. A pattern is shown when the group's miss rate is at least {MIN_RATIO} times the rest's "
+            "with a tag such as substitute, or the staff responsible) with all its other logged days, counting "
+            "delivered, partly delivered and missed days; only missed counts as a miss. Only what is known for "
+            "every one of those days is compared: the staff responsible is left out where a provision names "
+            f"none. A pattern is shown when the group's miss rate is at least {MIN_RATIO} times the rest's "
             f"and the group has at least {MIN_MISSES} misses. Its strength is the one-sided Fisher exact "
             "test's p-value: the chance of misses gathering in the group at least this much if they fell at "
-            "random; the smaller, the stronger. Reasons are shown as the share of misses giving each reason.",
+            "random; the smaller, the stronger.",
+            "The reason and how the parent learned of it are asked only for misses, so they are never compared "
+            "as groups (a group only misses have would always stand out). They are shown as breakdowns of the "
+            "misses: the share of misses giving each reason, and each way of knowing.",
         ),
     ),
     (

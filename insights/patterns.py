@@ -1,15 +1,18 @@
-"""Patterns in the misses: on which weekdays, months, sources, tagged days or staff they gather.
+"""Patterns in the misses: on which weekdays, months, tagged days or staff they gather.
 
 ``find_patterns(compliance)`` works on the entries behind the day counts (``Compliance.entries``:
 regular sessions on expected days with status delivered, partial or missed). A *miss* is an entry
 with status missed; partial counts as not a miss (it is shown beside the rate, never weighted).
 
 For each scope (all provisions together, and each provision) and each dimension (weekday, month,
-source, day tag, responsible staff), every group is compared with the rest of the scope. A group is a
+day tag, responsible staff), every group is compared with the rest of the scope. Only dimensions
+known for every entry of the scope are compared (design.md section 6): the staff responsible is left
+out of a scope where some provision names none. A group is a
 finding when its miss rate is at least twice the rest's (``MIN_RATIO``) and it has at least three
 misses (``MIN_MISSES``) (design.md section 6); the one-sided Fisher exact test's p-value goes in the
-detail, and findings are ordered by it (strongest first). Reasons are not a group: only misses carry
-a reason, so they are shown as a breakdown of the misses (share of each reason).
+detail, and findings are ordered by it (strongest first). Reasons and sources of knowledge are not
+groups: only misses are asked for them, so a group that only misses have would always "stand out".
+They are shown as breakdowns of the misses (share of each reason, share of each source).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ MIN_RATIO = 2
 MISSED = str(Status.MISSED)
 ALL = ""  # the scope key for all provisions together
 
-DIMENSIONS = ("weekday", "month", "tag", "source", "provider")
+DIMENSIONS = ("weekday", "month", "tag", "provider")
+NO_SOURCE = ""  # a miss logged without saying how the parent knows
 SOURCE_LABELS = {str(source): str(source.label) for source in Source}
 REASON_LABELS = {str(reason): str(reason.label) for reason in MissReason}
 SCHOOL_CAUSED = frozenset(str(reason) for reason in SCHOOL_CAUSED_REASONS)
@@ -154,10 +158,49 @@ class ReasonBreakdown:
 
 
 @dataclass(frozen=True)
+class SourceShare:
+    source: str  # "" when the miss was logged without a source
+    label: str
+    count: int
+    share: Fraction  # of the scope's misses
+
+    @property
+    def percent(self) -> str | None:
+        return percent(self.share.numerator, self.share.denominator)
+
+
+@dataclass(frozen=True)
+class SourceBreakdown:
+    """How the parent knew of the misses of one scope (a provision, or all together)."""
+
+    lineage: str | None
+    provision_label: str | None
+    misses: int
+    sources: tuple[SourceShare, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lineage": self.lineage,
+            "provision": self.provision_label,
+            "misses": self.misses,
+            "sources": [
+                {
+                    "source": s.source or None,
+                    "label": s.label,
+                    "count": s.count,
+                    "share": rate_json(s.count, self.misses),
+                }
+                for s in self.sources
+            ],
+        }
+
+
+@dataclass(frozen=True)
 class Patterns:
     findings: tuple[Finding, ...]  # strongest first
     reasons: tuple[ReasonBreakdown, ...]  # all provisions first, then each provision with misses
     entries_considered: int
+    sources: tuple[SourceBreakdown, ...] = ()  # in the same order as ``reasons``
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -165,6 +208,7 @@ class Patterns:
             "entries_considered": self.entries_considered,
             "findings": [f.to_json() for f in self.findings],
             "reasons": [r.to_json() for r in self.reasons],
+            "sources": [s.to_json() for s in self.sources],
         }
 
 
@@ -182,8 +226,6 @@ def _group_keys(entry: CountedEntry) -> list[tuple[str, str, object]]:
     for tag in entry.tags if len(entry.tags) < 2 else dict.fromkeys(entry.tags):
         if tag:
             keys.append((lineage, "tag", tag))
-    if entry.source:
-        keys.append((lineage, "source", entry.source))
     if entry.provider:
         keys.append((lineage, "provider", entry.provider))
     return keys
@@ -207,10 +249,6 @@ def _words(dimension: str, group: str) -> tuple[str, str, str, str]:
         return label, f"in {label}", f"in {label}", "in other months"
     if dimension == "tag":
         return f"days tagged {group}", f"on days tagged {group}", f"tagged {group}", f"not tagged {group}"
-    if dimension == "source":
-        label = SOURCE_LABELS.get(group, group)
-        source = f"with the source “{label}”"
-        return label, f"logged {source}", source, "with another or no source"
     return group, f"with {group} responsible", f"with {group} responsible", "with other staff responsible"
 
 
@@ -267,14 +305,21 @@ def find_patterns(compliance: Compliance) -> Patterns:
     scope_entries: Counter[str] = Counter()
     scope_misses: Counter[str] = Counter()
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    sources: dict[str, Counter[str]] = defaultdict(Counter)
+    no_provider: set[str] = set()  # scopes with an entry whose provision names no staff
     for entry in compliance.entries:
         keys = _group_keys(entry)
         seen += keys
         scope_entries[entry.lineage] += 1
+        if not entry.provider:
+            no_provider.add(entry.lineage)
         if entry.status == MISSED:
             missed += keys
             scope_misses[entry.lineage] += 1
             reasons[entry.lineage][entry.miss_reason] += 1
+            sources[entry.lineage][entry.source or NO_SOURCE] += 1
+    if no_provider:
+        no_provider.add(ALL)
     # Counted per provision; all provisions together is the sum over provisions.
     groups: dict[tuple[str, str, object], list[int]] = defaultdict(lambda: [0, 0])
     for column, counter in ((0, Counter(seen)), (1, Counter(missed))):
@@ -284,6 +329,7 @@ def find_patterns(compliance: Compliance) -> Patterns:
     totals = {lineage: [n, scope_misses[lineage]] for lineage, n in scope_entries.items()}
     totals[ALL] = [sum(scope_entries.values()), sum(scope_misses.values())]
     reasons[ALL] = sum(reasons.values(), Counter())
+    sources[ALL] = sum(sources.values(), Counter())
 
     # All provisions together only adds something when more than one provision has entries.
     skip_all = len(scope_entries) < 2
@@ -291,6 +337,8 @@ def find_patterns(compliance: Compliance) -> Patterns:
     for (scope, dimension, group), counts in groups.items():
         if scope == ALL and skip_all:
             continue
+        if dimension == "provider" and scope in no_provider:
+            continue  # not known for every entry of the scope: a group only some have is no pattern
         finding = _finding(scope, labels.get(scope), dimension, _group_key(group), counts, totals[scope])
         if finding is not None:
             findings.append(finding)
@@ -320,4 +368,26 @@ def find_patterns(compliance: Compliance) -> Patterns:
                 ),
             )
         )
-    return Patterns(findings=tuple(findings), reasons=tuple(breakdowns), entries_considered=len(compliance.entries))
+    source_breakdowns = []
+    for scope in order:
+        by_source = sources.get(scope)
+        if not by_source:
+            continue
+        misses = sum(by_source.values())
+        source_breakdowns.append(
+            SourceBreakdown(
+                lineage=scope or None,
+                provision_label=labels.get(scope),
+                misses=misses,
+                sources=tuple(
+                    SourceShare(source, SOURCE_LABELS.get(source, "Not said"), count, Fraction(count, misses))
+                    for source, count in sorted(by_source.items(), key=lambda item: (-item[1], item[0]))
+                ),
+            )
+        )
+    return Patterns(
+        findings=tuple(findings),
+        reasons=tuple(breakdowns),
+        entries_considered=len(compliance.entries),
+        sources=tuple(source_breakdowns),
+    )

@@ -17,7 +17,7 @@ from plans.models import WEEKDAY_NAMES
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-METHOD_VERSION = "1"
+METHOD_VERSION = "2"  # 2: flexible services, sessions, entries outside the IEP's dates, no source groups
 
 # States of a service period.
 LOGGED = "logged"
@@ -115,6 +115,7 @@ class PeriodPart:
     provision_id: int
     minutes: int
     attended_days: int
+    sessions: int | None = None  # sessions per period, where the IEP states them
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,9 @@ class ServicePeriod:
     makeup_minutes: int
     entries: int
     state: str
+    # Where the IEP states sessions: sessions x the same fraction as the minutes, rounded half up.
+    required_sessions: int | None = None
+    sessions_held: int = 0  # entries delivered or partial in the period (make-up sessions included)
 
     @property
     def attended_days(self) -> int:
@@ -182,7 +186,12 @@ class ServicePeriod:
             "regular_weekdays": self.regular_weekdays,
             "attended_days": self.attended_days,
             "parts": [
-                {"provision_id": p.provision_id, "minutes": p.minutes, "attended_days": p.attended_days}
+                {
+                    "provision_id": p.provision_id,
+                    "minutes": p.minutes,
+                    "sessions": p.sessions,
+                    "attended_days": p.attended_days,
+                }
                 for p in self.parts
             ],
             "state": self.state,
@@ -191,6 +200,8 @@ class ServicePeriod:
             "makeup_minutes": self.makeup_minutes,
             "entries": self.entries,
             "documented_shortfall": self.shortfall,
+            "required_sessions": self.required_sessions,
+            "sessions_held": self.sessions_held,
         }
 
 
@@ -205,11 +216,14 @@ class ServiceMinutes:
     shortfall: int
     makeup_minutes: int
     required_in_gaps: int
+    required_sessions: int | None = None  # over logged periods; None when the IEP states no sessions
+    sessions_held: int = 0  # over logged periods
 
     @classmethod
     def from_periods(cls, period_kind: str, periods: Iterable[ServicePeriod]) -> ServiceMinutes:
         rows = tuple(periods)
         logged = [p for p in rows if p.state == LOGGED]
+        stated = [p.required_sessions for p in logged if p.required_sessions is not None]
         return cls(
             period_kind=period_kind,
             periods=rows,
@@ -218,6 +232,8 @@ class ServiceMinutes:
             shortfall=sum(p.shortfall or 0 for p in logged),
             makeup_minutes=sum(p.makeup_minutes for p in logged),
             required_in_gaps=sum(p.required for p in rows if p.state == NOT_LOGGED),
+            required_sessions=sum(stated) if stated else None,
+            sessions_held=sum(p.sessions_held for p in logged),
         )
 
     @property
@@ -239,6 +255,8 @@ class ServiceMinutes:
             "logged_periods": self.logged_periods,
             "not_logged_periods": len(self.gaps),
             "required_in_not_logged_periods": self.required_in_gaps,
+            "required_sessions": self.required_sessions,
+            "sessions_held": self.sessions_held,
             "coverage_gaps": [
                 {"period": p.kind, "label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat()}
                 for p in self.gaps
@@ -319,6 +337,10 @@ class ProvisionCompliance:
     miss_reasons: tuple[ReasonCount, ...]
     ignored_entries: int  # regular-session entries on days the provision was not expected
     service: ServiceMinutes | None
+    # Entries dated where no version of the provision was in force (before its IEP started, after
+    # it ended): ignored everywhere, minutes included (design.md section 6).
+    outside_entries: int = 0
+    flexible: bool = False  # the latest version's schedule: no fixed days, sessions are counted
 
     @property
     def is_service(self) -> bool:
@@ -340,6 +362,8 @@ class ProvisionCompliance:
                 ],
             },
             "ignored_entries": self.ignored_entries,
+            "outside_entries": self.outside_entries,
+            "flexible": self.flexible,
             "service": self.service.to_json() if self.service else None,
             "versions": [v.to_json() for v in self.versions],
         }

@@ -19,8 +19,22 @@ from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
 from plans.schooldays import SchoolDays
 
 REMINDER_DAYS = 14
+# Statuses that carry a miss reason (a partial session was partly missed).
 MISSED_STATUSES = frozenset({Status.MISSED, Status.PARTIAL})
 DONE_STATUSES = frozenset({Status.DELIVERED, Status.NOT_APPLICABLE})
+
+# One word and one icon per status, everywhere (day, week, month, history): never colour alone.
+STATUS_ICONS: dict[str, str] = {
+    Status.DELIVERED: "✓",
+    Status.PARTIAL: "◐",
+    Status.MISSED: "✗",
+    Status.NOT_APPLICABLE: "\u2013",  # an en dash
+    Status.UNKNOWN: "?",
+}
+
+
+def status_icon(status: str) -> str:
+    return STATUS_ICONS.get(status, "")
 
 
 def is_service(provision: Provision) -> bool:
@@ -54,7 +68,8 @@ DAY_STATES: dict[str, tuple[str, str, str]] = {
     "all_delivered": ("All delivered", "Done", "✓"),
     "logged": ("Logged", "Logged", "✓"),
     "some_missed": ("Some missed", "Missed", "✗"),
-    "partly_logged": ("Partly logged", "Part", "…"),
+    "some_partial": ("Some partly delivered", "Partly", "◐"),
+    "partly_logged": ("Not fully logged", "To finish", "…"),
     "not_logged": ("Not logged yet", "To log", "?"),
     "absent": ("Absent", "Absent", "A"),
     "no_school": ("No school", "", "\u2013"),  # an en dash
@@ -71,8 +86,9 @@ class DayStatus:
     state: str
     expected: int = 0
     logged: int = 0
-    missed: int = 0
+    missed: int = 0  # status missed only
     reason: str = ""  # the break's name or the absence reason
+    partial: int = 0  # status partly delivered: shown apart, never as missed
 
     @property
     def label(self) -> str:
@@ -93,12 +109,14 @@ class DayStatus:
 
     @property
     def detail(self) -> str:
-        """The label with its numbers, e.g. "Some missed: 1 of 3 missed, 1 not logged"."""
+        """The label with its numbers, e.g. "Some missed: 1 of 3 missed, 1 of 3 partly, 1 of 3 not logged"."""
         if self.expected == 0:
             return f"{self.label}: {self.reason}" if self.reason else self.label
         parts = []
         if self.missed:
             parts.append(f"{self.missed} of {self.expected} missed")
+        if self.partial:
+            parts.append(f"{self.partial} of {self.expected} partly delivered")
         if self.logged < self.expected:
             parts.append(f"{self.expected - self.logged} of {self.expected} not logged")
         return f"{self.label}: {', '.join(parts)}" if parts else self.label
@@ -112,6 +130,7 @@ class Row:
     entry: LogEntry | None
     is_makeup: bool = False
     expected: bool = True
+    flexible: bool = False  # a flexible service: "Did it happen today?", optional
 
     @property
     def live_entry(self) -> LogEntry | None:
@@ -135,6 +154,9 @@ class DayPlan:
     day_note: DayNote | None = None
     closed_reason: str = ""  # why it is no school day, e.g. "Thanksgiving break" or "Saturday"
     iep: Iep | None = None
+    # Flexible services of the IEP in force on an attended day: asked as an optional line, never
+    # expected, never marked by "Everything delivered" (design.md section 6).
+    flexible: list[Provision] = field(default_factory=list)
 
     @property
     def is_absent(self) -> bool:
@@ -142,12 +164,12 @@ class DayPlan:
 
     @property
     def asks_nothing(self) -> bool:
-        return not self.provisions
+        return not self.provisions and not self.flexible
 
     @property
     def why_nothing(self) -> str:
         """In plain words, why nothing is asked on this day ("" when something is)."""
-        if self.provisions:
+        if self.provisions or self.flexible:
             return ""
         if not self.is_school_day:
             return f"No school: {self.closed_reason}." if self.closed_reason else "No school on this day."
@@ -165,11 +187,13 @@ class DayPlan:
 
     @property
     def rows(self) -> list[Row]:
-        """Expected provisions first (IEP order), then make-up sessions and other entries of the day."""
+        """Expected provisions first (IEP order), then flexible services ("Did it happen today?"), then
+        make-up sessions and other entries of the day."""
         rows = [Row(provision, self.entry_for(provision)) for provision in self.provisions]
-        expected_ids = {provision.pk for provision in self.provisions}
+        rows += [Row(p, self.entry_for(p), expected=False, flexible=True) for p in self.flexible]
+        listed = {provision.pk for provision in self.provisions} | {p.pk for p in self.flexible}
         for entry in self.entries:
-            if entry.is_makeup or entry.provision_id not in expected_ids:
+            if entry.is_makeup or entry.provision_id not in listed:
                 rows.append(Row(entry.provision, entry, is_makeup=entry.is_makeup, expected=False))
         return rows
 
@@ -219,6 +243,13 @@ class LogWindow:
             return []
         return [p for p in iep.provisions.all() if day.weekday() in p.scheduled_weekdays()]
 
+    def flexible(self, day: date) -> list[Provision]:
+        """Flexible services of the IEP in force, on an attended day: a session may have happened."""
+        if not self.school_days.is_attended(day):
+            return []
+        iep = self.iep_on(day)
+        return [p for p in iep.provisions.all() if p.is_flexible] if iep is not None else []
+
     def entries_on(self, day: date) -> list[LogEntry]:
         return self._entries.get(day, [])
 
@@ -246,6 +277,7 @@ class LogWindow:
             day_note=day_note,
             closed_reason="" if school_day else self.closed_reason(day),
             iep=self.iep_on(day),
+            flexible=self.flexible(day),
         )
 
     def status(self, day: date, today: date) -> DayStatus:
@@ -264,18 +296,21 @@ class LogWindow:
             if not entry.is_makeup and not entry.is_retracted
         }
         statuses = [live[p.pk].status for p in expected if p.pk in live]
-        missed = sum(1 for status in statuses if status in MISSED_STATUSES)
+        missed = sum(1 for status in statuses if status == Status.MISSED)
+        partial = sum(1 for status in statuses if status == Status.PARTIAL)
         if not statuses:
             state = "not_logged"
         elif missed:
             state = "some_missed"
+        elif partial:
+            state = "some_partial"
         elif len(statuses) < len(expected):
             state = "partly_logged"
         elif all(status in DONE_STATUSES for status in statuses):
             state = "all_delivered"
         else:
             state = "logged"
-        return DayStatus(day, state, expected=len(expected), logged=len(statuses), missed=missed)
+        return DayStatus(day, state, expected=len(expected), logged=len(statuses), missed=missed, partial=partial)
 
     def statuses(self, start: date, end: date, today: date) -> list[DayStatus]:
         return [self.status(start + timedelta(days=n), today) for n in range((end - start).days + 1)]
@@ -345,6 +380,7 @@ class Today:
     chips: list[DayStatus]
     reminder: list[DayStatus]
     tags: list[str] = field(default_factory=list)
+    window: LogWindow | None = None  # the window the day was read from (reused, e.g. "same as")
 
 
 def load_today(child: Child, day: date, today: date) -> Today:
@@ -354,4 +390,10 @@ def load_today(child: Child, day: date, today: date) -> Today:
     window = recent if start <= day <= today else LogWindow(child, day, day)
     plan = window.plan(day, DayNote.objects.filter(child=child, date=day).first())
     chips = recent.statuses(today - timedelta(days=REMINDER_DAYS - 1), today, today)
-    return Today(plan=plan, chips=chips, reminder=unlogged_school_days(recent, today), tags=family_tags(child))
+    return Today(
+        plan=plan,
+        chips=chips,
+        reminder=unlogged_school_days(recent, today),
+        tags=family_tags(child),
+        window=window,
+    )

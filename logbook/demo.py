@@ -147,7 +147,8 @@ def add_demo_logs(
     owed_makeups: list[tuple[Provision, int]] = []  # (service, school days until it is made up)
 
     for day in days_between(start, end):
-        expected = window.expected(day)
+        # Flexible services (the provider picks the days): the demo's providers come on Tuesdays.
+        expected = window.expected(day) + [p for p in window.flexible(day) if day.weekday() == 1]
         if not expected:
             continue
         tags = []
@@ -192,7 +193,8 @@ def add_demo_logs(
         owed_makeups = still_owed
         lag = _lag(rng)
         at = _recorded_at(rng, day, lag)
-        skipped = rng.random() < 0.03 or at.date() > today
+        # A record is never dated after the moment it is written (verification checks time order).
+        skipped = rng.random() < 0.03 or at.date() > today or at > timezone.now()
         if skipped:
             summary.days_skipped += 1
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
 from iepright.textclean import TextCheckMixin
@@ -35,6 +37,8 @@ class EntryForm(TextCheckMixin, forms.Form):
     reported_by = forms.CharField(max_length=120, required=False)
     note = forms.CharField(max_length=5000, required=False)
     edit_reason = forms.CharField(max_length=300, required=False)
+    # The entry's version the page showed (0: none yet); a save from an older one is refused.
+    base_version = forms.IntegerField(required=False, min_value=0)
     client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
 
 
@@ -64,3 +68,29 @@ class RetractForm(TextCheckMixin, forms.Form):
         max_length=300,
         error_messages={"required": "Say briefly why this entry should be withdrawn."},
     )
+
+
+class SameAsForm(forms.Form):
+    source_day = forms.DateField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+    client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+
+
+class CatchUpForm(forms.Form):
+    days = forms.TypedMultipleChoiceField(
+        coerce=date.fromisoformat,
+        error_messages={"required": "Tick at least one day to mark as delivered."},
+    )
+    client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        posted = self.data.getlist("days") if hasattr(self.data, "getlist") else []
+        self.fields["days"].choices = [(value, value) for value in posted if _is_iso_date(value)]  # type: ignore[attr-defined]
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

@@ -96,6 +96,9 @@ class LogEntry(models.Model):
     # Why the latest change was made (asked for when a past day's entry changes); the ledger keeps
     # every earlier reason with its version.
     edit_reason = models.CharField(max_length=300, blank=True)
+    # When the latest change was tapped, as the phone's clock says (an offline save reaches the server
+    # later: the ledger record's recorded_at is when the server received it). None when not sent.
+    device_time = models.DateTimeField(null=True, blank=True)
     # Counts the changes (1 when created): every edit names the version it was made from, and a save
     # made from an older one is refused instead of silently overwriting (logbook.services.EditConflict).
     # Not in the ledger payload: the ledger's record count per entry already says the same.

@@ -17,8 +17,12 @@ def _instant(value: datetime | None) -> str | None:
 
 
 def entry_payload(entry: LogEntry) -> dict[str, Any]:
-    """The entry's own columns as plain JSON values (no labels or other tables' data)."""
-    return {
+    """The entry's own columns as plain JSON values (no labels or other tables' data).
+
+    ``device_time`` (when the phone says the change was tapped) is there only when the phone sent
+    it, so records made before it existed still match their entries.
+    """
+    payload = {
         "id": entry.pk,
         "child": entry.child_id,
         "date": entry.date.isoformat(),
@@ -35,6 +39,9 @@ def entry_payload(entry: LogEntry) -> dict[str, Any]:
         "retracted_at": _instant(entry.retracted_at),
         "retraction_reason": entry.retraction_reason,
     }
+    if entry.device_time is not None:
+        payload["device_time"] = _instant(entry.device_time)
+    return payload
 
 
 def day_note_payload(note: DayNote) -> dict[str, Any]:

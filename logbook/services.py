@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -31,6 +31,7 @@ from logbook.days import (
     expected_provisions,
     family_tags,
     is_service,
+    status_icon,
 )
 from logbook.models import DEFAULT_DAY_TAGS, DayNote, LogEntry, MissReason, Source, Status, WriteReceipt
 from logbook.payloads import day_note_payload, entry_payload
@@ -46,6 +47,8 @@ __all__ = [
     "expected_provisions",
     "family_tags",
     "record_day_all_delivered",
+    "record_day_same_as",
+    "record_days_all_delivered",
     "record_entry",
     "record_new_entries",
     "retract_entry",
@@ -53,6 +56,8 @@ __all__ = [
 ]
 
 Errors = dict[str, list[str]]
+# How far ahead of the server's clock a phone's tap time may be (clocks drift a little).
+DEVICE_CLOCK_SKEW = timedelta(minutes=5)
 
 
 class EditConflict(Exception):
@@ -160,6 +165,7 @@ def _entry_errors(child: Child, day: date, item: NewEntry, *, today: date, edit_
     _add(errors, "minutes_delivered", rules.minutes_only_for_services(provision, minutes))
     _add(errors, "minutes_delivered", rules.minutes_in_range(minutes))
     _add(errors, "minutes_delivered", rules.minutes_fit_status(status, minutes))
+    _add(errors, "minutes_delivered", rules.minutes_given_for_partial(provision, status, minutes))
     _add(errors, "miss_reason", rules.known_reason(reason) or rules.reason_only_for_misses(status, reason))
     _add(errors, "source", rules.known_source(item.source))
     _add(errors, "is_makeup", rules.makeup_only_for_services(provision, item.is_makeup))
@@ -184,6 +190,7 @@ def record_entry(
     reported_by: str = "",
     note: str = "",
     edit_reason: str = "",
+    device_time: datetime | None = None,
     base_version: int | None = None,
 ) -> LogEntry:
     """Create or change the entry for ``provision`` on ``day`` (one per day and session).
@@ -197,13 +204,18 @@ def record_entry(
     - the same content again changes nothing and appends nothing;
     - changing an entry of a day before today needs ``edit_reason`` (kept in the ledger), unless the
       entry was first recorded today (still the same sitting);
-    - logging a withdrawn entry's slot again brings it back, as an edit.
+    - logging a withdrawn entry's slot again brings it back, as an edit;
+    - ``device_time``: when the phone says it was tapped (kept with the entry and in its record;
+      dropped when it is ahead of the server's clock by more than a few minutes);
     """
     cid = _client_uuid(client_id)
     today = timezone.localdate()
     edit_reason = edit_reason.strip()
+    minutes_given = minutes_delivered is not None
     item = NewEntry(provision, status, minutes_delivered, is_makeup, miss_reason, source, reported_by, note).cleaned()
     errors = _entry_errors(child, day, item, today=today, edit_reason=edit_reason)
+    _add(errors, "device_time", _device_time_problem(device_time))
+    device_time = _plausible_device_time(device_time) if not errors else None
     if errors:
         raise ValidationError(errors)
     values = item.content()
@@ -219,6 +231,8 @@ def record_entry(
             .filter(child=child, date=day, provision=provision, is_makeup=is_makeup)
             .first()
         )
+        if not minutes_given and entry is not None and entry.status == status == Status.DELIVERED:
+            values["minutes_delivered"] = entry.minutes_delivered  # "Delivered" again keeps its minutes
         unchanged = (
             entry is not None
             and not entry.is_retracted
@@ -237,6 +251,7 @@ def record_entry(
                 created_by=user,
                 updated_by=user,
                 recording_lag_days=(today - day).days,
+                device_time=device_time,
                 **values,
             )
             entry.save(force_insert=True)
@@ -255,6 +270,7 @@ def record_entry(
             entry.retracted_by = None
             entry.retraction_reason = ""
             entry.updated_by = user
+            entry.device_time = device_time
             entry.version += 1
             entry.save()
             kind = "log_entry.edited"
@@ -263,6 +279,34 @@ def record_entry(
         return entry
 
     return _once(write)
+
+
+def remembered_reporter(child: Child, user: Any) -> str:
+    """The last "who told you" this person wrote for this child: offered again for the next miss."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    found = (
+        LogEntry.objects.filter(child=child, updated_by=user)
+        .exclude(reported_by="")
+        .order_by("-updated_at")
+        .values_list("reported_by", flat=True)
+        .first()
+    )
+    return found or ""
+
+
+def _device_time_problem(device_time: datetime | None) -> str | None:
+    if device_time is not None and timezone.is_naive(device_time):
+        return "The phone's time needs its time zone (e.g. 2026-11-05T15:04:00Z)."
+    return None
+
+
+def _plausible_device_time(device_time: datetime | None) -> datetime | None:
+    """The phone's tap time, or None when its clock is plainly wrong (ahead of the server's): the save
+    is kept all the same (a wrong clock must not stop a parent logging), only without a tap time."""
+    if device_time is None or device_time > timezone.now() + DEVICE_CLOCK_SKEW:
+        return None
+    return device_time
 
 
 def first_recorded_on(entry: LogEntry) -> date:
@@ -380,9 +424,102 @@ def record_day_all_delivered(child: Child, day: date, user: Any, client_id: uuid
     return _once(write)
 
 
-def retract_entry(entry: LogEntry, user: Any, reason: str) -> LogEntry:
-    """Withdraw an entry: it stays (with the reason) but no longer counts in statistics."""
+def record_days_all_delivered(
+    child: Child, days: list[date], user: Any, client_id: uuid.UUID | str
+) -> dict[date, list[LogEntry]]:
+    """Catch-up from the week view: "Everything delivered" on several past days at once.
+
+    Each day keeps its own entries and ledger records, with its own recording lag; all days are
+    saved or none. A retry with the same ``client_id`` returns what each day's batch created.
+    """
+    batch = _client_uuid(client_id)
+    with transaction.atomic():
+        return {
+            day: record_day_all_delivered(child, day, user, uuid.uuid5(batch, day.isoformat()))
+            for day in sorted(set(days))
+        }
+
+
+def same_as_source_day(child: Child, day: date, window: LogWindow | None = None) -> date | None:
+    """For "Same as yesterday": the latest earlier day of the last two weeks with regular entries
+    that could fill an expected, unlogged item of ``day`` (matched by provision lineage)."""
+    start = day - timedelta(days=14)
+    window = window if window is not None and window.start <= start else LogWindow(child, start, day)
+    plan = window.plan(day)
+    wanted = {row.provision.lineage for row in plan.rows if row.expected and row.entry is None}
+    if not wanted:
+        return None
+    for n in range(1, 15):
+        earlier = day - timedelta(days=n)
+        if any(
+            e.provision.lineage in wanted and not e.is_makeup and not e.is_retracted for e in window.entries_on(earlier)
+        ):
+            return earlier
+    return None
+
+
+def record_day_same_as(
+    child: Child, day: date, source_day: date, user: Any, client_id: uuid.UUID | str
+) -> list[LogEntry]:
+    """ "Same as yesterday": every expected item not yet logged on ``day`` gets what ``source_day``
+    recorded for it (status, minutes, reason, how you know, who said so; never the note)."""
+    cid = _client_uuid(client_id)
+    today = timezone.localdate()
+    message = rules.not_in_future(day, today)
+    if message or source_day >= day:
+        raise ValidationError({"day": [message or "Choose an earlier day to copy."]})
+
+    def write() -> list[LogEntry]:
+        if _receipt(cid) is not None:
+            return _batch_result(child, day, cid)
+        window = LogWindow(child, source_day, day)
+        plan = window.plan(day)
+        earlier = {
+            e.provision.lineage: e for e in window.entries_on(source_day) if not e.is_makeup and not e.is_retracted
+        }
+        items = []
+        for row in plan.rows:
+            found = earlier.get(row.provision.lineage) if row.expected and row.entry is None else None
+            if found is None:
+                continue
+            item = NewEntry(
+                row.provision,
+                found.status,
+                found.minutes_delivered,
+                False,
+                found.miss_reason,
+                found.source,
+                found.reported_by,
+            ).cleaned()
+            errors = _entry_errors(child, day, item, today=today)
+            if errors:
+                raise ValidationError(errors)
+            items.append(item)
+        if not items:
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ["Nothing to copy: every item is already logged. Nothing was saved."]}
+            )
+        entries = _create_batch(child, day, items, user, cid)
+        _keep_receipt(cid, child, "log_day", day.isoformat())
+        return entries
+
+    return _once(write)
+
+
+def retract_entry(entry: LogEntry, user: Any, reason: str, client_id: uuid.UUID | str | None = None) -> LogEntry:
+    """Withdraw an entry: it stays (with the reason) but no longer counts in statistics.
+
+    With ``client_id``, a retry of the same withdrawal returns the entry and appends nothing.
+    """
     reason = reason.strip()
+    cid = _client_uuid(client_id) if client_id is not None else None
+    if cid is not None:
+        receipt = _receipt(cid)
+        if receipt is not None:
+            if receipt.object_type != "log_entry.retract" or receipt.object_id != str(entry.pk):
+                raise ValidationError({"client_id": ["This save id was already used for something else."]})
+            entry.refresh_from_db()
+            return entry
     errors: Errors = {}
     _add(errors, "reason", rules.retraction_reason_given(reason) or rules.short_enough(reason, 300))
     if entry.is_retracted:
@@ -400,6 +537,8 @@ def retract_entry(entry: LogEntry, user: Any, reason: str) -> LogEntry:
         current.version += 1
         current.save()
         _append("log_entry.retracted", current, user)
+        if cid is not None:
+            _keep_receipt(cid, entry.child, "log_entry.retract", entry.pk)
     entry.refresh_from_db()
     return entry
 
@@ -459,12 +598,29 @@ def save_day_note(
     return _once(write)
 
 
-def attach_files(entry: LogEntry, files: list[Any], user: Any) -> list[Attachment]:
+MAX_FILES_PER_SAVE = 6  # the write receipt keeps their ids in its 64 characters
+
+
+def attach_files(
+    entry: LogEntry, files: list[Any], user: Any, client_id: uuid.UUID | str | None = None
+) -> list[Attachment]:
     """Keep photos or files with an entry: each stored by content hash with its own ledger record.
 
     Raises ``ValidationError`` on ``files`` (nothing kept) when a file is refused, e.g. too big or
-    not a photo, PDF, text or email. Call it in the transaction that saved the entry.
+    not a photo, PDF, text or email. Call it in the transaction that saved the entry. With
+    ``client_id``, a retry returns the files the first request kept and stores nothing again (the
+    same bytes for the same entry are stored once anyway).
     """
+    cid = _client_uuid(client_id) if client_id is not None else None
+    if cid is not None:
+        receipt = _receipt(cid)
+        if receipt is not None:
+            if receipt.object_type != "attachments" or not receipt.object_id.startswith(f"{entry.pk}:"):
+                raise ValidationError({"client_id": ["This save id was already used for something else."]})
+            ids = [int(pk) for pk in receipt.object_id.split(":", 1)[1].split(",") if pk]
+            return list(Attachment.objects.filter(pk__in=ids).order_by("pk"))
+        if len(files) > MAX_FILES_PER_SAVE:
+            raise ValidationError({"files": [f"Please send at most {MAX_FILES_PER_SAVE} files at a time."]})
     kept: list[Attachment] = []
     try:
         with transaction.atomic():
@@ -482,6 +638,8 @@ def attach_files(entry: LogEntry, files: list[Any], user: Any) -> list[Attachmen
         name = getattr(uploaded, "name", "") or "A file"
         remove_unreferenced_files([att.sha256 for att in kept])
         raise ValidationError({"files": [f"{name}: {refused}"]}) from None
+    if cid is not None:
+        _keep_receipt(cid, entry.child, "attachments", f"{entry.pk}:" + ",".join(str(att.pk) for att in kept))
     return kept
 
 
@@ -531,6 +689,19 @@ class Change:
     field: str
     before: str
     after: str
+    before_icon: str = ""  # a status's icon (logbook.days.STATUS_ICONS), shown beside its word
+    after_icon: str = ""
+
+
+def _change(name: str, label: str, before: Any, after: Any) -> Change:
+    change = Change(label, _shown(name, before) if before is not _NONE else "", _shown(name, after))
+    if name == "status":
+        change.before_icon = status_icon(before) if isinstance(before, str) else ""
+        change.after_icon = status_icon(after) if isinstance(after, str) else ""
+    return change
+
+
+_NONE = object()
 
 
 @dataclass
@@ -559,7 +730,7 @@ def entry_history(entry: LogEntry) -> list[HistoryItem]:
         payload = json.loads(record.payload)
         action = record.kind.rsplit(".", 1)[-1]
         changes = [
-            Change(label, _shown(name, before.get(name)), _shown(name, payload.get(name)))
+            _change(name, label, before.get(name), payload.get(name))
             for name, label in FIELD_LABELS.items()
             if before and before.get(name) != payload.get(name)
         ]
@@ -568,7 +739,7 @@ def entry_history(entry: LogEntry) -> list[HistoryItem]:
         if action == "created":
             reason = ""
             facts = [
-                Change(label, "", _shown(name, payload.get(name)))
+                _change(name, label, _NONE, payload.get(name))
                 for name, label in FIELD_LABELS.items()
                 if payload.get(name) not in (None, "", False)
             ]

@@ -63,6 +63,13 @@ def minutes_fit_status(status: str, minutes: int | None) -> str | None:
     return None
 
 
+def minutes_given_for_partial(provision: Provision, status: str, minutes: int | None) -> str | None:
+    """A partly delivered session records the minutes that actually happened: asked, never assumed."""
+    if status == Status.PARTIAL and minutes is None and is_service(provision):
+        return "Write how many minutes were actually delivered, e.g. 20."
+    return None
+
+
 def reason_only_for_misses(status: str, reason: str) -> str | None:
     if reason and status not in MISSED_STATUSES:
         return "A reason is only for something missed or partly delivered."

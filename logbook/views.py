@@ -28,7 +28,7 @@ from evidence.models import Attachment
 from iepright.textclean import is_sane_date
 from logbook import services
 from logbook.days import LogWindow, Row, entry_summary, is_service, lag_text, load_today
-from logbook.forms import AllDeliveredForm, DayNoteForm, EntryForm, RetractForm
+from logbook.forms import AllDeliveredForm, CatchUpForm, DayNoteForm, EntryForm, RetractForm, SameAsForm
 from logbook.models import SCHOOL_CAUSED_REASONS, LogEntry, MissReason, Source, Status
 from plans.access import child_for, children_for
 from plans.models import Child, Iep, Provision
@@ -67,6 +67,34 @@ class Failed:
     key: str
     values: dict[str, Any]
     errors: dict[str, list[str]]
+    conflict: services.EditConflict | None = None
+
+
+@dataclass
+class Conflict:
+    """Both versions of an entry whose save was refused as stale, in words."""
+
+    current: str
+    changed_by: str
+    attempted: str
+
+
+def _conflict(conflict: services.EditConflict) -> Conflict:
+    current = conflict.current
+    attempted = LogEntry(**{k: v for k, v in conflict.attempted.items() if k != "is_makeup"})
+    parts = [attempted.get_status_display()]
+    if attempted.minutes_delivered is not None:
+        parts.append(f"{attempted.minutes_delivered} min")
+    if attempted.miss_reason:
+        parts.append(attempted.get_miss_reason_display())
+    who = ""
+    if current is not None and current.updated_by is not None:
+        who = getattr(current.updated_by, "name", "") or str(current.updated_by)
+    return Conflict(
+        current=entry_summary(current) if current else "Not logged",
+        changed_by=who,
+        attempted=" · ".join(parts),
+    )
 
 
 @dataclass
@@ -80,6 +108,8 @@ class RowView:
     open: bool = False
     needs_reason: bool = False
     attachments: list[Attachment] = field(default_factory=list)
+    base_version: int = 0
+    conflict: Conflict | None = None
 
     @property
     def provision(self) -> Provision:
@@ -111,25 +141,37 @@ class RowView:
         return [message for messages_ in self.errors.values() for message in messages_]
 
 
-def _row_view(row: Row, today: date, failed: Failed | None, attachments: list[Attachment]) -> RowView:
+def _row_view(
+    row: Row, today: date, failed: Failed | None, attachments: list[Attachment], remembered: str = ""
+) -> RowView:
     entry = row.entry
+    version = entry.version if entry is not None else 0
     if failed is not None and failed.key == row.key:
+        posted = str(failed.values.get("base_version") or "")
         return RowView(
             row,
             str(uuid.uuid4()),
             failed.values,
             failed.errors,
-            open=True,
+            open=failed.conflict is None,
             needs_reason=entry is not None and services.needs_edit_reason(entry, today),
             attachments=attachments,
+            # After a conflict the page shows the current version, so choosing again saves knowingly.
+            base_version=version if failed.conflict is not None or not posted.isdigit() else int(posted),
+            conflict=_conflict(failed.conflict) if failed.conflict is not None else None,
         )
     values = {
-        "minutes_delivered": entry.minutes_delivered
-        if entry and entry.minutes_delivered is not None
-        else row.provision.session_minutes,
+        # Only a partly delivered session's own minutes: "Partly" must ask, never carry the full session.
+        "minutes_delivered": entry.minutes_delivered if entry and entry.status == Status.PARTIAL else None,
         "miss_reason": entry.miss_reason if entry else "",
         "source": entry.source if entry else "",
-        "reported_by": entry.reported_by if entry else "",
+        # A miss still without "who told you" is offered the last one this person wrote.
+        "reported_by": (entry.reported_by if entry else "")
+        or (
+            remembered
+            if row.live_entry is not None and row.live_entry.status in (Status.MISSED, Status.PARTIAL)
+            else ""
+        ),
         "note": entry.note if entry else "",
         "edit_reason": "",
     }
@@ -138,7 +180,13 @@ def _row_view(row: Row, today: date, failed: Failed | None, attachments: list[At
     open_details = live is not None and live.status in (Status.MISSED, Status.PARTIAL) and not live.miss_reason
     needs_reason = entry is not None and services.needs_edit_reason(entry, today)
     return RowView(
-        row, str(uuid.uuid4()), values, open=open_details, needs_reason=needs_reason, attachments=attachments
+        row,
+        str(uuid.uuid4()),
+        values,
+        open=open_details,
+        needs_reason=needs_reason,
+        attachments=attachments,
+        base_version=version,
     )
 
 
@@ -172,7 +220,9 @@ def _render_day(
     today = timezone.localdate()
     data = load_today(child, day, today)
     plan = data.plan
-    can_edit = _can_edit(request.user, child) and day <= today
+    may_edit = _can_edit(request.user, child)
+    can_edit = may_edit and day <= today
+    remembered = services.remembered_reporter(child, request.user) if can_edit else ""
     note = plan.day_note
     files = services.attachments_of(plan.entries)
     note_values: dict[str, Any] = {"tags": note.tags if note else [], "note": note.note if note else "", "new_tag": ""}
@@ -195,12 +245,19 @@ def _render_day(
         "chips": list(zip(data.chips, _day_links(child, [chip.day for chip in data.chips]), strict=True)),
         "save_url": reverse("logbook:save_entry", args=[child.pk, day]),
         "reminder": data.reminder,
-        "rows": [_row_view(row, today, failed, files.get(row.entry.pk, []) if row.entry else []) for row in plan.rows],
+        "rows": [
+            _row_view(row, today, failed, files.get(row.entry.pk, []) if row.entry else [], remembered)
+            for row in plan.rows
+        ],
         "tags": data.tags + [tag for tag in (note.tags if note else []) if tag not in data.tags],
         "note_values": note_values,
         "makeup_values": makeup_values,
         "failed": failed,
         "can_edit": can_edit,
+        "read_only": not may_edit,
+        "remembered_by": remembered,
+        "same_as_day": services.same_as_source_day(child, day, data.window) if can_edit and plan.unlogged else None,
+        "same_as_client_id": str(uuid.uuid4()),
         "statuses": Status.choices,
         "school_reasons": SCHOOL_REASONS,
         "other_reasons": OTHER_REASONS,
@@ -282,10 +339,14 @@ def save_entry(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
                 reported_by=data["reported_by"],
                 note=data["note"],
                 edit_reason=data["edit_reason"],
+                base_version=data["base_version"],
             )
             kept = services.attach_files(entry, files, request.user) if files else []
     except ValidationError as error:
         return _render_day(request, child, day, failed=Failed(key, values, _errors(error)), status=422)
+    except services.EditConflict as conflict:
+        failed = Failed(key, values, {NON_FIELD_ERRORS: [str(conflict)]}, conflict=conflict)
+        return _render_day(request, child, day, failed=failed, status=409)
     with_files = f" with {len(kept)} file{'s' if len(kept) != 1 else ''}" if kept else ""
     messages.success(request, f"Saved: {entry.provision.label}, {entry.get_status_display().lower()}{with_files}.")
     return HttpResponseRedirect(_day_url(child, day, f"p{provision.pk}{'m' if entry.is_makeup else ''}"))
@@ -309,6 +370,51 @@ def all_delivered(request: HttpRequest, child_id: int, day: date) -> HttpRespons
         f"Saved: {count} item{'s' if count != 1 else ''} delivered." if count else "Everything was already logged.",
     )
     return HttpResponseRedirect(_day_url(child, day))
+
+
+@login_required
+def same_as(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
+    """ "Same as yesterday": copy an earlier day's entries to the items not yet logged today."""
+    child = _posted_child(request, child_id, day)
+    if isinstance(child, HttpResponse):
+        return child
+    form = SameAsForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        created = services.record_day_same_as(
+            child, day, form.cleaned_data["source_day"], request.user, form.cleaned_data["client_id"]
+        )
+    except ValidationError as error:
+        return _render_day(request, child, day, failed=Failed("all", {}, _errors(error)), status=422)
+    count = len(created)
+    messages.success(
+        request, f"Saved: {count} item{'s' if count != 1 else ''} as on {form.cleaned_data['source_day']:%A}."
+    )
+    return HttpResponseRedirect(_day_url(child, day))
+
+
+@login_required
+def catch_up(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
+    """Catch-up from the week view: "Everything delivered" on the chosen past days."""
+    child = child_for(request.user, child_id, need="edit")
+    monday = day - timedelta(days=day.weekday())
+    if request.method != "POST":
+        return redirect("logbook:week", child_id=child.pk, day=monday)
+    form = CatchUpForm(request.POST)
+    if not form.is_valid():
+        return _render_week(request, child, monday, errors=[m for ms in _form_errors(form).values() for m in ms])
+    days = [d for d in form.cleaned_data["days"] if monday <= d <= monday + timedelta(days=6)]
+    try:
+        saved = services.record_days_all_delivered(child, days, request.user, form.cleaned_data["client_id"])
+    except ValidationError as error:
+        return _render_week(request, child, monday, errors=[m for ms in _errors(error).values() for m in ms])
+    count = sum(len(entries) for entries in saved.values())
+    messages.success(
+        request,
+        f"Saved: {count} item{'s' if count != 1 else ''} delivered on {len(saved)} day{'s' if len(saved) != 1 else ''}.",
+    )
+    return redirect("logbook:week", child_id=child.pk, day=monday)
 
 
 @login_required
@@ -393,14 +499,26 @@ def retract_entry(request: HttpRequest, child_id: int, entry_id: int) -> HttpRes
 def week(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     """Monday to Sunday around ``day``: each day's state and each provision's status, in words."""
     child = _viewed(request, child_for(request.user, child_id))
+    return _render_week(request, child, day - timedelta(days=day.weekday()))
+
+
+def _render_week(request: HttpRequest, child: Child, monday: date, errors: list[str] | None = None) -> HttpResponse:
     today = timezone.localdate()
-    monday = day - timedelta(days=day.weekday())
     sunday = monday + timedelta(days=6)
     window = LogWindow(child, monday, sunday)
+    can_edit = _can_edit(request.user, child)
     days = []
     for status in window.statuses(monday, sunday, today):
         plan = window.plan(status.day)
-        days.append({"status": status, "rows": plan.rows if status.day <= today else []})
+        rows = plan.rows if status.day <= today else []
+        days.append(
+            {
+                "status": status,
+                "rows": [(row, lag_text(row.live_entry.recording_lag_days) if row.live_entry else "") for row in rows],
+                # Catch-up: a past day with items not yet logged can be ticked for "Everything delivered".
+                "catch_up": can_edit and status.day < today and status.needs_logging,
+            }
+        )
     context = {
         "child": child,
         "monday": monday,
@@ -409,8 +527,12 @@ def week(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
         "today": today,
         "prev_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
+        "catch_up": any(d["catch_up"] for d in days),
+        "catch_up_client_id": str(uuid.uuid4()),
+        "errors": errors or [],
+        "read_only": not can_edit,
     }
-    return render(request, "logbook/week.html", context)
+    return render(request, "logbook/week.html", context, status=422 if errors else 200)
 
 
 @login_required

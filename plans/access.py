@@ -29,11 +29,19 @@ def children_for(user: AnyUser, need: str = "view") -> QuerySet[Child]:
     ).distinct()
 
 
+# The largest id a database column holds (64-bit): a bigger number in a URL is no record of anyone's,
+# and handing it to the database would fail with a server error instead of a 404.
+MAX_ID = 2**63 - 1
+
+
 def _int(value: int | str) -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise Http404("Not found.") from None
+    if not -MAX_ID <= number <= MAX_ID:
+        raise Http404("Not found.")
+    return number
 
 
 def _of_child(child_id: int | str | None) -> dict[str, int]:

@@ -188,11 +188,12 @@ ELLA_PROVISIONS: list[Row] = [
     (
         "service",
         "Speech-language therapy",
-        "Speech-language therapy, 120 minutes per month, small group, in the speech room (pull-out), "
-        "targeting expressive language and social communication.",
+        "Speech-language therapy, 120 minutes per month in 4 sessions of 30 minutes, small group, in the "
+        "speech room (pull-out), targeting expressive language and social communication.",
         "Speech room",
         "Speech-language pathologist",
-        {"schedule": "weekdays", "days": [TUE], "minutes": 120, "period": "month", "session_minutes": 30},
+        # "per month": the pathologist picks the days (flexible); the demo log has her on Tuesdays.
+        {"schedule": "flexible", "minutes": 120, "period": "month", "sessions": 4, "session_minutes": 30},
     ),
     (
         "service",

@@ -286,9 +286,17 @@ class NonSchoolDayForm(TextCheckMixin, forms.ModelForm):
 
 
 class AbsenceForm(TextCheckMixin, forms.ModelForm):
+    # A multi-day absence as one range: every school day from "date" to "until" (issue 11).
+    until = forms.DateField(
+        label="Until (for several days in a row)",
+        required=False,
+        widget=DateInput(),
+        help_text="The last day absent, e.g. after a week of flu. Each school day is recorded.",
+    )
+
     class Meta:
         model = Absence
-        fields = ["date", "reason"]
+        fields = ["date", "until", "reason"]
         labels = {"date": "Day absent", "reason": "Reason"}
         help_texts = {"reason": "e.g. sick, doctor's appointment"}
         widgets = {"date": DateInput()}
@@ -296,8 +304,23 @@ class AbsenceForm(TextCheckMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         day: date | None = data.get("date")
+        until: date | None = data.get("until")
         if day is not None and "date" not in self.errors:
             child = self.instance.child
-            apply_rule(self, "date", validation.validate_school_day, day, SchoolDays.load(child, day, day))
-            apply_rule(self, "date", validation.validate_not_already_absent, child, day)
+            if until is not None and until != day:
+                school_days = SchoolDays.load(child, day, max(day, until))
+                apply_rule(self, "until", validation.validate_absence_range, day, until, school_days)
+            else:
+                apply_rule(self, "date", validation.validate_school_day, day, SchoolDays.load(child, day, day))
+                apply_rule(self, "date", validation.validate_not_already_absent, child, day)
         return data
+
+    def school_days_absent(self) -> list[date]:
+        """The school days of the range (or the one day) not already marked absent."""
+        first: date = self.cleaned_data["date"]
+        last: date = self.cleaned_data.get("until") or first
+        child = self.instance.child
+        school_days = SchoolDays.load(child, first, last)
+        taken = set(child.absences.filter(date__range=(first, last)).values_list("date", flat=True))
+        days = [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
+        return [d for d in days if school_days.is_school_day(d) and d not in taken]

@@ -172,6 +172,41 @@ class Iep(models.Model):
             and (self.effective_to is None or day <= self.effective_to)
         )
 
+    def entries_outside_dates(self) -> dict[int, list[date]]:
+        """Days logged for this version's provisions outside its dates, by provision id.
+
+        Such entries (e.g. after ``update_iep`` moved the start) count nowhere, minutes included
+        (design.md section 6), unless another version of the same provision is in force that day.
+        Withdrawn entries are left out. Reached through the reverse relation, as plans sits below
+        the log (two queries).
+        """
+        outside = models.Q(date__lt=self.effective_from)
+        if self.effective_to is not None:
+            outside |= models.Q(date__gt=self.effective_to)
+        rows = list(
+            self.provisions.model.log_entries.rel.related_model.objects.filter(  # type: ignore[attr-defined]
+                outside, provision__iep=self, retracted_at__isnull=True
+            )
+            .order_by("date")
+            .values_list("provision_id", "provision__lineage", "date")
+        )
+        if not rows:
+            return {}
+        others = [
+            (lineage, iep)
+            for lineage, iep in (
+                (p.lineage, p.iep)
+                for p in Provision.objects.filter(lineage__in={row[1] for row in rows}, iep__child_id=self.child_id)
+                .exclude(iep=self)
+                .select_related("iep")
+            )
+        ]
+        result: dict[int, list[date]] = {}
+        for provision_id, lineage, day in rows:
+            if not any(other_lineage == lineage and iep.is_in_force_on(day) for other_lineage, iep in others):
+                result.setdefault(provision_id, []).append(day)
+        return result
+
 
 class Provision(models.Model):
     """One accommodation, modification, service or support, in the IEP's exact words."""
@@ -189,7 +224,7 @@ class Provision(models.Model):
     class Schedule(models.TextChoices):
         EVERY_DAY = "every_day", "Every school day the child attends"
         WEEKDAYS = "weekdays", "Only on chosen weekdays"
-        FLEXIBLE = "flexible", "Flexible: the provider picks the days (e.g. “120 minutes per month”)"
+        FLEXIBLE = "flexible", "Flexible: the provider picks the days (e.g. “120 minutes a month”)"
 
     class Period(models.TextChoices):
         WEEK = "week", "per week"
@@ -215,13 +250,13 @@ class Provision(models.Model):
     period = models.CharField(max_length=8, choices=Period.choices, blank=True)
     # Where the IEP states them: "2 sessions of 30 minutes per week" (design.md section 4).
     sessions = models.PositiveIntegerField(
-        "sessions per period",
+        "number of sessions",
         null=True,
         blank=True,
-        help_text="Only if the IEP says how many sessions, e.g. 2 sessions per week.",
+        help_text="Only if the IEP says how many sessions each week or month, e.g. 2.",
     )
     session_minutes = models.PositiveIntegerField(
-        "minutes per session",
+        "length of one session (minutes)",
         null=True,
         blank=True,
         help_text="Only if the IEP says how long a session is. Used when you log a session as delivered.",
@@ -253,16 +288,16 @@ class Provision(models.Model):
 
     @property
     def amount_phrase(self) -> str:
-        """ "120 min per month", "60 min per week · 2 sessions of 30 min", or "" for non-minute items."""
+        """ "120 per month (4 sessions of 30 min)", "60 per week (sessions of 30 min)", or ""."""
         if not self.is_service_with_minutes:
             return ""
-        text = f"{self.minutes} min {self.get_period_display()}"
+        text = f"{self.minutes} {self.get_period_display()}"
         if self.sessions and self.session_minutes:
-            text += f" · {self.sessions} sessions of {self.session_minutes} min"
+            text += f" ({self.sessions} sessions of {self.session_minutes} min)"
         elif self.sessions:
-            text += f" · {self.sessions} sessions"
+            text += f" ({self.sessions} sessions)"
         elif self.session_minutes:
-            text += f" · sessions of {self.session_minutes} min"
+            text += f" (sessions of {self.session_minutes} min)"
         return text
 
     def scheduled_weekdays(self) -> set[int]:

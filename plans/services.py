@@ -248,6 +248,12 @@ def add_absence(absence: Absence, *, user: Any) -> Absence:
     return absence
 
 
+def add_absences(child_id: int, days: list[date], reason: str, *, user: Any) -> list[Absence]:
+    """A multi-day absence: one Absence (and one ledger record) per school day, all or none."""
+    with transaction.atomic():
+        return [add_absence(Absence(child_id=child_id, date=day, reason=reason), user=user) for day in days]
+
+
 def remove_absence(absence: Absence, *, user: Any) -> None:
     with transaction.atomic():
         payload = absence_payload(absence)

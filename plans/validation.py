@@ -125,6 +125,24 @@ def validate_amendment_start(effective_from: date | None, iep: Iep) -> None:
         )
 
 
+MAX_ABSENCE_RANGE_DAYS = 62
+
+
+def validate_absence_range(first: date | None, last: date | None, school_days: SchoolDays | None) -> None:
+    """A multi-day absence: in order, at most two months, and with at least one school day in it."""
+    if first is None or last is None:
+        return
+    validate_not_before(last, first, "first day absent")
+    if (last - first).days >= MAX_ABSENCE_RANGE_DAYS:
+        raise ValidationError("Please enter at most two months at a time.", code="range_too_long")
+    if school_days is not None and not any(
+        school_days.is_school_day(date.fromordinal(n)) for n in range(first.toordinal(), last.toordinal() + 1)
+    ):
+        raise ValidationError(
+            "There is no school day in these dates, so there is nothing to miss.", code="no_school_day"
+        )
+
+
 def validate_not_already_absent(child: Child, day: date) -> None:
     if Absence.objects.filter(child=child, date=day).exists():
         raise ValidationError(f"{child.name} is already marked absent on this day.", code="already_absent")

@@ -136,6 +136,9 @@ def iep_detail(request: HttpRequest, child_id: int, iep_id: int) -> HttpResponse
     child = iep.child
     _viewed(request, child)
     provisions = list(iep.provisions.all())
+    outside = iep.entries_outside_dates()
+    for provision in provisions:
+        provision.outside_days = outside.get(provision.pk, [])  # type: ignore[attr-defined]
     context = {
         "iep": iep,
         "provisions": provisions,
@@ -374,6 +377,17 @@ def absence_list(request: HttpRequest, child_id: int) -> HttpResponse:
     child = child_for(request.user, child_id, need="edit" if request.method == "POST" else "view")
     form = AbsenceForm(request.POST or None, instance=Absence(child=child))
     if request.method == "POST":
+        if form.is_valid() and form.cleaned_data.get("until") not in (None, form.cleaned_data["date"]):
+            added = services.add_absences(
+                child.pk, form.school_days_absent(), form.cleaned_data["reason"], user=request.user
+            )
+            first, last = form.cleaned_data["date"], form.cleaned_data["until"]
+            messages.success(
+                request,
+                f"Absent {first:%A, %B} {first.day} to {last:%A, %B} {last.day}: "
+                f"{len(added)} school day{'s' if len(added) != 1 else ''} saved.",
+            )
+            return redirect("plans:absences", child_id=child.pk)
         if form.is_valid():
             absence = services.add_absence(form.instance, user=request.user)
             messages.success(request, f"Absence on {absence.date:%A, %B} {absence.date.day} saved.")

@@ -143,10 +143,12 @@ def schedule_text(provision: Provision) -> str:
     if provision.schedule == Provision.Schedule.WEEKDAYS:
         days = sorted(provision.scheduled_weekdays())
         when = ", ".join(WEEKDAY_NAMES[d] for d in days) if days else "no weekday chosen"
+    elif provision.schedule == Provision.Schedule.FLEXIBLE:
+        when = "Flexible: the provider picks the days"
     else:
         when = "Every school day the child attends"
     if provision.is_service_with_minutes:
-        return f"{when}; {provision.minutes} minutes {provision.get_period_display()}"
+        return f"{when}; {provision.amount_phrase.replace(' per ', ' minutes per ', 1)}"
     return when
 
 
@@ -167,6 +169,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
             ledger_file, head, count = ledger_copy.ledger_export_file(child)
         else:
             ledger_file, (head, count) = None, ledger_copy.ledger_head(child)
+        anchor_count, anchors = ledger_copy.anchors_upto(child, count)
         in_range = _counted_histories(compliance, inputs, lf.histories(child.pk, "log_entry"))
         same_day = _same_day(in_range)
         versions = _ieps(child, inputs, compliance) if evidence else []
@@ -220,6 +223,8 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
             "count": count,
             "attachment": ledger_copy.ATTACHMENT_NAME,
             "how_to_verify": HOW_TO_VERIFY,
+            "anchor_count": anchor_count,
+            "anchors": anchors,
         },
         "bates": {"prefix": inputs.bates_prefix, "start": inputs.bates_start},
         "ask": inputs.ask,
@@ -316,6 +321,12 @@ def _provision(p: Any) -> dict[str, Any]:
             "makeup": f"{s.makeup_minutes:,}",
             "gaps": len(s.gaps),
             "required_in_gaps": f"{s.required_in_gaps:,}",
+            # "3 of 4 required" where the IEP states sessions; the count alone for a flexible service.
+            "sessions": (
+                f"{s.sessions_held} of {s.required_sessions} required"
+                if s.required_sessions is not None
+                else (str(s.sessions_held) if p.flexible else "")
+            ),
             "periods": [
                 {
                     "label": period.label,
@@ -432,6 +443,7 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "recorded_by": history.first.by,
                 "lag": lag,
                 "lag_text": _lag_text(lag),
+                "device_text": _device_text(history.latest, day),
                 "edits": _edits(history, day),
                 "counted": (day, entry["provision"], entry["status"]) in counted,
                 "attachments": [],  # filled in once the exhibits are numbered
@@ -561,6 +573,24 @@ def _minutes_of(minutes: int | None, provision: Provision) -> str:
         return ""
     session = provision.session_minutes
     return f", {minutes} of {session} min" if session else f", {minutes} min"
+
+
+def _device_text(version: lf.Version, day: date) -> str:
+    """For a save made on a phone (maybe offline), from its ledger record: when the phone says it was
+    tapped and how long before the server received it, e.g. "tapped 3:02 pm on the phone, received
+    2 h 38 min later"; "" when the phone sent no time."""
+    raw = version.payload.get("device_time")
+    if not raw:
+        return ""
+    tapped = datetime.fromisoformat(raw)
+    minutes = max(0, round((version.at - tapped).total_seconds() / 60))
+    hours, rest = divmod(minutes, 60)
+    lag = "at once" if minutes == 0 else (f"{hours} h {rest} min later" if hours else f"{rest} min later")
+    local = tapped.astimezone(ZoneInfo(settings.TIME_ZONE))
+    when = f"{local:%-I:%M} {'am' if local.hour < 12 else 'pm'}"
+    if local.date() != day:
+        when += f" on {day_text(local.date())}"
+    return f"tapped {when} on the phone, received {lag}"
 
 
 def _lag_text(days: int) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils import timezone
 from evidence.export import FORMAT, VERSION, export_record, ledger_export
 from evidence.files import write_durably
 from evidence.ledger import GENESIS_HASH, TIMESTAMP_FORMAT
-from evidence.models import EvidenceRecord
+from evidence.models import Anchor, EvidenceRecord
 from plans.models import Child
 
 ATTACHMENT_NAME = "ledger-records.json"
@@ -95,3 +96,17 @@ def forget_exports(child_id: int) -> None:
     """Remove the kept export of a child (erasing the child)."""
     for path in export_folder().glob(f"{child_id}-*.json"):
         path.unlink(missing_ok=True)
+
+
+ANCHORS_PRINTED = 5
+
+
+def anchors_upto(child: Child, count: int) -> tuple[int, list[dict[str, Any]]]:
+    """How many RFC 3161 anchors cover the chain up to record ``count``, and the latest few, newest first."""
+    anchors = Anchor.objects.filter(child_id=child.pk, seq__lte=count)
+    latest = anchors.order_by("-seq", "-pk")[:ANCHORS_PRINTED]
+    rows = [
+        {"seq": a.seq, "head": a.head_hash, "time": a.gen_time.strftime("%Y-%m-%d %H:%M:%S UTC"), "tsa": a.tsa_url}
+        for a in latest
+    ]
+    return anchors.count(), rows

@@ -22,6 +22,7 @@ from reports import bates
 from reports.data import ChainBroken, Exhibit, ReportInputs, report_data
 from reports.ledger_copy import ATTACHMENT_NAME
 from reports.models import GeneratedReport
+from reports.receipts import after_report
 from reports.render import Attachment, Rendered, render_pdf
 from reports.storage import store_report
 
@@ -111,6 +112,8 @@ def generate_report(
         data["bates"]["start"] = inputs.bates_start
     else:
         raise RuntimeError("Other reports kept taking the page numbers; please try again.")
+    # After commit: an RFC 3161 anchor over the new head and the owner's integrity receipt (issue 8).
+    transaction.on_commit(lambda: after_report(report))
     return report
 
 

@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
+import time_machine
 from django.db.models import QuerySet
 from django.test import TestCase
 
@@ -17,6 +19,8 @@ from evidence.ledger import append
 from evidence.models import EvidenceRecord
 from plans.models import Child, Iep, NonSchoolDay, Provision, SchoolCalendar
 from plans.payloads import calendar_payload, iep_payload, provision_payload
+
+FIXTURE_RECORDED_AT = datetime(2026, 8, 1, 12, 0, tzinfo=UTC)
 
 
 def make_user(email: str, name: str = "") -> User:
@@ -39,6 +43,13 @@ def record_fixture_in_ledger(
     """
     rows = [("calendar", calendar, calendar_payload(calendar)), ("iep", iep, iep_payload(iep))]
     rows += [("provision", provision, provision_payload(provision)) for provision in provisions]
+    # Recorded before the school year, as a parent would have typed the plan in: a chain's clock never
+    # runs backwards (evidence.verify), so records a test writes "in the past" still come after these.
+    with time_machine.travel(FIXTURE_RECORDED_AT, tick=False):
+        return _append_rows(user, iep, rows)
+
+
+def _append_rows(user: User, iep: Iep, rows: list[tuple[str, Any, dict[str, Any]]]) -> list[EvidenceRecord]:
     return [
         append(
             child_id=iep.child_id,

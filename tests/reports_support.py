@@ -60,13 +60,18 @@ def attach(child: Child, user: User, name: str, content: bytes, entry: LogEntry 
 
 
 def stored_report(child: Child, user: User, content: bytes = b"%PDF-1.7 a stored report") -> Any:
-    """A GeneratedReport row with its file stored under REPORT_ROOT (no rendering)."""
+    """A GeneratedReport row with its file stored under REPORT_ROOT and its "report.generated" ledger
+    record, as ``reports.services.generate_report`` writes them (no rendering)."""
     from django.utils import timezone
 
+    from evidence.ledger import append
+    from reports.ledger_copy import ledger_head
     from reports.models import GeneratedReport
+    from reports.services import report_payload
     from reports.storage import store_report
 
-    return GeneratedReport.objects.create(
+    head, count = ledger_head(child)
+    report = GeneratedReport.objects.create(
         child=child,
         kind=GeneratedReport.Kind.SUMMARY,
         title=f"Meeting summary: IEP delivery for {child.name}",
@@ -77,9 +82,18 @@ def stored_report(child: Child, user: User, content: bytes = b"%PDF-1.7 a stored
         sha256=store_report(content),
         size=len(content),
         pages=1,
-        ledger_head="0" * 64,
-        ledger_count=0,
+        ledger_head=head,
+        ledger_count=count,
     )
+    append(
+        child_id=child.pk,
+        kind="report.generated",
+        object_type="report",
+        object_id=report.pk,
+        payload=report_payload(report),
+        user=user,
+    )
+    return report
 
 
 class TempFiles:
@@ -341,7 +355,8 @@ def build_demo_child(
         entry.created_at = entry.updated_at = moment
     with keep_stored_times(LogEntry):
         LogEntry.objects.bulk_create(entries, batch_size=1000)
-    created = LogEntry.objects.filter(child=child).order_by("date", "provision__position")
+    # Entries in the order they would have been appended: by recording time (a chain's clock never runs back).
+    created = LogEntry.objects.filter(child=child).order_by("created_at", "date", "provision__position")
     records: list[EvidenceRecord] = []
     previous = GENESIS_HASH
     # The plan objects (IEP, provisions, calendars, absences, day notes) get their "created" records

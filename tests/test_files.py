@@ -36,3 +36,13 @@ def test_a_report_is_stored_by_its_hash_through_the_same_path(tmp_path: Path, se
     assert read_report(digest) == b"%PDF-1.7 report"
     assert store_report(b"%PDF-1.7 report") == digest  # stored once
     assert [p.name for p in report_path(digest).parent.iterdir()] == [f"{digest}.pdf"]
+
+
+def test_write_new_durably_never_replaces_an_existing_file(tmp_path: Path) -> None:
+    from evidence.files import write_new_durably
+
+    target = tmp_path / "ab" / "file"
+    assert write_new_durably(target, [b"first"]) is True
+    assert write_new_durably(target, [b"second"]) is False
+    assert target.read_bytes() == b"first"
+    assert [p.name for p in target.parent.iterdir()] == ["file"]  # no temporary file left behind

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,9 @@ from evidence.attachments import attachment_path
 from evidence.models import Attachment, EvidenceRecord
 from evidence.purge import purge_child_records
 from logbook.models import DayNote, LogEntry, MissReason, Status
+from logbook.services import save_day_note
 from plans.models import Absence, Child, Iep, NonSchoolDay, Provision, SchoolCalendar
+from plans.services import add_absence
 from reports import household as hh
 from reports.models import GeneratedReport
 from tests.base import BaseTestCase
@@ -59,8 +62,16 @@ def wipe(home: Household, emails: list[str] | None = None) -> None:
 
 class HouseholdExportTests(TempFiles, BaseTestCase):
     def setUp(self) -> None:
-        Absence.objects.create(child=self.child, date=date(2026, 9, 15), reason="Flu")
-        DayNote.objects.create(child=self.child, date=date(2026, 9, 10), tags=["substitute"], note="Sub all day")
+        # Through the services, with their ledger records: an import verifies current rows too.
+        add_absence(Absence(child=self.child, date=date(2026, 9, 15), reason="Flu"), user=self.alice)
+        save_day_note(
+            self.child,
+            date(2026, 9, 10),
+            tags=["substitute"],
+            note="Sub all day",
+            user=self.alice,
+            client_id=uuid.uuid4(),
+        )
         self.entries = [
             log(self.child, self.extended_time, date(2026, 9, 1), Status.DELIVERED, self.alice),
             log(self.child, self.speech, date(2026, 9, 1), Status.DELIVERED, self.alice, minutes=30),

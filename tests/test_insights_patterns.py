@@ -139,7 +139,7 @@ class ThresholdTests(PatternTestCase):
 
 
 class DimensionTests(PatternTestCase):
-    def test_weekday_month_source_and_staff_findings_read_plainly(self) -> None:
+    def test_weekday_and_month_findings_read_plainly_and_source_is_no_group(self) -> None:
         """Given extended time missed every Monday of September (4) told by the child, and speech missed
         on Tue 3 times in October with a new provider, when finding patterns, then each shows in words."""
         for day in school_days("2026-09-01", 40):
@@ -149,8 +149,10 @@ class DimensionTests(PatternTestCase):
         assert weekday.sentence == "4 of 4 misses of Extended time were on Mondays."
         month = self.findings("month", "2026-09")[0]
         assert month.sentence == "4 of 4 misses of Extended time were in September 2026."
-        source = self.findings("source", "child_said")[0]
-        assert source.sentence == "4 of 4 misses of Extended time were logged with the source “My child told me”."
+        # Issue 11: only misses are asked for a source, so it is a breakdown of the misses, never a group.
+        assert self.findings("source", "child_said") == []
+        overall = self.patterns().sources[0]
+        assert [(s.source, s.count, s.percent) for s in overall.sources] == [("child_said", 4, "100.0")]
 
     def test_responsible_staff_is_compared_across_all_provisions(self) -> None:
         """Given speech (speech-language pathologist) missed 3 of 4 sessions and extended time
@@ -194,9 +196,33 @@ class ReasonTests(PatternTestCase):
             ("parent_request", 1, "25.0", False),
             ("provider_absent", 1, "25.0", True),
         ]
-        assert {f.dimension for f in patterns.findings} <= {"weekday", "month", "tag", "source", "provider"}
+        assert {f.dimension for f in patterns.findings} <= {"weekday", "month", "tag", "provider"}
         assert patterns.to_json()["reasons"][0]["reasons"][0]["share"] == {
             "numerator": 2,
             "denominator": 4,
             "percent": "50.0",
         }
+
+
+class Issue11PatternTests(PatternTestCase):
+    def test_a_source_only_misses_carry_is_never_a_finding(self) -> None:
+        """Given 5 misses told by the child among 20 days (delivered days have no source), when
+        finding patterns, then no finding is about the source; the source is a breakdown: 5 of 5."""
+        for n, day in enumerate(school_days("2026-09-01", 20)):
+            missed = n % 4 == 0
+            log(self.extended_time, day, "missed" if missed else "delivered", source="child_said" if missed else "")
+        patterns = self.patterns()
+        assert all(f.dimension != "source" for f in patterns.findings)
+        assert patterns.sources[0].misses == 5
+        assert patterns.to_json()["sources"][0]["sources"][0]["label"] == "My child told me"
+
+    def test_staff_is_no_group_when_some_provision_names_none(self) -> None:
+        """Given speech (with a provider) missed 3 of 4 and extended time with no staff named, when
+        finding patterns across all provisions, then there is no provider finding (not every entry has it)."""
+        self.extended_time.responsible_staff = ""
+        self.extended_time.save()
+        for day in school_days("2026-09-14", 10):
+            log(self.extended_time, day)
+        for session, status in zip(["2026-09-15", "2026-09-17", "2026-09-22", "2026-09-24"], "mmmd", strict=True):
+            log(self.speech, session, "missed" if status == "m" else "delivered", 0 if status == "m" else 30)
+        assert [f for f in self.patterns().findings if f.dimension == "provider" and f.lineage is None] == []

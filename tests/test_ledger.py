@@ -153,6 +153,20 @@ class AppendOnlyDatabaseTests(BaseTestCase):
         assert raw(f"DELETE FROM {TABLE} WHERE child_id = %s", [self.child.pk]) == self.fixture_seq + 2
         assert list(EvidenceRecord.objects.values_list("child_id", flat=True)) == [leo.pk]
 
+    def test_a_partial_purge_cannot_remove_its_permission(self) -> None:
+        """Review of the purge path: someone with SQL access authorizes a purge and deletes only the newest
+        records. The permission can't be removed while records remain, so it stays behind and
+        verification reports it."""
+        from evidence.verify import database_problem
+
+        add(self.child, 3)
+        authorization = PurgeAuthorization.objects.create(child_id=self.child.pk)
+        raw(f"DELETE FROM {TABLE} WHERE child_id = %s AND seq > %s", [self.child.pk, self.fixture_seq + 1])
+        with self.assertRaisesMessage(DatabaseError, "A purge removes a whole chain"):
+            raw(f"DELETE FROM {PurgeAuthorization._meta.db_table} WHERE id = %s", [authorization.pk])
+        assert PurgeAuthorization.objects.filter(pk=authorization.pk).exists()
+        assert f"left behind for child {self.child.pk}" in (database_problem() or "")
+
     def test_update_stays_refused_even_during_a_purge(self) -> None:
         [record] = add(self.child)
         PurgeAuthorization.objects.create(child_id=self.child.pk)
@@ -178,7 +192,59 @@ class AppendOnlyDatabaseTests(BaseTestCase):
         expected = {"evidence_record_no_update", "evidence_record_no_delete"}
         if connection.vendor == "postgresql":
             expected.add("evidence_record_no_truncate")
+        else:
+            expected.add("evidence_record_no_replace")
         assert names == expected
+
+    COLUMNS = (
+        "id, child_id, seq, kind, object_type, object_id, event_date, payload, recorded_at, "
+        "recorded_by_id, recorded_by_name, prev_hash, hash"
+    )
+    FORGED = (
+        'id, child_id, seq, kind, object_type, object_id, event_date, \'{"status":"delivered"}\', '
+        "recorded_at, recorded_by_id, recorded_by_name, prev_hash, hash"
+    )
+
+    def test_the_database_refuses_insert_or_replace_of_a_record(self) -> None:
+        """Given a record, when INSERT OR REPLACE (SQLite) rewrites it, then the database refuses.
+
+        On SQLite the implied delete of REPLACE fires no DELETE trigger (recursive triggers are off).
+        PostgreSQL has no INSERT OR REPLACE; its upsert is tested below.
+        """
+        if connection.vendor != "sqlite":
+            self.skipTest("INSERT OR REPLACE is SQLite's; PostgreSQL's ON CONFLICT is tested below")
+        [record] = add(self.child)
+        for verb in ("INSERT OR REPLACE INTO", "REPLACE INTO"):
+            with self.assertRaisesMessage(DatabaseError, "an insert that would replace a record is refused"):
+                raw(f"{verb} {TABLE} ({self.COLUMNS}) SELECT {self.FORGED} FROM {TABLE} WHERE id = %s", [record.pk])
+        assert EvidenceRecord.objects.get(pk=record.pk).payload == record.payload
+        assert verify_child(self.child.pk, check_current=False).ok
+
+    def test_the_database_refuses_a_replace_that_collides_on_child_and_seq_only(self) -> None:
+        if connection.vendor != "sqlite":
+            self.skipTest("INSERT OR REPLACE is SQLite's")
+        [record] = add(self.child)
+        new_id = EvidenceRecord.objects.order_by("-pk").first().pk + 100  # type: ignore[union-attr]
+        with self.assertRaisesMessage(DatabaseError, "would replace a record is refused"):
+            raw(
+                f"INSERT OR REPLACE INTO {TABLE} ({self.COLUMNS}) SELECT %s, child_id, seq, kind, object_type, "
+                f"object_id, event_date, payload, recorded_at, recorded_by_id, recorded_by_name, prev_hash, "
+                f"'f' || substr(hash, 2) FROM {TABLE} WHERE id = %s",
+                [new_id, record.pk],
+            )
+        assert EvidenceRecord.objects.filter(child_id=self.child.pk, seq=record.seq).get().pk == record.pk
+
+    def test_the_database_refuses_an_upsert_that_rewrites_a_record(self) -> None:
+        """ON CONFLICT ... DO UPDATE (both databases) is an UPDATE, which the trigger refuses."""
+        [record] = add(self.child)
+        for target in ("id", "hash"):
+            with self.assertRaisesRegex(DatabaseError, "append-only: (UPDATE is refused|an insert that would replace)"):
+                raw(
+                    f"INSERT INTO {TABLE} ({self.COLUMNS}) SELECT {self.FORGED} FROM {TABLE} WHERE id = %s "
+                    f"ON CONFLICT ({target}) DO UPDATE SET payload = excluded.payload",
+                    [record.pk],
+                )
+        assert EvidenceRecord.objects.get(pk=record.pk).payload == record.payload
 
 
 class PurgeTests(BaseTestCase):

@@ -51,6 +51,7 @@ class EntryApiTests(ApiTestCase):
             "expected": 2,
             "logged": 1,
             "missed": 1,
+            "partial": 0,
         }
         assert self.new_records().get().kind == "log_entry.created"
 

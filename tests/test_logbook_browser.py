@@ -137,9 +137,10 @@ def test_a_normal_day_takes_one_tap_with_javascript(browser: Any, live_server: A
     assert taps.count == 1
     assert page.evaluate("window.stillTheSamePage") is True  # no page load
     lag = lag_text((timezone.localdate() - day).days)
-    assert page.locator("article.entry [data-state]").all_text_contents() == [
-        f"Delivered · {lag}",
-        f"Delivered · 30 min · {lag}",
+    # Issue 11: the icon goes with the word (three states, never colour alone).
+    assert [text.strip() for text in page.locator("article.entry [data-state]").all_text_contents()] == [
+        f"✓ Delivered · {lag}",
+        f"✓ Delivered · 30 min · {lag}",
     ]
     page.screenshot(path=f"{SHOTS}/browser-normal-day.png", full_page=True)
     logged = entries(child, day)
@@ -237,12 +238,12 @@ def test_a_tap_made_offline_is_kept_on_the_phone_and_sent_once_back_online(
     page.context.set_offline(True)
     card.get_by_role("button", name="Delivered", exact=True).click()
     saved_message(page, "Saved on this phone")
-    assert page.evaluate("JSON.parse(localStorage.getItem('iepright.logbook.queue.v1')).length") == 1
+    assert page.evaluate("window.IEPQueue.count()") == 1  # kept in IndexedDB (static/js/offline-queue.js)
     assert not LogEntry.objects.filter(child=child).exists()
     page.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     saved_message(page, "Saved: Speech therapy, delivered.")
-    assert page.evaluate("JSON.parse(localStorage.getItem('iepright.logbook.queue.v1')).length") == 0
+    assert page.evaluate("window.IEPQueue.count()") == 0
     entry = LogEntry.objects.get(child=child)
     assert (entry.provision, entry.status, entry.minutes_delivered) == (family["speech"], Status.DELIVERED, 30)
 

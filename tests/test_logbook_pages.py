@@ -137,7 +137,8 @@ class TodayPageTests(PageTestCase):
         assert "Marks the 2 items not yet logged as delivered." in html
         assert "Caused by the school" in html and "Other reasons" in html
         assert "How do you know?" in html and "My child told me" in html
-        assert 'name="minutes_delivered"' in html and 'value="30"' in html
+        # Issue 11: the minutes field is never pre-filled with the full session ("Partly" must ask).
+        assert 'name="minutes_delivered" min="0" max="600" inputmode="numeric" value=""' in html
         assert "Add a make-up session" in html
         assert 'src="/static/js/logbook.js"' in html
 
@@ -336,7 +337,7 @@ class HistoryPageTests(PageTestCase):
         assert "<strong>Recorded</strong> by Alice Rivera on <time" in html
         assert ">Tuesday, November 3, 2026, 4:00 p.m.</time>" in html
         assert "Reason: Maya told me later" in html
-        assert "Status: Delivered → Missed" in html
+        assert 'Status: <span aria-hidden="true">✓</span> Delivered → <span aria-hidden="true">✗</span> Missed' in html
         assert "First recorded the same day." in html
         assert html.index("Changed") < html.index("Recorded")
 
@@ -374,7 +375,8 @@ class WeekAndMonthTests(PageTestCase):
         assert "All delivered" in html
         assert "Some missed: 1 of 2 missed, 1 of 2 not logged" in html
         assert (
-            "Extended time:\n        <strong>Missed</strong>, substitute did not know or did not follow the iep" in html
+            'Extended time:\n        <span aria-hidden="true">✗</span> <strong>Missed</strong>, substitute did not know or did not follow the iep'
+            in html
         )
         assert "Speech therapy:\n        not logged" in html
         assert "No school: Saturday" in html

@@ -27,6 +27,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Invitation, Role
+from api.models import AccessToken, Scope
 from deadlines.models import DeadlineEvent
 from deadlines.services import record_event
 from evidence.attachments import store_attachment
@@ -46,6 +47,7 @@ SKIPPED_NAMES = {
     "api:api-root",  # the API's root, schema and docs describe endpoints; they hold no records
     "api:openapi-json",
     "api:openapi-view",
+    "api:not_found",  # any other address under /api/v1/: a JSON 404 for everyone
 }
 
 
@@ -66,6 +68,17 @@ API_POST_BODIES: dict[str, Callable[[], tuple[dict[str, Any], str | None]]] = {
     "api:retract_entry": lambda: ({"reason": "x"}, "application/json"),
     "api:entry_attachments": lambda: ({"files": [_upload()]}, None),
 }
+# Ninja names one URL pattern per operation: a GET and a POST on one path are two names for one URL.
+API_POST_BODIES["api:entries"] = API_POST_BODIES["api:save_entry"]
+API_POST_BODIES["api:entry_attachment_list"] = API_POST_BODIES["api:entry_attachments"]
+API_POST_BODIES["api:day_note"] = API_POST_BODIES["api:save_day_note"]
+
+# API reads that need query parameters (checked before the view runs, like a POST's body).
+API_GET_QUERIES: dict[str, str] = {
+    "api:entries": "?start=2026-11-01&end=2026-11-30",
+    "api:insights": "?start=2026-11-01&end=2026-11-30",
+}
+API_GET_QUERIES["api:save_entry"] = API_GET_QUERIES["api:entries"]
 
 # Pages that name no household or child: there is nothing an outsider could be refused. Keep tiny.
 EXEMPT = {
@@ -74,6 +87,9 @@ EXEMPT = {
     "accounts:household_list": "lists only the signed-in person's own households",
     "accounts:household_new": "anyone signed in may start a household of their own",
     "accounts:invitation": "whoever holds the emailed token may accept it (tests/test_households.py)",
+    "service_worker": "the service worker script: one file for everyone, no records",
+    "api_tokens:list": "lists and makes only the signed-in person's own access tokens",
+    "api:children": "lists only the children of the caller's own households (tests/test_api.py)",
     "reports:verify_report": "public by design: anyone holding a report checks it; it names no child and "
     "answers only from the file's or head's SHA-256 (tests/test_reports_public_check.py)",
     "reports:account_delete": "deletes only the signed-in person's own account (tests/test_deletion.py)",
@@ -97,6 +113,7 @@ OBJECT_KWARGS = {
     "membership_id",
     "invitation_id",
     "report_id",
+    "token_id",
     "communication_id",
     "letter_id",
     "notice_id",
@@ -151,6 +168,7 @@ class OutsiderWalkTests(BaseTestCase):
     attachment: Attachment
     report_id: int | None
     own_child: Child
+    token: AccessToken
     communication_id: int
     letter_id: int
     notice_id: int
@@ -173,6 +191,7 @@ class OutsiderWalkTests(BaseTestCase):
         upload = SimpleUploadedFile("iep.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
         cls.attachment = store_attachment(child_id=cls.child.pk, uploaded_file=upload, user=cls.alice)
         cls.report_id = stored_report(cls.child, cls.alice).pk
+        cls.token, _raw = AccessToken.issue(cls.alice, "Phone", Scope.WRITE)
         cls.communication_id, cls.letter_id, cls.notice_id, cls.cost_id = advocacy_fixture(cls.child, cls.alice)
         cls.deadline_event = record_event(cls.child, "records_request", date(2026, 11, 2), cls.alice)
         # charlie's own household and child, to mix his child's id with alice's objects.
@@ -195,6 +214,7 @@ class OutsiderWalkTests(BaseTestCase):
             "event_id": lambda: self.deadline_event.pk,
             "token": lambda: self.invitation.token,
             "day": lambda: date(2026, 11, 30),
+            "token_id": lambda: self.token.pk,
             "communication_id": lambda: self.communication_id,
             "letter_id": lambda: self.letter_id,
             "notice_id": lambda: self.notice_id,
@@ -216,7 +236,7 @@ class OutsiderWalkTests(BaseTestCase):
 
     def url(self, route: Route, **overrides: Any) -> str:
         assert route.name and not route.name.endswith(":"), f"URL {route.route!r} has no name: name it."
-        return reverse(route.name, kwargs={**self.kwargs_for(route), **overrides})
+        return reverse(route.name, kwargs={**self.kwargs_for(route), **overrides}) + API_GET_QUERIES.get(route.name, "")
 
     def checked_routes(self) -> list[Route]:
         routes = [route for route in project_routes() if route.name not in EXEMPT]

@@ -82,7 +82,7 @@ class PlainPagesTests(BaseTestCase):
             )
             self.client.force_login(self.alice)
             html = self.client.get(reverse("logbook:entry_history", args=[self.child.pk, entry.pk])).content.decode()
-        assert "<li>Status: Missed</li>" in html
+        assert '<li>Status: <span aria-hidden="true">✗</span> Missed</li>' in html  # issue 11: icon with the word
         assert "<li>Reason: Provider or staff absent</li>" in html
         assert "<li>How you know: My child told me</li>" in html
         assert "<li>Who said so: Maya</li>" in html

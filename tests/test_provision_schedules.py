@@ -57,7 +57,7 @@ class FlexibleProvisionTests(BaseTestCase):
             4,
             30,
         )
-        assert ot.amount_phrase == "120 min per month · 4 sessions of 30 min"
+        assert ot.amount_phrase == "120 per month (4 sessions of 30 min)"
         payload = json.loads(self.new_records().get(object_type="provision").payload)
         assert payload["schedule"] == "flexible" and payload["sessions"] == 4
         assert verify_child(self.child.pk).ok

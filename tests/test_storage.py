@@ -46,3 +46,38 @@ class HashIndexTests(BaseTestCase):
             user=self.alice,
         )
         assert verify_child(self.child.pk, check_current=False).ok
+
+
+def evidence_triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        return {name for (name,) in cursor.fetchall() if name.startswith("evidence_")}
+
+
+class TriggerTests(BaseTestCase):
+    def test_every_evidence_trigger_survives_the_hash_migration(self) -> None:
+        """0007 rebuilds the ledger table on SQLite; every guard of 0004 and 0006 is there after it."""
+        expected = {
+            "evidence_record_no_update",
+            "evidence_record_no_delete",
+            "evidence_anchor_no_update",
+            "evidence_anchor_no_delete",
+            "evidence_purge_whole_chain",
+        }
+        if connection.vendor == "sqlite":
+            expected |= {"evidence_record_no_replace", "evidence_anchor_no_replace"}
+        else:
+            expected |= {"evidence_record_no_truncate", "evidence_anchor_no_truncate"}
+        assert expected <= evidence_triggers()
+
+    def test_a_replacing_insert_is_still_refused_on_sqlite(self) -> None:
+        if connection.vendor != "sqlite":
+            pytest.skip("INSERT OR REPLACE is SQLite's")
+        with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT OR REPLACE INTO evidence_evidencerecord SELECT * FROM evidence_evidencerecord WHERE child_id = %s",
+                [self.child.pk],
+            )

@@ -276,8 +276,11 @@ class VerifyLedgerCommandTests(VerifyTestCase):
         head = EvidenceRecord.objects.filter(child_id=self.child.pk).last()
         assert head is not None
         assert code == 0
-        assert f"Child {self.child.pk}: {self.seq(5)} records, head {head.hash}: OK" in out
-        assert f"Verification OK: 1 chains, {self.seq(5)} records." in out
+        # Every record is the latest of its object here: the fixture's plan objects and the five entries.
+        checked = f"{self.seq(5)} records, {self.seq(5)} current items"
+        assert f"Child {self.child.pk}: {checked}, 0 files re-hashed (0 bytes), 0 report heads, 0 anchors" in out
+        assert f"head {head.hash}: OK" in out
+        assert f"Verification OK: 1 chains: {checked}, 0 files re-hashed (0 bytes), 0 report heads, 0 anchors." in out
 
     def test_it_exits_1_and_names_the_first_broken_record(self) -> None:
         self.tamper(f"UPDATE {TABLE} SET payload = %s WHERE seq = %s", ['{"n":3,"status":"missed"}', self.seq(3)])
@@ -434,3 +437,16 @@ class DocumentedRuleTests(VerifyTestCase):
         docs = (SCRIPT.parent.parent / "docs" / "verification.md").read_text(encoding="utf-8")
         assert expected in docs
         assert canonical_json(body) in docs
+
+
+class VerifyWhatWasCheckedTests(VerifyTestCase):
+    def test_the_page_says_what_it_checked_with_counts(self) -> None:
+        self.client.force_login(self.bob)
+        html = self.client.get(reverse("evidence:verify", kwargs={"child_id": self.child.pk})).content.decode()
+        assert "What we checked just now" in html
+        assert f"{self.seq(5)} records: each one's place in the chain" in html
+        assert f"{self.seq(5)} items the app shows now, compared with their latest record." in html
+        assert "0 stored files (attachments and reports, 0\xa0bytes) read again" in html.replace(
+            "0 bytes", "0\xa0bytes"
+        )
+        assert "0 time-stamps from an outside time-stamping authority" in html

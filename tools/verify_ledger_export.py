@@ -2,6 +2,7 @@
 """Verify an IEP Right ledger export without the app (Python 3.8+, standard library only).
 
     python3 verify_ledger_export.py records.json [--expect-head HASH]
+    python3 verify_ledger_export.py household-export.zip
 
 Prints "OK" with the record count and head hash, or "BROKEN" and the first broken record, and exits
 with 0 or 1. With --expect-head, the chain must also contain a record with that hash: give it the
@@ -16,9 +17,12 @@ characters as UTF-8, and the first record's prev_hash is 64 zeros.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import sys
+import zipfile
+from datetime import datetime, timezone
 from typing import Any
 
 GENESIS_HASH = "0" * 64
@@ -99,6 +103,129 @@ def verify(document: dict[str, Any]) -> tuple[int, str]:
     return len(records), prev_hash
 
 
+def verify_anchors(document: dict[str, Any]) -> int:
+    """Every RFC 3161 anchor must name a record still in the chain, and its token must stamp that head.
+
+    The token's signature is not checked here (that needs the authority's certificate and a CMS
+    library); docs/verification.md shows the one openssl command that does it. Returns the count.
+    """
+    records = document["records"]
+    anchors = document.get("anchors", [])
+    if not isinstance(anchors, list):
+        raise Broken('The file\'s "anchors" is not a list.')
+    for anchor in anchors:
+        seq, head = anchor.get("seq"), anchor.get("head")
+        if not isinstance(seq, int) or not isinstance(head, str):
+            raise Broken("A time-stamp in the file does not name its record and head hash.")
+        if not 1 <= seq <= len(records):
+            raise Broken(
+                f"Record {seq} was time-stamped at {anchor.get('time')} by {anchor.get('tsa')}, but the file ends at "
+                f"record {len(records)}: records were cut from the end of the chain."
+            )
+        if records[seq - 1]["hash"] != head:
+            raise Broken(
+                f"Record {seq} is not the record time-stamped at {anchor.get('time')}: the chain was rewritten from there on."
+            )
+        try:
+            token = base64.b64decode(anchor.get("token", ""), validate=True)
+        except ValueError:
+            raise Broken(f"The time-stamp of record {seq} is not readable base64.") from None
+        if hashlib.sha256(head.encode("ascii")).digest() not in token:
+            raise Broken(f"The time-stamp token of record {seq} does not stamp that record's hash.")
+    return len(anchors)
+
+
+# --- A household archive (docs/export-format.md): the same rule, after the documented mapping ----------
+
+MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+JSON_MAX_BYTES = 512 * 1024 * 1024
+CHUNK = 1024 * 1024
+
+
+def archive_record(row: dict[str, Any]) -> dict[str, Any]:
+    """An archive ledger row (database columns) as the hashed record (docs/verification.md, "Archives").
+
+    child_id -> child, recorded_by_id -> recorded_by, the payload text parsed as JSON (it must be in
+    canonical form), recorded_at written in UTC with microseconds and a Z; every other field as is.
+    """
+    payload_text = row["payload"]
+    payload = json.loads(payload_text, parse_float=_no_floats)
+    if canonical_json(payload) != payload_text:
+        raise Broken(f"Record {row.get('seq')}'s payload is not stored in its standard form.")
+    moment = datetime.fromisoformat(row["recorded_at"]).astimezone(timezone.utc)  # noqa: UP017 (Python 3.8+)
+    return {
+        "child": row["child_id"],
+        "seq": row["seq"],
+        "kind": row["kind"],
+        "object_type": row["object_type"],
+        "object_id": row["object_id"],
+        "event_date": row["event_date"],
+        "payload": payload,
+        "recorded_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "recorded_by": row["recorded_by_id"],
+        "recorded_by_name": row["recorded_by_name"],
+        "prev_hash": row["prev_hash"],
+        "hash": row["hash"],
+    }
+
+
+def _member_json(archive: zipfile.ZipFile, name: str, limit: int) -> Any:
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        raise Broken(f"{name} is larger than any export writes ({info.file_size} bytes).")
+    return json.loads(archive.read(name), object_pairs_hook=_no_duplicate_keys)
+
+
+def verify_archive(path: str) -> list[str]:
+    """Check a household archive: every file against the manifest, stored files against their names,
+    every chain and its manifest head, every anchor. Returns one line per child; raises Broken."""
+    lines = []
+    with zipfile.ZipFile(path) as archive:
+        manifest = _member_json(archive, "manifest.json", MANIFEST_MAX_BYTES)
+        listed = manifest.get("files", {})
+        names = {n for n in archive.namelist() if not n.endswith("/")} - {"manifest.json"}
+        if set(listed) != names:
+            raise Broken(f"The archive's files do not match its manifest (first: {sorted(set(listed) ^ names)[0]}).")
+        for name in sorted(names):
+            digest = hashlib.sha256()
+            with archive.open(name) as member:
+                for chunk in iter(lambda: member.read(CHUNK), b""):
+                    digest.update(chunk)
+            if digest.hexdigest() != listed[name]["sha256"]:
+                raise Broken(f"{name} does not match its SHA-256 in the manifest: the archive was changed.")
+            stem = name.rsplit("/", 1)[-1].replace(".pdf", "")
+            if name.startswith(("attachments/", "reports/")) and stem != digest.hexdigest():
+                raise Broken(f"{name} is not the file its name says: its bytes hash to {digest.hexdigest()}.")
+        anchors: dict[int, list[dict[str, Any]]] = {}
+        if "records/anchors.json" in names:
+            for row in _member_json(archive, "records/anchors.json", JSON_MAX_BYTES):
+                anchors.setdefault(row["child_id"], []).append(
+                    {"seq": row["seq"], "head": row["head_hash"], "tsa": row["tsa_url"], "time": row["gen_time"],
+                     "token": row["token"]}
+                )  # fmt: skip
+        heads = manifest.get("ledger_heads", {})
+        ledgers = sorted(n for n in names if n.startswith("ledger/"))
+        if {f"ledger/child-{child_id}.json" for child_id in heads} != set(ledgers):
+            raise Broken("The manifest does not state the chain head of every ledger in the archive.")
+        for name in ledgers:
+            child_id = int(name[len("ledger/child-") : -len(".json")])
+            try:
+                records = [archive_record(row) for row in _member_json(archive, name, JSON_MAX_BYTES)]
+            except (KeyError, TypeError, ValueError) as error:
+                raise Broken(f"{name} holds a record that cannot be read ({error}).") from None
+            document = {"child": {"id": child_id}, "records": records, "anchors": anchors.get(child_id, [])}
+            try:
+                count, head = verify(document)
+                anchored = verify_anchors(document)
+            except Broken as problem:
+                raise Broken(f"Child {child_id}: {problem}") from None
+            stated = heads[str(child_id)]
+            if (stated.get("head"), stated.get("count")) != (head, count):
+                raise Broken(f"Child {child_id}: the chain ends at record {count}, not where the manifest says.")
+            lines.append(f"Child {child_id}: {count} records, head {head}, {anchored} time-stamp(s): OK")
+    return lines
+
+
 def main(argv: list[str]) -> int:
     args = argv[1:]
     expected_head = None
@@ -109,9 +236,22 @@ def main(argv: list[str]) -> int:
     if len(args) != 1:
         print(f"usage: {argv[0]} EXPORT.json [--expect-head HASH]", file=sys.stderr)
         return 2
+    if zipfile.is_zipfile(args[0]):
+        try:
+            lines = verify_archive(args[0])
+        except Broken as problem:
+            print(f"BROKEN: {problem}")
+            return 1
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as problem:
+            print(f"BROKEN: the archive cannot be read ({problem}).")
+            return 1
+        print("\n".join(lines))
+        print(f"OK: household archive verified ({len(lines)} chains).")
+        return 0
     try:
         document = load(args[0])
         count, head = verify(document)
+        anchored = verify_anchors(document)
         if expected_head is not None:
             seqs = [record["seq"] for record in document["records"] if record["hash"] == expected_head]
             if not seqs:
@@ -124,6 +264,8 @@ def main(argv: list[str]) -> int:
         print(f"BROKEN: the file cannot be read as JSON ({problem}).")
         return 1
     print(f"OK: {count} records verified. Head hash: {head}")
+    if anchored:
+        print(f"{anchored} time-stamp(s) from outside the server name records still in the chain.")
     return 0
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from logbook.days import reminder_for
+from logbook.days import reminder_for, status_icon
 from plans.models import Child
 
 register = template.Library()
@@ -35,3 +35,9 @@ def choice_inputs(kind: str, name: str, choices: list[tuple[str, str]], selected
             for value, label in choices
         ),
     )
+
+
+@register.filter(name="status_icon")
+def status_icon_filter(status: str) -> str:
+    """The status's icon (logbook.days.STATUS_ICONS): always shown with its word, never alone."""
+    return status_icon(status)

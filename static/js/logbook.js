@@ -11,13 +11,12 @@
   var root = document.getElementById("logbook");
   if (!root || !window.fetch || !window.JSON) { return; }
 
-  var QUEUE_KEY = "iepright.logbook.queue.v1";
   var live = document.getElementById("save-status");
   var day = root.getAttribute("data-day");
-  var sending = false;
-  var retryTimer = null;
+  var STATUS_WORDS = { delivered: "Delivered", partial: "Partly", missed: "Missed", not_applicable: "Not applicable", unknown: "Don't know" };
+  var ICONS = { delivered: "✓", partial: "◐", missed: "✗", not_applicable: "–", unknown: "?" };
   var SYMBOLS = {
-    all_delivered: "✓", logged: "✓", some_missed: "✗", partly_logged: "…", not_logged: "?",
+    all_delivered: "✓", logged: "✓", some_missed: "✗", some_partial: "◐", partly_logged: "…", not_logged: "?",
     absent: "A", no_school: "–", nothing_expected: "·", future: ""
   };
 
@@ -50,62 +49,20 @@
     }
   }
 
-  function loadQueue() {
-    try { return JSON.parse(window.localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
-  }
-
-  function storeQueue(queue) {
-    try { window.localStorage.setItem(QUEUE_KEY, JSON.stringify(queue)); } catch (e) { /* private mode: in memory only */ }
-  }
-
-  var memoryQueue = loadQueue();
+  /* Every save goes through the offline queue (offline-queue.js, IndexedDB): sent in order, kept
+     on this phone while there is no connection, answered here when the server has answered. */
+  var queue = window.IEPQueue;
+  if (!queue) { return; }
 
   function enqueue(item) {
-    memoryQueue.push(item);
-    storeQueue(memoryQueue);
-    flush();
+    queue.add(item);
   }
 
-  function scheduleRetry() {
-    if (retryTimer) { return; }
-    retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, 15000);
-  }
-
-  /* Send the oldest waiting save; on success or refusal drop it and go on; offline: wait. */
-  function flush() {
-    if (sending || memoryQueue.length === 0) { return; }
-    sending = true;
-    var item = memoryQueue[0];
-    fetch(item.url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(item.body)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { status: response.status, data: data };
-      });
-    }).then(function (result) {
-      sending = false;
-      if (result.status >= 500) {
-        announce("Saved on this phone. It will be sent again in a moment.", "queued");
-        scheduleRetry();
-        return;
-      }
-      memoryQueue.shift();
-      storeQueue(memoryQueue);
-      if (result.status === 200) {
-        applied(item, result.data);
-      } else {
-        refused(item, result.status, result.data);
-      }
-      flush();
-    }, function () {
-      sending = false;
-      announce("No connection. Saved on this phone; it will be sent when you are back online.", "queued");
-      scheduleRetry();
-    });
-  }
+  queue.onResult({
+    applied: function (item, data) { if (item.day === day) { applied(item, data); } },
+    refused: function (item, data, status) { refused(item, status, data); },
+    waiting: function () { announce("No connection. Saved on this phone; it will be sent when you are back online.", "queued"); }
+  });
 
   function article(provisionId, isMakeup) {
     return document.getElementById("p" + provisionId + (isMakeup ? "m" : ""));
@@ -131,9 +88,18 @@
     setPressed(card, entry.retracted ? "" : entry.status);
     var state = card.querySelector("[data-state]");
     if (state) {
-      state.textContent = entry.summary;
+      var summary = state.querySelector("[data-summary]");
+      var icon = state.querySelector("[data-icon]");
+      if (summary) { summary.textContent = entry.summary; } else { state.textContent = entry.summary; }
+      if (icon) { icon.textContent = entry.retracted ? "" : (ICONS[entry.status] || ""); }
       state.classList.add("is-saved");
     }
+    /* The next edit is made from this version: a co-parent's later save makes it stale (409). */
+    var version = card.querySelector("input[name=base_version]");
+    if (version && typeof entry.version === "number") { version.value = String(entry.version); }
+    var ask = card.querySelector(".flexible-ask");
+    if (ask) { ask.hidden = true; }
+    if (entry.reported_by) { root.setAttribute("data-remembered", entry.reported_by); }
     var errors = card.querySelector("[data-errors]");
     if (errors) { errors.textContent = ""; }
     var reasonInput = card.querySelector("input[name=edit_reason]");
@@ -165,16 +131,50 @@
       var label = chip.querySelector(".visually-hidden");
       if (label) { label.textContent = label.textContent.replace(/:.*$/, ": " + status.label); }
     }
+    updateReminder(status);
     var all = root.querySelector("[data-all-form]");
     if (all) {
       var left = status.expected - status.logged;
       if (left <= 0) {
+        if (all.contains(document.activeElement)) { focusAfter(null); }
         all.hidden = true;
       } else {
         var hint = all.querySelector(".hint");
         if (hint) { hint.textContent = "Marks the " + left + " item" + (left === 1 ? "" : "s") + " not yet logged as delivered."; }
       }
     }
+  }
+
+  /* The "N school days not fully logged" box: a day saved in full leaves it at once. */
+  function updateReminder(status) {
+    var box = document.querySelector("[data-reminder]");
+    if (!box || status.expected - status.logged > 0) { return; }
+    var li = box.querySelector("li[data-day='" + String(status.day) + "']");
+    if (!li) { return; }
+    li.parentNode.removeChild(li);
+    var left = box.querySelectorAll("li[data-day]").length;
+    if (left === 0) { box.parentNode.removeChild(box); return; }
+    var heading = box.querySelector("[data-reminder-heading]");
+    if (heading) {
+      heading.textContent = left + " school day" + (left === 1 ? "" : "s") + " in the last two weeks " + (left === 1 ? "is" : "are") + " not fully logged";
+    }
+  }
+
+  /* Focus must never drop to <body> when the control that had it goes away: move it to the next
+     card (or the day's items) and keep it clear of the floating "Saved" note. */
+  function focusAfter(card) {
+    var target = null;
+    if (card) {
+      var next = card.nextElementSibling;
+      while (next && !(next.classList && next.classList.contains("entry"))) { next = next.nextElementSibling; }
+      target = next || card;
+    } else {
+      target = root.querySelector(".entry") || document.getElementById("day-actions");
+    }
+    if (!target) { return; }
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center", behavior: "instant" });
   }
 
   function applied(item, data) {
@@ -189,6 +189,8 @@
       announce(count ? "Saved: " + count + " item" + (count === 1 ? "" : "s") + " delivered." : "Everything was already logged.");
     } else if (item.kind === "note") {
       announce("Saved: the day's tags and note.");
+    } else if (item.kind === "files") {
+      announce("Saved: " + item.label + ".");
     }
   }
 
@@ -204,7 +206,46 @@
     return list.length ? list : ["It could not be saved. Please reload the page."];
   }
 
+  function showConflict(item, data) {
+    var card = article(item.body.provision, item.body.is_makeup);
+    var current = data.current;
+    if (!card) { return; }
+    if (current) {
+      showEntry(current);
+    } else {
+      setPressed(card, card.getAttribute("data-saved-status") || "");
+    }
+    var box = card.querySelector("[data-errors]");
+    if (!box) { return; }
+    box.textContent = "";
+    var wrap = document.createElement("div");
+    wrap.className = "form-errors conflict";
+    wrap.setAttribute("role", "alert");
+    var p = document.createElement("p");
+    p.textContent = "Someone else changed this entry after you opened this page. Nothing was saved.";
+    var ul = document.createElement("ul");
+    var now = document.createElement("li");
+    now.textContent = "Now: " + (current ? current.summary : "Not logged");
+    var yours = document.createElement("li");
+    var attempted = data.attempted || {};
+    yours.textContent = "Yours, not saved: " + (STATUS_WORDS[attempted.status] || attempted.status || "") +
+      (attempted.minutes_delivered !== null && attempted.minutes_delivered !== undefined ? " · " + attempted.minutes_delivered + " min" : "");
+    ul.appendChild(now);
+    ul.appendChild(yours);
+    var again = document.createElement("p");
+    again.textContent = "To keep yours instead, choose it again.";
+    wrap.appendChild(p);
+    wrap.appendChild(ul);
+    wrap.appendChild(again);
+    box.appendChild(wrap);
+  }
+
   function refused(item, status, data) {
+    if (status === 409 && item.kind === "entry") {
+      announce("Not saved: someone else changed this entry. Both versions are shown on its card.", "error");
+      showConflict(item, data || {});
+      return;
+    }
     var list = messagesOf(data);
     announce("Not saved: " + list.join(" "), "error");
     if (item.kind !== "entry" || String(item.body.date) !== day) { return; }
@@ -247,6 +288,20 @@
   function entrySubmit(form, button) {
     var status = button.value;
     var card = form.closest(".entry");
+    var minutesInput = form.querySelector("input[data-minutes]");
+    var details = form.querySelector("details.miss");
+    /* "Partly" asks for the minutes that actually happened: never assumed to be the full session. */
+    if (status === "partial" && minutesInput && minutesInput.value === "") {
+      if (details) { details.open = true; }
+      minutesInput.focus();
+      announce("How many minutes actually happened? Write them, then tap “Save as partly”.", "error");
+      return;
+    }
+    /* The last "who told you" is remembered for the next miss. */
+    var who = form.querySelector("input[name=reported_by]");
+    if (who && who.value === "" && (status === "missed" || status === "partial") && root.getAttribute("data-remembered")) {
+      who.value = root.getAttribute("data-remembered");
+    }
     var body = {
       date: day,
       provision: parseInt(value(form, "provision"), 10),
@@ -256,20 +311,38 @@
       source: value(form, "source"),
       reported_by: value(form, "reported_by"),
       note: value(form, "note"),
-      edit_reason: value(form, "edit_reason")
+      edit_reason: value(form, "edit_reason"),
+      device_time: new Date().toISOString()
     };
+    var base = value(form, "base_version");
+    if (base !== "") { body.base_version = parseInt(base, 10); }
     var minutes = value(form, "minutes_delivered");
     if ((status === "delivered" || status === "partial") && minutes !== "") { body.minutes_delivered = parseInt(minutes, 10); }
     if (status === "missed" || status === "partial") { body.miss_reason = value(form, "miss_reason"); }
     card.setAttribute("data-saved-status", card.getAttribute("data-status") || "");
     setPressed(card, status);
-    var details = form.querySelector("details.miss");
     if (details && (status === "missed" || status === "partial") && !body.miss_reason) { details.open = true; }
-    if (details && button.closest("details.miss")) { details.open = false; }
+    if (details && button.closest("details.miss")) {
+      details.open = false;
+      focusAfter(card); /* the button just pressed is now hidden */
+    }
     var title = card.querySelector(".entry-title");
     announce("Saving…");
-    enqueue({ kind: "entry", url: root.getAttribute("data-entries-url"), body: body, label: title ? title.firstChild.textContent.trim() : "" });
+    enqueue({ kind: "entry", day: day, url: root.getAttribute("data-entries-url"), body: body, label: title ? title.firstChild.textContent.trim() : "" });
+    if (hasFiles(form)) { enqueueFiles(form, body.client_id); }
     renew(form);
+  }
+
+  /* Offline, photos wait in the queue after their entry (sent once the entry has its id). */
+  function enqueueFiles(form, entryClientId) {
+    var files = [];
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
+      Array.prototype.forEach.call(input.files || [], function (f) { files.push({ name: f.name, type: f.type, blob: f }); });
+      input.value = "";
+    });
+    if (files.length) {
+      enqueue({ kind: "files", day: day, child: (/children\/(\d+)\//.exec(root.getAttribute("data-entries-url") || "") || [])[1], entryClientId: entryClientId, clientId: uuid4(), files: files, label: files.length + " file" + (files.length === 1 ? "" : "s") });
+    }
   }
 
   function hasFiles(form) {
@@ -281,14 +354,14 @@
     var form = event.target;
     var button = event.submitter;
     if (form.classList.contains("entry-form")) {
-      if (hasFiles(form)) { return; } /* files go with a plain form post */
+      if (hasFiles(form) && navigator.onLine !== false) { return; } /* online, files go with a plain form post */
       event.preventDefault();
       if (!button || !button.value) { return; }
       entrySubmit(form, button);
     } else if (form.hasAttribute("data-all-form")) {
       event.preventDefault();
       announce("Saving…");
-      enqueue({ kind: "all", url: root.getAttribute("data-all-url"), body: { client_id: value(form, "client_id") } });
+      enqueue({ kind: "all", day: day, url: root.getAttribute("data-all-url"), body: { client_id: value(form, "client_id") } });
       renew(form);
     } else if (form.hasAttribute("data-note-form")) {
       event.preventDefault();
@@ -297,9 +370,27 @@
       typed.forEach(function (tag) { addTag(form, tag); });
       form.elements.namedItem("new_tag").value = "";
       announce("Saving…");
-      enqueue({ kind: "note", url: root.getAttribute("data-note-url"), body: { tags: tags.concat(typed), note: value(form, "note"), client_id: value(form, "client_id") } });
+      enqueue({ kind: "note", day: day, url: root.getAttribute("data-note-url"), body: { tags: tags.concat(typed), note: value(form, "note"), client_id: value(form, "client_id") } });
       renew(form);
     }
+  });
+
+  /* Reasons and sources are one-tap chips: on an item already saved as missed or partly, a tap saves.
+     Only a tap or click: arrowing through the choices with the keyboard saves nothing until
+     "Save as missed" (each arrow press would otherwise write a version). */
+  var lastPointer = 0;
+  root.addEventListener("pointerdown", function () { lastPointer = Date.now(); });
+  root.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type !== "radio" || (input.name !== "miss_reason" && input.name !== "source")) { return; }
+    if (Date.now() - lastPointer > 1500) { return; }
+    var form = input.closest(".entry-form");
+    var card = form && form.closest(".entry");
+    if (!card || hasFiles(form)) { return; }
+    var status = card.getAttribute("data-status");
+    if (status !== "missed" && status !== "partial") { return; }
+    var button = form.querySelector(".status-buttons button[value=" + status + "]");
+    if (button) { entrySubmit(form, button); }
   });
 
   function addTag(form, tag) {
@@ -328,9 +419,10 @@
     }
   });
 
-  window.addEventListener("online", flush);
-  if (memoryQueue.length) {
-    announce("Sending " + memoryQueue.length + " save" + (memoryQueue.length === 1 ? "" : "s") + " kept on this phone…", "queued");
-    flush();
-  }
+  /* A page opened from this phone's copy carries the ids of its first showing: give every form fresh
+     ones, so a new tap is never mistaken for a retry of an earlier one. */
+  Array.prototype.forEach.call(root.querySelectorAll("form"), renew);
+  queue.count().then(function (n) {
+    if (n) { announce("Sending " + n + " save" + (n === 1 ? "" : "s") + " kept on this phone…", "queued"); }
+  });
 }());
