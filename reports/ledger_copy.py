@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from evidence.export import FORMAT, VERSION, export_record, ledger_export
+from evidence.export import FORMAT, VERSION, export_anchor, export_record, ledger_export
 from evidence.files import write_durably
 from evidence.ledger import GENESIS_HASH, TIMESTAMP_FORMAT
 from evidence.models import Anchor, EvidenceRecord
@@ -42,12 +42,13 @@ def export_folder() -> Path:
 
 
 _RECORDS = ', "records": ['
+_ANCHORS = '], "anchors": '
 
 
 def ledger_export_file(child: Child) -> tuple[Path, str, int]:
     """The child's whole chain as a JSON file, with its head hash and record count.
 
-    The text is exactly ``ledger_export_text``'s. The chain only grows and a head hash commits to
+    The text is exactly ``ledger_export_text``'s (records, then the anchors up to the head). The chain only grows and a head hash commits to
     every record before it, so the last export is kept (``<child id>-<count>-<head>.json``) and the
     next one reuses its records' text, reading and serialising only the records added since (each
     report adds one, its own). The file is handed to the render worker as a file, not a string, so
@@ -64,7 +65,7 @@ def ledger_export_file(child: Child) -> tuple[Path, str, int]:
         _child, older_count, older_head = older.stem.split("-")
         if EvidenceRecord.objects.filter(child_id=child.pk, seq=int(older_count), hash=older_head).exists():
             text = older.read_text(encoding="utf-8")
-            kept_text, kept_count = text[text.index(_RECORDS) + len(_RECORDS) : -2], int(older_count)
+            kept_text, kept_count = text[text.index(_RECORDS) + len(_RECORDS) : text.rindex(_ANCHORS)], int(older_count)
     added = [
         json.dumps(export_record(record), ensure_ascii=False)
         for record in EvidenceRecord.objects.filter(child_id=child.pk, seq__gt=kept_count)
@@ -83,9 +84,16 @@ def ledger_export_file(child: Child) -> tuple[Path, str, int]:
         "head_hash": head,
     }
     path = folder / f"{child.pk}-{count}-{head}.json"
-    write_durably(
-        path, [json.dumps(header, ensure_ascii=False)[:-1].encode(), _RECORDS.encode(), records_text.encode(), b"]}"]
-    )
+    anchors = [export_anchor(a) for a in Anchor.objects.filter(child_id=child.pk, seq__lte=count)]
+    chunks = [
+        json.dumps(header, ensure_ascii=False)[:-1],
+        _RECORDS,
+        records_text,
+        _ANCHORS,
+        json.dumps(anchors, ensure_ascii=False),
+        "}",
+    ]
+    write_durably(path, [chunk.encode() for chunk in chunks])
     for older in folder.glob(f"{child.pk}-*.json"):
         if older != path:
             older.unlink(missing_ok=True)

@@ -7,9 +7,11 @@ from datetime import date
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from evidence.export import ledger_export
 from evidence.ledger import append
+from evidence.models import Anchor
 from reports.erase import erase_child
 from reports.ledger_copy import export_folder, ledger_export_file, ledger_export_text
 from reports.services import generate_report
@@ -46,7 +48,16 @@ class LedgerExportCacheTests(TempFiles, BaseTestCase):
         assert path.name == f"{self.child.pk}-{count}-{head}.json"
 
     def test_new_records_extend_the_kept_export_and_only_they_are_read(self) -> None:
-        first, _head, count = ledger_export_file(self.child)
+        first, head, count = ledger_export_file(self.child)
+        Anchor.objects.create(
+            child_id=self.child.pk,
+            seq=count,
+            head_hash=head,
+            tsa_url="https://tsa.example",
+            token=b"\x30\x03token",
+            gen_time=timezone.now(),
+            reason="report",
+        )
         for n in range(3):
             self.note(n)
         with CaptureQueriesContext(connection) as queries:
@@ -59,6 +70,7 @@ class LedgerExportCacheTests(TempFiles, BaseTestCase):
         document = without_time(second.read_text(encoding="utf-8"))
         assert document == without_time(json.dumps(ledger_export(self.child.pk), ensure_ascii=False))
         assert document["head_hash"] == head and len(document["records"]) == new_count
+        assert [a["seq"] for a in document["anchors"]] == [count]
 
     def test_the_same_head_reuses_the_file_without_reading_records(self) -> None:
         first, _head, _count = ledger_export_file(self.child)
