@@ -69,14 +69,17 @@ def struct_tables(pdf: bytes) -> list[set[str]]:
 
 class EvidenceFactsTests(TempFiles, BaseTestCase):
     def setUp(self) -> None:
+        # Every record is written on its school day, in order: a test that travels to a later day in
+        # September must not find a record written "now" before it (the chain's clock never runs back).
+        for day in (date(2026, 9, 1), date(2026, 9, 2)):
+            with time_machine.travel(datetime(day.year, day.month, day.day, 20, 0, tzinfo=UTC), tick=False):
+                log(self.child, self.extended_time, day, Status.DELIVERED, self.alice)
         with time_machine.travel(datetime(2026, 9, 3, 20, 0, tzinfo=UTC), tick=False):
             self.miss = log(
                 self.child, self.speech, date(2026, 9, 3), Status.MISSED, self.alice, minutes=0,
                 reason=MissReason.PROVIDER_ABSENT, note="No speech today.",
             )  # fmt: skip
             self.other = log(self.child, self.extended_time, date(2026, 9, 3), Status.MISSED, self.alice)
-        for day in (date(2026, 9, 1), date(2026, 9, 2)):
-            log(self.child, self.extended_time, day, Status.DELIVERED, self.alice)
 
     def make(self, kind: str = "evidence", ask: str = "") -> tuple[GeneratedReport, bytes]:
         report = generate_report(
