@@ -390,9 +390,11 @@ def _edits(history: lf.History, day: date) -> list[dict[str, Any]]:
     for version in history.edits:
         after = lf.days_after(version, day)
         reason = version.payload.get("edit_reason") or "no reason was asked (changed within a day)"
+        device = _device_text(version, day)
         rows.append(
             {
-                "text": f"Edited on {day_text(version.local_day)} ({_after_text(after)}) by {version.by}: {reason}",
+                "text": f"Edited on {day_text(version.local_day)} ({_after_text(after)}) by {version.by}: {reason}"
+                + (f" ({device})" if device else ""),
                 "seq": version.seq,
             }
         )

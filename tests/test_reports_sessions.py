@@ -99,6 +99,18 @@ class ReportSessionsTests(TempFiles, BaseTestCase):
             miss_reason=MissReason.PROVIDER_ABSENT,
             device_time=tapped,
         )
+        # The co-parent changes it a little later from a phone with no tap time: the chronology still
+        # shows when the first save was tapped, beside "First recorded".
+        record_entry(
+            self.child,
+            day,
+            self.ot,
+            status=Status.MISSED,
+            user=self.bob,
+            client_id=uuid.uuid4(),
+            minutes_delivered=0,
+            miss_reason=MissReason.CANCELLED_BY_SCHOOL,
+        )
         report = generate_report(
             self.child, user=self.alice, kind="evidence", start=day, end=day, provision_ids=[self.ot.pk]
         )
