@@ -75,6 +75,7 @@ class ReportSessionsTests(TempFiles, BaseTestCase):
     def test_a_partly_delivered_session_is_called_partly_delivered_with_its_minutes(self) -> None:
         log(self.child, self.extended_time, date(2026, 10, 6), Status.PARTIAL, self.alice)
         text = self.text("evidence", only_ot=False)
+        assert "Chronology of every missed or partly delivered entry" in text
         assert "Partly delivered, 20 of 30 min." in text
         assert "Missed, 0 of 30 min." in text
         assert text.count("Partly delivered, ") == 1  # the accommodation's partly has no minutes
