@@ -69,10 +69,9 @@ def struct_tables(pdf: bytes) -> list[set[str]]:
 
 class EvidenceFactsTests(TempFiles, BaseTestCase):
     def setUp(self) -> None:
-        # Every record is written on its school day, in order: a test that travels to a later day in
-        # September must not find a record written "now" before it (the chain's clock never runs back).
-        for day in (date(2026, 9, 1), date(2026, 9, 2)):
-            with time_machine.travel(datetime(day.year, day.month, day.day, 20, 0, tzinfo=UTC), tick=False):
+        # Every record is written on a clock that runs forward, as verification requires.
+        with time_machine.travel(datetime(2026, 9, 2, 20, 0, tzinfo=UTC), tick=False):
+            for day in (date(2026, 9, 1), date(2026, 9, 2)):
                 log(self.child, self.extended_time, day, Status.DELIVERED, self.alice)
         with time_machine.travel(datetime(2026, 9, 3, 20, 0, tzinfo=UTC), tick=False):
             self.miss = log(
