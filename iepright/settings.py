@@ -195,7 +195,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (css/app.3f2a9c1b7e4d.css) and gzip copies, written by collectstatic;
+    # WhiteNoise serves hashed names with "max-age=315360000, public, immutable", so a repeat visit
+    # asks for no static file at all (docs/page-weight.md). Tests use plain names (test_settings).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 # Attachments are stored by content hash and served only through an access-checked view.

@@ -163,6 +163,14 @@ class ServicePeriod:
         return max(0, self.required - self.delivered)
 
     @property
+    def sessions_shortfall(self) -> int | None:
+        """Sessions short of the IEP's stated number, max(0, required - held); None for a period not
+        logged or where the IEP states no sessions."""
+        if self.state != LOGGED or self.required_sessions is None:
+            return None
+        return max(0, self.required_sessions - self.sessions_held)
+
+    @property
     def is_gap(self) -> bool:
         return self.state == NOT_LOGGED
 
@@ -202,6 +210,7 @@ class ServicePeriod:
             "documented_shortfall": self.shortfall,
             "required_sessions": self.required_sessions,
             "sessions_held": self.sessions_held,
+            "sessions_shortfall": self.sessions_shortfall,
         }
 
 
@@ -242,6 +251,14 @@ class ServiceMinutes:
         return tuple(p for p in self.periods if p.state == NOT_LOGGED)
 
     @property
+    def sessions_shortfall(self) -> int | None:
+        """Over logged periods, the sum of each period's sessions shortfall (like the minutes: a make-up
+        session in one period does not cover another); None where the IEP states no sessions."""
+        if self.required_sessions is None:
+            return None
+        return sum(p.sessions_shortfall or 0 for p in self.periods)
+
+    @property
     def logged_periods(self) -> int:
         return sum(1 for p in self.periods if p.state == LOGGED)
 
@@ -257,6 +274,7 @@ class ServiceMinutes:
             "required_in_not_logged_periods": self.required_in_gaps,
             "required_sessions": self.required_sessions,
             "sessions_held": self.sessions_held,
+            "sessions_shortfall": self.sessions_shortfall,
             "coverage_gaps": [
                 {"period": p.kind, "label": p.label, "start": p.start.isoformat(), "end": p.end.isoformat()}
                 for p in self.gaps

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import log_access
+from accounts.compression import compress_page
 from insights import services
 from insights.forms import InsightsFilterForm
 from insights.method import DISCLAIMER, METHOD_SECTIONS, METHOD_VERSION
@@ -15,6 +16,7 @@ from plans.access import child_for
 
 
 @login_required
+@compress_page
 def dashboard(request: HttpRequest, child_id: int) -> HttpResponse:
     """The child's insights: delivery rate, provisions, service minutes, patterns and charts."""
     child = child_for(request.user, child_id, need="view")

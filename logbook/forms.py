@@ -70,12 +70,12 @@ class RetractForm(TextCheckMixin, forms.Form):
     )
 
 
-class SameAsForm(forms.Form):
+class SameAsForm(TextCheckMixin, forms.Form):
     source_day = forms.DateField(error_messages={"invalid": "This form is out of date. Please reload the page."})
     client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
 
 
-class CatchUpForm(forms.Form):
+class CatchUpForm(TextCheckMixin, forms.Form):
     days = forms.TypedMultipleChoiceField(
         coerce=date.fromisoformat,
         error_messages={"required": "Tick at least one day to mark as delivered."},

@@ -11,6 +11,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from iepright.textclean import TextCheckMixin
 from plans import validation
 from plans.forms import DateInput, IepForm, apply_rule, weekday_field
 from plans.models import Provision
@@ -23,7 +24,9 @@ SCHEDULE_CHOICES = [
 PERIOD_CHOICES = [("", "—"), *Provision.Period.choices]
 
 
-class ImportStartForm(forms.Form):
+class ImportStartForm(TextCheckMixin, forms.Form):
+    multiline_fields = frozenset({"text"})
+
     document = forms.FileField(
         label=_("The IEP as a PDF"),
         required=False,
@@ -57,8 +60,10 @@ class ImportIepForm(IepForm):
     document = None  # type: ignore[assignment]  # the document was uploaded on the first page
 
 
-class CandidateForm(forms.Form):
+class CandidateForm(TextCheckMixin, forms.Form):
     """One item found in the IEP: kept (the default) or dropped in one tap, every field editable."""
+
+    multiline_fields = frozenset({"wording"})
 
     keep = forms.BooleanField(label=_("Keep this item"), required=False)
     wording = forms.CharField(
@@ -150,7 +155,7 @@ CandidateFormSet = forms.formset_factory(CandidateForm, extra=0, max_num=300, ab
 # --- Calendar -----------------------------------------------------------------------------------
 
 
-class CalendarFileForm(forms.Form):
+class CalendarFileForm(TextCheckMixin, forms.Form):
     ics = forms.FileField(
         label=_("The district calendar (.ics file)"),
         help_text=_("Most districts publish one: look for “Subscribe”, “iCal” or “Export” on the district calendar."),
@@ -164,7 +169,7 @@ class CalendarFileForm(forms.Form):
         return cast(bytes, upload.read())
 
 
-class CalendarReviewForm(forms.Form):
+class CalendarReviewForm(TextCheckMixin, forms.Form):
     """The school year proposed from the .ics file: first and last day, then each day off kept or dropped."""
 
     name = forms.CharField(label=_("Name"), max_length=80)

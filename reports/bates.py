@@ -34,7 +34,11 @@ def peek(household: Household) -> int:
 
 def take(household: Household, first: int, pages: int) -> bool:
     """Take ``first`` .. ``first + pages - 1`` if ``first`` is still the next free number (in a transaction)."""
-    counter, _created = BatesCounter.objects.select_for_update().get_or_create(household=household)
+    # The row is created with INSERT .. ON CONFLICT DO NOTHING, so two first reports at the same instant
+    # never meet a duplicate key (no IntegrityError, no aborted statement on PostgreSQL); the row lock
+    # (PostgreSQL) or the IMMEDIATE transaction (SQLite) then lets one report at a time take a range.
+    BatesCounter.objects.bulk_create([BatesCounter(household=household)], ignore_conflicts=True)
+    counter = BatesCounter.objects.select_for_update().get(household=household)
     if max(counter.next_number, _after_reports(household)) != first:
         return False
     counter.next_number = first + pages

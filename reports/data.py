@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -151,8 +152,8 @@ def schedule_text(provision: Provision) -> str:
     return when
 
 
-def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
-    """The template's data and the ledger export (JSON text) it relies on, read consistently."""
+def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
+    """The template's data and the ledger export file it relies on (evidence reports), read consistently."""
     child = inputs.child
     with transaction.atomic():
         # A report states facts as recorded: only from a chain that verifies at this moment.
@@ -165,9 +166,9 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
         compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
         evidence = inputs.kind == "evidence"
         if evidence:  # the whole chain goes inside the PDF
-            ledger_text, head, count = ledger_copy.ledger_export_text(child)
+            ledger_file, head, count = ledger_copy.ledger_export_file(child)
         else:
-            ledger_text, (head, count) = "", ledger_copy.ledger_head(child)
+            ledger_file, (head, count) = None, ledger_copy.ledger_head(child)
         anchor_count, anchors = ledger_copy.anchors_upto(child, count)
         in_range = _counted_histories(compliance, inputs, lf.histories(child.pk, "log_entry"))
         same_day = _same_day(in_range)
@@ -277,7 +278,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], str]:
         attachment=ledger_copy.ATTACHMENT_NAME,
     )
     data["exhibit_files"] = exhibits
-    return data, ledger_text
+    return data, ledger_file
 
 
 def _title(inputs: ReportInputs) -> str:
@@ -326,6 +327,11 @@ def _provision(p: Any) -> dict[str, Any]:
                 if s.required_sessions is not None
                 else (str(s.sessions_held) if p.flexible else "")
             ),
+            # Where the IEP states sessions: required / held / shortfall over logged periods.
+            "states_sessions": s.required_sessions is not None,
+            "sessions_required": "" if s.required_sessions is None else s.required_sessions,
+            "sessions_held": s.sessions_held,
+            "sessions_shortfall": "" if s.sessions_shortfall is None else s.sessions_shortfall,
             "periods": [
                 {
                     "label": period.label,
@@ -335,6 +341,9 @@ def _provision(p: Any) -> dict[str, Any]:
                     "delivered": period.delivered,
                     "makeup": period.makeup_minutes,
                     "shortfall": "" if period.shortfall is None else period.shortfall,
+                    "sessions_required": "" if period.required_sessions is None else period.required_sessions,
+                    "sessions_held": period.sessions_held,
+                    "sessions_shortfall": "" if period.sessions_shortfall is None else period.sessions_shortfall,
                     "cut": period.is_cut,
                 }
                 for period in s.periods
@@ -382,9 +391,11 @@ def _edits(history: lf.History, day: date) -> list[dict[str, Any]]:
     for version in history.edits:
         after = lf.days_after(version, day)
         reason = version.payload.get("edit_reason") or "no reason was asked (changed within a day)"
+        device = _device_text(version, day)
         rows.append(
             {
-                "text": f"Edited on {day_text(version.local_day)} ({_after_text(after)}) by {version.by}: {reason}",
+                "text": f"Edited on {day_text(version.local_day)} ({_after_text(after)}) by {version.by}: {reason}"
+                + (f" ({device})" if device else ""),
                 "seq": version.seq,
             }
         )
@@ -442,7 +453,8 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "recorded_by": history.first.by,
                 "lag": lag,
                 "lag_text": _lag_text(lag),
-                "device_text": _device_text(history.latest, day),
+                # The phone's tap time of the first recording, beside "First recorded" (issue 15).
+                "device_text": _device_text(history.first, day),
                 "edits": _edits(history, day),
                 "counted": (day, entry["provision"], entry["status"]) in counted,
                 "attachments": [],  # filled in once the exhibits are numbered

@@ -23,12 +23,14 @@ from accounts.models import Household, Membership, Role, User
 from evidence.purge import purge_child_records
 from logbook.models import LogEntry
 from plans.models import Child
+from reports.ledger_copy import forget_exports
 from reports.models import GeneratedReport
 from reports.storage import report_path
 
 
 def erase_child(child: Child, user: Any) -> int:
     """Delete ``child`` and every record of theirs; return how many ledger records were erased."""
+    child_id = child.pk
     with transaction.atomic():
         report_hashes = set(GeneratedReport.objects.filter(child=child).values_list("sha256", flat=True))
         LogEntry.objects.filter(child=child).delete()  # entries protect their provisions
@@ -37,6 +39,7 @@ def erase_child(child: Child, user: Any) -> int:
         erased = purge_child_records(child.pk, user)
         child.delete()
         transaction.on_commit(lambda: _remove_unused_reports(report_hashes))
+        transaction.on_commit(lambda: forget_exports(child_id))  # the kept ledger export (reports.ledger_copy)
     return erased
 
 

@@ -3,7 +3,8 @@
 The ``typst`` binding keeps about 50 MB of caches between compiles, so no long-lived process
 compiles: each render starts a fresh worker (``reports/render_worker.py``, a plain Python process
 that imports only ``typst``), which compiles once, writes the PDF to its standard output and exits,
-giving all its memory back. The worker reports its peak memory (``ru_maxrss``). A plain subprocess
+giving all its memory back. The worker reports its own peak memory (``VmHWM``; ``ru_maxrss`` would include the web process's
+size at spawn), stored with each report. A plain subprocess
 rather than ``multiprocessing``: no re-import of the web server's main module in the child, and
 the same behaviour under runserver, gunicorn, pytest and management commands. A semaphore lets one web process run at most ``REPORT_RENDERS_PER_PROCESS``
 renders at a time (default 1), so a request never holds more than one; a render that takes longer

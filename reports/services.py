@@ -75,16 +75,19 @@ def generate_report(
         generated_at=moment,
         declarant=_name(user),
     )
-    data, ledger_text = report_data(inputs)
+    data, ledger_file = report_data(inputs)
     exhibits: list[Exhibit] = data.pop("exhibit_files")
     attachments = []
-    if kind == GeneratedReport.Kind.EVIDENCE:
+    files = {e.sha256: attachment_path(e.sha256) for e in exhibits}
+    if ledger_file is not None:
+        files[ledger_file.name] = ledger_file  # handed over as a file, read by the worker
         attachments.append(
             Attachment(
                 ATTACHMENT_NAME,
-                ledger_text,
+                "",
                 f"Every ledger record of {child.name}'s hash chain at generation ({data['ledger']['count']} "
                 "records), to verify with tools/verify_ledger_export.py",
+                path=f"/exhibits/{ledger_file.name}",
             )
         )
     for exhibit in exhibits:
@@ -98,7 +101,6 @@ def generate_report(
                     path=exhibit.page_path,
                 )
             )
-    files = {e.sha256: attachment_path(e.sha256) for e in exhibits}
     for _try in range(BATES_TRIES):
         rendered = render_pdf(TEMPLATES[kind], data, attachments=attachments, timestamp=moment, files=files)
         with transaction.atomic():

@@ -123,3 +123,18 @@ def test_a_render_waiting_too_long_for_its_turn_says_so() -> None:
             probe(timeout=0.2)
     finally:
         slots.release()
+
+
+def test_the_peak_memory_is_the_workers_own_not_the_web_process_size_at_spawn() -> None:
+    """A web process that holds 300 MB starts the worker; the worker's own peak stays far below it."""
+    ballast = bytearray(300 * 1024 * 1024)
+    for offset in range(0, len(ballast), 4096):  # touch every page so it is resident
+        ballast[offset] = 1
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            parent_rss_kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+        rendered = probe()
+    finally:
+        del ballast
+    assert parent_rss_kb > 300 * 1024
+    assert 10_000 < rendered.peak_memory_kb < parent_rss_kb - 200 * 1024

@@ -69,14 +69,16 @@ def struct_tables(pdf: bytes) -> list[set[str]]:
 
 class EvidenceFactsTests(TempFiles, BaseTestCase):
     def setUp(self) -> None:
+        # Every record is written on a clock that runs forward, as verification requires.
+        with time_machine.travel(datetime(2026, 9, 2, 20, 0, tzinfo=UTC), tick=False):
+            for day in (date(2026, 9, 1), date(2026, 9, 2)):
+                log(self.child, self.extended_time, day, Status.DELIVERED, self.alice)
         with time_machine.travel(datetime(2026, 9, 3, 20, 0, tzinfo=UTC), tick=False):
             self.miss = log(
                 self.child, self.speech, date(2026, 9, 3), Status.MISSED, self.alice, minutes=0,
                 reason=MissReason.PROVIDER_ABSENT, note="No speech today.",
             )  # fmt: skip
             self.other = log(self.child, self.extended_time, date(2026, 9, 3), Status.MISSED, self.alice)
-        for day in (date(2026, 9, 1), date(2026, 9, 2)):
-            log(self.child, self.extended_time, day, Status.DELIVERED, self.alice)
 
     def make(self, kind: str = "evidence", ask: str = "") -> tuple[GeneratedReport, bytes]:
         report = generate_report(

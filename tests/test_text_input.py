@@ -77,13 +77,13 @@ def form_classes() -> list[type[forms.BaseForm]]:
     ours = [app for app in settings.INSTALLED_APPS if "." not in app and (ROOT / app).is_dir()]
     assert {"accounts", "plans", "logbook", "insights", "reports"} <= set(ours)
     for app in ours:
-        try:
-            module = importlib.import_module(f"{app}.forms")
-        except ModuleNotFoundError:
-            continue
-        for _name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
-                found.append(cls)
+        # forms.py and any *_forms.py beside it (plans/import_forms.py)
+        names = [path.stem for path in (ROOT / app).glob("*forms.py") if path.stem.endswith("forms")]
+        for name in names:
+            module = importlib.import_module(f"{app}.{name}")
+            for _name, cls in inspect.getmembers(module, inspect.isclass):
+                if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                    found.append(cls)
     return found
 
 

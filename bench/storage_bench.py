@@ -1,0 +1,124 @@
+"""Bytes per child-year on the configured database, table by table, and what would shrink them.
+
+    .venv/bin/python bench/storage_bench.py [--children 10]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/iepright .venv/bin/python bench/storage_bench.py
+
+Builds, in a throw-away database, ``--children`` households with one child each and one school year
+of realistic logs (tests.reports_support.build_demo_child: 15 provisions, about 2,160 entries and as
+many ledger records a year), then measures each table with its indexes (SQLite: the dbstat virtual
+table after VACUUM; PostgreSQL: pg_total_relation_size after VACUUM FULL) and divides by the
+number of children. It also reports what the ledger's hex hashes, payloads and (on PostgreSQL) a
+``_like`` index on the hash would weigh. Results go in docs/benchmarks.md, section "Storage".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import zlib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iepright.test_settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+
+def table_bytes() -> dict[str, int]:
+    """Bytes of each table, its indexes included (and, on PostgreSQL, its TOAST)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("VACUUM")
+            cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type IN ('table', 'index')")
+            owner = dict((name, table) for table, name in cursor.fetchall())
+            cursor.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")
+            sizes: dict[str, int] = {}
+            for name, size in cursor.fetchall():
+                table = owner.get(name, name)
+                sizes[table] = sizes.get(table, 0) + size
+            return sizes
+        cursor.execute("VACUUM FULL")
+        cursor.execute(
+            "SELECT relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'r' AND n.nspname = 'public'"
+        )
+        return dict(cursor.fetchall())
+
+
+def index_bytes(sql: str) -> int:
+    """PostgreSQL: the size of an index built for the measure and dropped again."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        cursor.execute("SELECT pg_relation_size('bench_probe')")
+        size = cursor.fetchone()[0]
+        cursor.execute("DROP INDEX bench_probe")
+    return int(size)
+
+
+def run(children: int) -> None:
+    from accounts.models import Household, Membership, Role, User
+    from evidence.models import EvidenceRecord
+    from evidence.verify import verify_child
+    from logbook.models import LogEntry
+    from tests.reports_support import build_demo_child
+
+    for n in range(children):
+        parent = User.objects.create_user(email=f"p{n}@example.com", password=None, display_name=f"Parent {n}")
+        home = Household.objects.create(name=f"Family {n}")
+        Membership.objects.create(user=parent, household=home, role=Role.OWNER)
+        child = build_demo_child(home, parent, name=f"Child {n}", years=1)
+    chain = verify_child(child.pk, check_current=False)
+    assert chain.ok, chain
+    sizes = table_bytes()
+    total = sum(sizes.values())
+    ledger = sizes["evidence_evidencerecord"]
+    records = EvidenceRecord.objects.count()
+    print(
+        f"{connection.vendor}: {children} child-years, {LogEntry.objects.count():,} log entries, {records:,} "
+        f"ledger records; load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"all tables: {total / children / 1e6:.2f} MB per child-year; ledger {ledger / total:.0%} of it")
+    for name, size in sorted(sizes.items(), key=lambda item: -item[1])[:8]:
+        print(f"  {name}: {size / children / 1e3:,.0f} KB per child-year")
+    payloads = list(EvidenceRecord.objects.values_list("payload", flat=True))
+    raw = sum(len(p.encode()) for p in payloads)
+    packed = sum(len(zlib.compress(p.encode(), 9)) for p in payloads)
+    print(
+        f"ledger per record: {ledger / records:.0f} bytes; payload {raw / records:.0f} bytes as JSON text, "
+        f"{packed / records:.0f} zlib-compressed one by one; hex hashes 2 x 64 bytes (32 each as binary)"
+    )
+    if connection.vendor == "postgresql":
+        like = index_bytes("CREATE INDEX bench_probe ON evidence_evidencerecord (hash varchar_pattern_ops)")
+        unique = index_bytes("CREATE INDEX bench_probe ON evidence_evidencerecord (hash)")
+        binary = index_bytes("CREATE INDEX bench_probe ON evidence_evidencerecord (decode(hash, 'hex'))")
+        print(
+            f"hash indexes per child-year: a _like index {like / children / 1e3:,.0f} KB ({like / ledger:.0%} of the "
+            f"ledger as it is now), the unique one {unique / children / 1e3:,.0f} KB, on binary hashes "
+            f"{binary / children / 1e3:,.0f} KB"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--children", type=int, default=10)
+    args = parser.parse_args()
+    setup_test_environment()
+    folder = tempfile.mkdtemp(prefix="iepright-storage-")
+    test = connection.settings_dict.setdefault("TEST", {})
+    test["NAME"] = str(Path(folder) / "bench.sqlite3") if connection.vendor == "sqlite" else "bench_storage_iepright"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        run(args.children)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Instruction counts of one Today request (test client: middleware, view, queries, template).
+
+A busy machine changes wall-clock times 2-10x; instruction counts under valgrind stay put, so a
+change to the request path can be judged on the shared machine. Uses the child that
+``bench/insights_bench.py --into-dev-db`` builds (15 provisions, four school years), seen on a
+Thursday of its last school year:
+
+    IEPRIGHT_DATA_DIR=/tmp/cg .venv/bin/python manage.py migrate -v0
+    IEPRIGHT_DATA_DIR=/tmp/cg .venv/bin/python bench/insights_bench.py --into-dev-db
+    for n in 0 5; do IEPRIGHT_DATA_DIR=/tmp/cg valgrind --tool=callgrind --callgrind-out-file=/tmp/cg/today.$n \\
+        .venv/bin/python bench/today_callgrind.py --repeat $n 2>&1 | grep 'refs:'; done
+
+(instructions at --repeat 5 minus those at --repeat 0) / 5 = one Today request. Quicker, and as
+independent of the load: ``--calls`` counts the Python function calls of each request (cProfile).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iepright.test_settings")
+
+import django
+
+django.setup()
+
+import time_machine  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from plans.models import Child  # noqa: E402
+
+THURSDAY = datetime(2026, 5, 14, 16, 0, tzinfo=ZoneInfo("America/New_York"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--calls", action="store_true", help="count Python function calls per request (no valgrind)")
+    args = parser.parse_args()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    child = Child.objects.select_related("household").get(household__memberships__user__email="bench@example.com")
+    user = child.household.memberships.get().user
+    client = Client()
+    client.force_login(user)
+    url = reverse("logbook:today", args=[child.pk])
+    with time_machine.travel(THURSDAY, tick=False):
+        assert client.get(url).status_code == 200  # warm: templates, URL resolvers, query caches
+        if args.calls:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+        for _ in range(args.repeat):
+            response = client.get(url)
+            assert response.status_code == 200
+        if args.calls:
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            print(f"{stats.total_calls / args.repeat:,.0f} Python function calls per request")  # type: ignore[attr-defined]
+    if args.repeat:
+        print(f"{len(response.content):,} bytes of HTML")
+
+
+if __name__ == "__main__":
+    main()
