@@ -227,7 +227,13 @@ def test_three_quick_taps_on_one_card_are_never_taken_for_a_stale_page(
     card.get_by_role("button", name="Missed", exact=True).click()
     card.get_by_label("Staff shortage").check()
     card.get_by_label("I saw it myself").check()
-    page.wait_for_function("() => JSON.parse(localStorage.getItem('iepright.logbook.queue.v1') || '[]').length === 0")
+    # The saves go through the offline queue (IndexedDB): wait until the third one has reached the server.
+    for _ in range(100):
+        entry = LogEntry.objects.filter(provision=plan["extended"]).first()
+        if entry is not None and entry.source:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_function("() => document.getElementById('sync-count').hidden")
     page.wait_for_function("() => !document.querySelector('#save-status').textContent.includes('Saving')")
     entry = LogEntry.objects.get(provision=plan["extended"])
     assert (entry.status, entry.miss_reason, entry.source) == (Status.MISSED, MissReason.STAFF_SHORTAGE, Source.SAW_IT)

@@ -134,15 +134,17 @@
     }, function () { return false; });
   }
 
-  /* Saves queued one after another for one item were all made from the version the page showed: once
-     the first is applied, the next is made from the version it produced, not a conflict with it. */
+  /* Saves queued one after another for one item were made from the version the page showed then:
+     the page's own version, or one that an earlier save of ours produced (the page updates its version
+     as our answers arrive). Such a save is sent from the latest version our saves produced, never
+     refused as stale. A co-parent's version is not in this list, so their change still answers 409. */
   var versions = {};
   function slotOf(item) { return item.url + "|" + item.body.date + "|" + item.body.provision + "|" + !!item.body.is_makeup; }
 
   function request(item) {
     if (item.kind === "entry" && typeof item.body.base_version === "number") {
       var seen = versions[slotOf(item)];
-      if (seen && seen.from === item.body.base_version) { item.body.base_version = seen.to; }
+      if (seen && seen.known.indexOf(item.body.base_version) !== -1) { item.body.base_version = seen.to; }
     }
     if (item.kind === "files") {
       return entryIdFor(item.entryClientId).then(function (entryId) {
@@ -186,7 +188,8 @@
           if (result.status === 200) {
             if (item.kind === "entry" && typeof item.body.base_version === "number" && result.data && result.data.version) {
               var before = versions[slotOf(item)];
-              versions[slotOf(item)] = { from: before && before.to === item.body.base_version ? before.from : item.body.base_version, to: result.data.version };
+              var known = (before ? before.known : []).concat([item.body.base_version, result.data.version]);
+              versions[slotOf(item)] = { known: known, to: result.data.version };
             }
             if (item.kind === "entry" && result.data && result.data.id) { return rememberEntry(item.body.client_id, result.data.id).then(function () { emit("applied", item, 200, result.data); }); }
             emit("applied", item, 200, result.data);
