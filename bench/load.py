@@ -336,6 +336,10 @@ def main() -> None:
     process = None
     try:
         subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+        # Production settings serve content-hashed static names: pages need the manifest (issue 17).
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+        )
         started = time.perf_counter()
         families = seed(args.families, env)
         vendor = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
