@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from correspondence.models import Channel, Communication, Direction, Origin, WriteReceipt
 from correspondence.payloads import communication_payload
 from evidence import ledger
-from evidence.attachments import AttachmentRejected, remove_unreferenced_files, store_attachment
+from evidence.attachments import AttachmentRejected, store_attachments
 from evidence.models import Attachment
 from logbook.models import LogEntry
 from plans.models import Child, Provision
@@ -254,24 +254,12 @@ def _once[T](write: Callable[[], T]) -> T:
 
 def attach_files(comm: Communication, files: list[Any], user: Any) -> list[Attachment]:
     """Keep files with a communication through evidence's attachment storage (each ledgered)."""
-    kept: list[Attachment] = []
-    uploaded: Any = None
     try:
-        with transaction.atomic():
-            for uploaded in files:
-                kept.append(
-                    store_attachment(
-                        child_id=comm.child_id,
-                        uploaded_file=uploaded,
-                        user=user,
-                        object_type="communication",
-                        object_id=comm.pk,
-                    )
-                )
+        return store_attachments(
+            child_id=comm.child_id, files=files, user=user, object_type="communication", object_id=comm.pk
+        )
     except AttachmentRejected as refused:
-        remove_unreferenced_files([att.sha256 for att in kept])
-        raise ValidationError({"files": [f"{getattr(uploaded, 'name', '') or _('A file')}: {refused}"]}) from None
-    return kept
+        raise ValidationError({"files": [str(refused)]}) from None
 
 
 def attachments_of(comm: Communication) -> list[Attachment]:

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from evidence import ledger
 from evidence.files import durable_replace
@@ -295,6 +296,35 @@ def _record(att: Attachment, action: str, user: Any) -> None:
 def open_attachment(att: Attachment) -> IO[bytes]:
     """The stored bytes of ``att``, opened for reading (the caller closes it)."""
     return attachment_path(att.sha256).open("rb")
+
+
+def store_attachments(
+    *, child_id: int, files: list[Any], user: Any, object_type: str, object_id: int | str
+) -> list[Attachment]:
+    """Keep several files for one object, all or none (each with its own ledger record).
+
+    When one is refused, the files this call already stored are removed again and AttachmentRejected
+    says which file and why ("notes.docx: ..."). Call it inside the transaction that saved the object.
+    """
+    kept: list[Attachment] = []
+    uploaded: Any = None
+    try:
+        with transaction.atomic():
+            for uploaded in files:
+                kept.append(
+                    store_attachment(
+                        child_id=child_id,
+                        uploaded_file=uploaded,
+                        user=user,
+                        object_type=object_type,
+                        object_id=object_id,
+                    )
+                )
+    except AttachmentRejected as refused:
+        remove_unreferenced_files([att.sha256 for att in kept])
+        name = getattr(uploaded, "name", "") or _("A file")
+        raise AttachmentRejected(f"{name}: {refused}") from None
+    return kept
 
 
 def is_image(att: Attachment) -> bool:

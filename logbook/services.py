@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from evidence import ledger
-from evidence.attachments import AttachmentRejected, remove_unreferenced_files, store_attachment
+from evidence.attachments import AttachmentRejected, store_attachments
 from evidence.models import Attachment, EvidenceRecord
 from logbook import validators as rules
 from logbook.days import (
@@ -621,23 +621,12 @@ def attach_files(
             return list(Attachment.objects.filter(pk__in=ids).order_by("pk"))
         if len(files) > MAX_FILES_PER_SAVE:
             raise ValidationError({"files": [f"Please send at most {MAX_FILES_PER_SAVE} files at a time."]})
-    kept: list[Attachment] = []
     try:
-        with transaction.atomic():
-            for uploaded in files:
-                kept.append(
-                    store_attachment(
-                        child_id=entry.child_id,
-                        uploaded_file=uploaded,
-                        user=user,
-                        object_type="log_entry",
-                        object_id=entry.pk,
-                    )
-                )
+        kept = store_attachments(
+            child_id=entry.child_id, files=files, user=user, object_type="log_entry", object_id=entry.pk
+        )
     except AttachmentRejected as refused:
-        name = getattr(uploaded, "name", "") or "A file"
-        remove_unreferenced_files([att.sha256 for att in kept])
-        raise ValidationError({"files": [f"{name}: {refused}"]}) from None
+        raise ValidationError({"files": [str(refused)]}) from None
     if cid is not None:
         _keep_receipt(cid, entry.child, "attachments", f"{entry.pk}:" + ",".join(str(att.pk) for att in kept))
     return kept
