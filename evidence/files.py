@@ -32,10 +32,10 @@ def durable_replace(temporary: Path, final: Path, *, mode: int = 0o440) -> None:
     fsync_dir(final.parent)
 
 
-def write_durably(final: Path, chunks: Iterable[bytes]) -> None:
-    """Write ``chunks`` as ``final``: a uniquely named temporary file, fsync, rename, fsync the folder."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".part-", dir=final.parent)
+def _write_temporary(folder: Path, chunks: Iterable[bytes]) -> Path:
+    """``chunks`` written and fsynced to a uniquely named temporary file in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".part-", dir=folder)
     temporary = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -43,6 +43,16 @@ def write_durably(final: Path, chunks: Iterable[bytes]) -> None:
                 out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def write_durably(final: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` as ``final``: a uniquely named temporary file, fsync, rename, fsync the folder."""
+    temporary = _write_temporary(final.parent, chunks)
+    try:
         durable_replace(temporary, final)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -55,15 +65,8 @@ def write_new_durably(final: Path, chunks: Iterable[bytes]) -> bool:
     The finished temporary file is hard-linked to ``final``, which fails if a file is there (also
     one that appeared meanwhile), so two writers or an attacker's archive cannot swap a stored file.
     """
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".part-", dir=final.parent)
-    temporary = Path(name)
+    temporary = _write_temporary(final.parent, chunks)
     try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in chunks:
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
         os.chmod(temporary, 0o440)
         try:
             os.link(temporary, final)
