@@ -229,13 +229,6 @@ def verify_records(child_id: int, records: Iterable[EvidenceRecord]) -> ChainRep
     return _walk(child_id, records).report
 
 
-def verify_child_now(child_id: int) -> ChainReport:
-    """Does ``child_id``'s chain verify now, completely? ``report.ok``, else ``report.problem`` names
-    the first broken record. Everything is checked: chain, current rows, stored files, anchors.
-    """
-    return verify_child(child_id)
-
-
 StoredFilePath = Callable[[str], Path]
 _FILES: dict[str, StoredFilePath] = {}
 HASH_CHUNK = 1024 * 1024

@@ -46,7 +46,11 @@ STATUS_WORDS: dict[str, str] = {
 CHART_COLORS = ("delivered", "mixed", "missed", "not_logged", "off")
 
 
-class ChainBroken(Exception):
+class ReportNotMade(Exception):
+    """No report was made; the message says why, in words for the person who asked for it."""
+
+
+class ChainBroken(ReportNotMade):
     """The child's chain does not verify now: no report is made from it."""
 
 
@@ -667,14 +671,10 @@ def _next_dates(child: Child, today: date) -> list[dict[str, str]]:
     return [{"date": day_text(d), "label": label, "rule": rule} for d, label, rule in sorted(found)]
 
 
-# Breakdowns of misses only (how the parent learned, the reason): never a pattern of when misses
-# happen (design.md section 6), so the reports leave them out even if a finding names one.
-NOT_PATTERNS = {"source", "reason"}
-
-
 def _findings(compliance: Compliance, limit: int = 8) -> list[dict[str, str]]:
     """The pattern findings of ``insights.patterns``, strongest first, as sentences with their detail."""
-    found = [f for f in find_patterns(compliance).findings if f.dimension not in NOT_PATTERNS]
+    # insights.patterns only groups by dimensions every counted entry has (design.md section 6).
+    found = find_patterns(compliance).findings
     return [{"sentence": f.sentence, "detail": f.detail, "p": format_p_value(f.p_value)} for f in found[:limit]]
 
 

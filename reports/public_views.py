@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,7 +12,8 @@ from reports import public_check
 
 
 def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
+    """The visitor's address as allauth reads it (ALLAUTH_TRUSTED_PROXY_COUNT behind a proxy)."""
+    return str(get_adapter(request).get_client_ip(request) or "unknown")
 
 
 @require_http_methods(["GET", "POST"])

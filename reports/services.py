@@ -14,19 +14,26 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from evidence import ledger
 from evidence.attachments import attachment_path
 from plans.models import Child
 from reports import bates
-from reports.data import ChainBroken, Exhibit, ReportInputs, report_data
+from reports.data import ChainBroken, Exhibit, ReportInputs, ReportNotMade, report_data
 from reports.ledger_copy import ATTACHMENT_NAME
 from reports.models import GeneratedReport
 from reports.receipts import after_report
 from reports.render import Attachment, Rendered, render_pdf
 from reports.storage import store_report
 
-__all__ = ["ChainBroken", "generate_report"]
+__all__ = ["ChainBroken", "PagesTaken", "ReportNotMade", "generate_report"]
+
+
+class PagesTaken(ReportNotMade):
+    """Other reports of the household kept taking the Bates numbers this one was numbered with."""
+
+
 BATES_TRIES = 3
 
 TEMPLATES: dict[str, str] = {GeneratedReport.Kind.SUMMARY: "summary", GeneratedReport.Kind.EVIDENCE: "evidence"}
@@ -111,7 +118,7 @@ def generate_report(
         inputs = replace(inputs, bates_start=bates.peek(child.household))
         data["bates"]["start"] = inputs.bates_start
     else:
-        raise RuntimeError("Other reports kept taking the page numbers; please try again.")
+        raise PagesTaken(_("Other reports kept taking the page numbers; please try again."))
     # After commit: an RFC 3161 anchor over the new head and the owner's integrity receipt (issue 8).
     transaction.on_commit(lambda: after_report(report))
     return report
@@ -202,8 +209,8 @@ def _save_report(
         sha256=digest,
         size=len(rendered.pdf),
         pages=rendered.pages,
-        bates_first=f"{bates_prefix}{bates_start:06d}",
-        bates_last=f"{bates_prefix}{bates_start + rendered.pages - 1:06d}",
+        bates_first=bates.label(bates_prefix, bates_start),
+        bates_last=bates.label(bates_prefix, bates_start + rendered.pages - 1),
         ledger_head=data["ledger"]["head"],
         ledger_count=data["ledger"]["count"],
         render_seconds=round(rendered.seconds, 3),

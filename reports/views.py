@@ -15,9 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import household_for, log_access
+from accounts.models import Role
 from plans.access import child_for
 from plans.models import Child
 from reports import erase, exports, household, services, storage
@@ -95,9 +97,9 @@ def household_delete(request: HttpRequest, household_id: int) -> HttpResponse:
             name = home.name
             erase.erase_household(home, request.user)
             request.session.pop("household_id", None)
-            messages.success(request, f"{name} and all its records are deleted.")
+            messages.success(request, _("%(name)s and all its records are deleted.") % {"name": name})
             return redirect("accounts:home")
-        error = f"Type {home.name} exactly as shown to confirm. Nothing was deleted."
+        error = _("Type %(name)s exactly as shown to confirm. Nothing was deleted.") % {"name": home.name}
     context = {"household": home, "children": list(home.children.all()), "error": error}  # type: ignore[attr-defined]
     return render(request, "reports/household_delete.html", context, status=422 if error else 200)
 
@@ -110,7 +112,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     blocking = erase.households_blocking_deletion(user)  # type: ignore[arg-type]
     owned_alone = [
         membership.household
-        for membership in user.memberships.select_related("household").filter(role="owner")  # type: ignore[union-attr]
+        for membership in user.memberships.select_related("household").filter(role=Role.OWNER)  # type: ignore[union-attr]
         if membership.household not in blocking
     ]
     error = ""
@@ -122,10 +124,10 @@ def account_delete(request: HttpRequest) -> HttpResponse:
                 error = str(refusal)
             else:
                 logout(request)
-                messages.success(request, "Your account and the records of the households you owned are deleted.")
+                messages.success(request, _("Your account and the records of the households you owned are deleted."))
                 return redirect("account_login")
         else:
-            error = "That is not your password. Nothing was deleted."
+            error = _("That is not your password. Nothing was deleted.")
     status = 422 if error or (request.method == "POST" and blocking) else 200
     context = {"blocking": blocking, "owned_alone": owned_alone, "error": error}
     return render(request, "reports/account_delete.html", context, status=status)
@@ -142,7 +144,7 @@ def report_list(request: HttpRequest, child_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 report = services.generate_report(child, user=request.user, **form.report_options())
-            except services.ChainBroken as refused:
+            except services.ReportNotMade as refused:
                 form.add_error(None, str(refused))
         if report is not None:
             log_access(request.user, child.household, "export", child.pk, request.path)

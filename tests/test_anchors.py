@@ -26,7 +26,7 @@ from evidence import timestamps
 from evidence.export import ledger_export
 from evidence.ledger import append
 from evidence.models import Anchor, EvidenceRecord, PurgeAuthorization
-from evidence.verify import verify_child, verify_child_now
+from evidence.verify import verify_child
 from plans.models import Child
 from reports.services import generate_report
 from reports.storage import read_report
@@ -91,7 +91,7 @@ class AnchorTests(TempFiles, BaseTestCase):
         assert (anchor.seq, anchor.head_hash, anchor.tsa_url) == (record.seq, record.hash, self.tsa.url)
         assert abs(anchor.gen_time - datetime.now(UTC)) < timedelta(minutes=2)
         assert timestamps.token_problem(bytes(anchor.token), record.hash) is None
-        report = verify_child_now(self.child.pk)
+        report = verify_child(self.child.pk)
         assert report.ok, str(report.problem)
         assert report.anchors_checked == 1
         assert report.latest_anchor == anchor
@@ -215,7 +215,7 @@ class AnchorTests(TempFiles, BaseTestCase):
         assert message.to == ["alice@example.com"]
         assert report.sha256 in message.body
         assert record.hash in message.body
-        assert verify_child_now(self.child.pk).anchors_checked == 2
+        assert verify_child(self.child.pk).anchors_checked == 2
         # The chain inside the PDF carries the anchors before it, for the standalone verifier.
         inside = json.loads(attachments(pdf)["ledger-records.json"])
         assert [a["seq"] for a in inside["anchors"]] == [earlier.seq]

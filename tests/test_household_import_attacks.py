@@ -249,7 +249,7 @@ class ImportAttackTests(ArchiveTestCase):
 class StandaloneArchiveVerifierTests(ArchiveTestCase):
     """tools/verify_ledger_export.py checks a household archive without the app (docs/verification.md)."""
 
-    def run_tool(self, data: bytes) -> Any:
+    def run_tool(self, data: bytes, *extra: str) -> Any:
         import subprocess
         import sys
         import tempfile
@@ -258,7 +258,9 @@ class StandaloneArchiveVerifierTests(ArchiveTestCase):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "household.zip"
             path.write_bytes(data)
-            return subprocess.run([sys.executable, str(tool), str(path)], capture_output=True, text=True, timeout=60)
+            return subprocess.run(
+                [sys.executable, str(tool), str(path), *extra], capture_output=True, text=True, timeout=60
+            )
 
     def test_an_untouched_archive_verifies_with_its_heads(self) -> None:
         result = self.run_tool(self.data)
@@ -267,6 +269,12 @@ class StandaloneArchiveVerifierTests(ArchiveTestCase):
         assert result.returncode == 0, result.stdout
         assert f"Child {self.child.pk}: {head['count']} records, head {head['head']}" in result.stdout
         assert "OK: household archive verified (1 chains)." in result.stdout
+
+    def test_an_expected_head_is_refused_for_an_archive_rather_than_ignored(self) -> None:
+        """Given an archive and --expect-head, then the tool says it cannot check that and never prints OK."""
+        result = self.run_tool(self.data, "--expect-head", "0" * 64)
+        assert result.returncode == 2
+        assert "OK" not in result.stdout and "not an archive" in result.stderr
 
     def test_a_changed_record_or_a_swapped_file_is_broken(self) -> None:
         def change(files: dict[str, bytes], manifest: dict[str, Any]) -> None:

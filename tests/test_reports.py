@@ -230,7 +230,6 @@ class ReportTests(TempFiles, ViewerTestCase):
             "start": "2026-09-01",
             "end": "2026-09-30",
             "bates_prefix": "rivera-",
-            "bates_start": "1",
         }
         next_number = 1
         for person in (self.alice, self.bob, self.dave):
@@ -252,9 +251,7 @@ class ReportTests(TempFiles, ViewerTestCase):
     def test_an_invalid_form_answers_422_with_its_message_and_makes_nothing(self) -> None:
         self.client.force_login(self.alice)
         url = reverse("reports:report_list", args=[self.child.pk])
-        response = self.client.post(
-            url, {"kind": "evidence", "start": "2026-09-30", "end": "2026-09-01", "bates_start": "1"}
-        )
+        response = self.client.post(url, {"kind": "evidence", "start": "2026-09-30", "end": "2026-09-01"})
         assert response.status_code == 422
         assert "The end date is before the start date." in response.content.decode()
         assert GeneratedReport.objects.count() == 0

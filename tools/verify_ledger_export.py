@@ -237,6 +237,14 @@ def main(argv: list[str]) -> int:
         print(f"usage: {argv[0]} EXPORT.json [--expect-head HASH]", file=sys.stderr)
         return 2
     if zipfile.is_zipfile(args[0]):
+        if expected_head is not None:
+            # An archive holds one chain per child: never print OK having checked no head.
+            print(
+                "--expect-head checks a single ledger export (the JSON a report carries), not an archive:",
+                file=sys.stderr,
+            )
+            print("the archive's manifest states every chain's head, and each is checked.", file=sys.stderr)
+            return 2
         try:
             lines = verify_archive(args[0])
         except Broken as problem:

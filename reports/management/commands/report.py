@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plans.models import Child
-from reports.data import ChainBroken
+from reports.data import ReportNotMade
 from reports.render import RenderError
 from reports.services import generate_report
 from reports.storage import read_report
@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 bates_prefix=options["bates_prefix"].upper(),
                 ask=options["ask"],
             )
-        except (RenderError, ChainBroken) as error:
+        except (RenderError, ReportNotMade) as error:
             raise CommandError(str(error)) from None
         Path(options["output"]).write_bytes(read_report(report.sha256))
         self.stdout.write(
