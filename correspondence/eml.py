@@ -136,6 +136,9 @@ def import_email(
     Sent or received follows the From address: the parent's own sign-in address means sent. A
     received email whose subject matches one the parent sent (Re: aside) is linked as its answer.
     """
+    earlier = services._from_receipt(services._uuid(client_id), child)
+    if earlier is not None:  # a retry of an import that was saved: store nothing again
+        return earlier
     parsed = parse_email(raw)
     own = (getattr(user, "email", "") or "").casefold()
     sent_by_parent = bool(own) and parsed.from_address.casefold() == own
@@ -148,11 +151,14 @@ def import_email(
     day = parsed.day or timezone.localdate()
     kept_inside = []
     with transaction.atomic():
-        original = store_attachment(
-            child_id=child.pk,
-            uploaded_file=SimpleUploadedFile(filename or "email.eml", raw, content_type="message/rfc822"),
-            user=user,
-        )
+        try:
+            original = store_attachment(
+                child_id=child.pk,
+                uploaded_file=SimpleUploadedFile(filename or "email.eml", raw, content_type="message/rfc822"),
+                user=user,
+            )
+        except AttachmentRejected as refused:
+            raise ValidationError({"eml": [str(refused)]}) from None
         reply_to = None if sent_by_parent else services.guess_reply_to(child, parsed.subject, day)
         body = parsed.body
         comm = services.create_communication(

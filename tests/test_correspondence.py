@@ -203,6 +203,19 @@ class EmlImportTests(CorrespondenceTestCase):
         assert comm.subject == "Re: Speech therapy sessions"
         assert comm.body == "Hi Alice, the SLP was out; we will schedule make-up sessions."
 
+    def test_a_retried_import_stores_nothing_again(self) -> None:
+        """Given an import saved once, when the phone sends it again with the same save id, then the
+        same communication comes back and no second file or ledger record is written."""
+        from evidence.models import EvidenceRecord
+
+        cid = uuid.uuid4()
+        first = eml.import_email(self.child, PLAIN, user=self.alice, client_id=cid)
+        files, records = Attachment.objects.count(), EvidenceRecord.objects.filter(child=self.child).count()
+        again = eml.import_email(self.child, PLAIN, user=self.alice, client_id=cid)
+        assert again.pk == first.pk
+        assert Attachment.objects.count() == files
+        assert EvidenceRecord.objects.filter(child=self.child).count() == records
+
     def test_the_original_bytes_are_kept_as_the_evidence_file(self) -> None:
         comm = eml.import_email(self.child, PLAIN, user=self.alice, client_id=uuid.uuid4(), filename="reply.eml")
         assert comm.source_attachment_id is not None
