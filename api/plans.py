@@ -73,6 +73,7 @@ class ProvisionOut(Schema):
     weekdays: list[str]
     minutes: int | None
     period: str
+    sessions: int | None = None  # sessions per period, where the IEP states them
     session_minutes: int | None
     purpose: str
 

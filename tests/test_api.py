@@ -16,6 +16,7 @@ from api.models import AccessToken, Scope, hash_token
 from evidence.models import Attachment
 from evidence.verify import verify_child
 from logbook.models import DayNote, LogEntry
+from plans.models import Provision
 from tests.logbook_base import TODAY, LogbookTestCase, new_id
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -56,6 +57,16 @@ class ReadTests(ApiCase):
         assert self.speech.label in labels and self.extended_time.label in labels
         provisions = self.client.get(self.url("provisions") + "?on=2026-11-05").json()
         assert sorted(p["id"] for p in provisions) == sorted(p["id"] for p in data["provisions"])
+
+    def test_a_provision_carries_the_sessions_the_iep_states(self) -> None:
+        """Given speech stated as sessions per period, then the API gives the sessions with the minutes."""
+        Provision.objects.filter(pk=self.speech.pk).update(sessions=2, session_minutes=30)
+        self.client.force_login(self.bob)
+        data = self.client.get(self.url("iep", iep_id=self.iep.pk)).json()
+        speech = next(p for p in data["provisions"] if p["id"] == self.speech.pk)
+        assert (speech["sessions"], speech["session_minutes"]) == (2, 30)
+        other = next(p for p in data["provisions"] if p["id"] == self.extended_time.pk)
+        assert other["sessions"] is None
 
     def test_every_read_writes_an_access_log_row(self) -> None:
         self.client.force_login(self.dana)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import tempfile
 from datetime import date
 from functools import cache
@@ -126,6 +127,19 @@ def test_a_scanned_page_is_read_by_ocr() -> None:
 def test_without_tesseract_a_scanned_page_is_flagged_and_nothing_is_invented() -> None:
     with mock.patch("plans.iep_import.pdf.tesseract_available", return_value=False):
         found = extract(sample_pdf("scanned"))
+    assert found.scanned_pages == [1] and found.ocr_pages == [] and found.needs_ocr
+    assert found.candidates == []
+
+
+def test_when_ocr_fails_the_scanned_page_is_flagged_like_one_without_tesseract() -> None:
+    """Given Tesseract failing or timing out, then the page is left unread and the paste path offered, not a 500."""
+    failing = mock.Mock(side_effect=subprocess.TimeoutExpired(["tesseract"], 60))
+    with (
+        mock.patch("plans.iep_import.pdf.tesseract_available", return_value=True),
+        mock.patch("plans.iep_import.pdf.ocr_image", failing),
+    ):
+        found = extract(sample_pdf("scanned"))
+    assert failing.called
     assert found.scanned_pages == [1] and found.ocr_pages == [] and found.needs_ocr
     assert found.candidates == []
 

@@ -130,9 +130,13 @@ def read_document(data: bytes, *, ocr: bool = True) -> list[Page]:
                 if sum(len(line) for line in page.lines) < MIN_TEXT_CHARS and not page.tables and plumber_page.images:
                     page.scanned = True
                     if ocr and tesseract_available():
-                        text = ocr_image(_render_png(data, index))
-                        page.blocks = [line.strip() for line in text.splitlines() if line.strip()]
-                        page.ocr = True
+                        try:
+                            text = ocr_image(_render_png(data, index))
+                        except (subprocess.SubprocessError, OSError):
+                            text = None  # OCR failed or took too long: the page stays unread (paste path)
+                        if text is not None:
+                            page.blocks = [line.strip() for line in text.splitlines() if line.strip()]
+                            page.ocr = True
                 pages.append(page)
     except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as error:
         raise DocumentError("This PDF could not be read. Try another copy, or paste the text instead.") from error
