@@ -19,6 +19,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     IEPRIGHT_DATA_DIR=/data \
     STATIC_ROOT=/app/staticfiles \
     WEB_CONCURRENCY=2
+# The image is meant to run behind one HTTPS proxy (README): count visitors by their own address.
+ENV ALLAUTH_TRUSTED_PROXY_COUNT=1
 
 WORKDIR /app
 # Report fonts: DejaVu (Vietnamese, Cyrillic, Greek...), Noto CJK (Chinese, Japanese, Korean) and

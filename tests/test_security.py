@@ -170,9 +170,12 @@ class PrivatePagesTests(BaseTestCase):
 
     def test_api_answers_are_private_and_not_stored(self) -> None:
         self.client.force_login(self.alice)
-        response = self.client.get(f"/api/children/{self.child.pk}/days/2026-10-05")
+        url = f"/api/v1/children/{self.child.pk}/days/2026-10-05"
+        response = self.client.get(url)
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
-        anonymous = Client().get(f"/api/children/{self.child.pk}/days/2026-10-05")
+        anonymous = Client().get(url)
+        assert anonymous.status_code == 401
         assert "no-store" in anonymous["Cache-Control"]
 
     def test_answers_to_anonymous_visitors_are_left_alone(self) -> None:
