@@ -24,6 +24,7 @@ from advocacy.models import OutOfPocketCost, money
 from advocacy.rules import LETTER_KINDS, PWN_ELEMENTS
 from correspondence.models import Communication, Direction
 from correspondence.services import first_answers
+from iepright.textclean import long_date
 from insights.compliance import compute_compliance
 from insights.results import Compliance, ProvisionCompliance
 from logbook.models import Source
@@ -44,10 +45,6 @@ SOURCE_WORDS: dict[str, Any] = {
 def fill(what: str) -> str:
     """A clear placeholder for a fact the parent must add; never a guess."""
     return f"[fill in: {what}]"
-
-
-def long_date(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def short_date(day: date) -> str:

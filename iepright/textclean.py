@@ -8,7 +8,7 @@ control characters break Typst reports and .ics files).
 - ``validate_text(value, multiline=...)``: no NUL, no lone surrogates (U+D800..U+DFFF), no control
   characters (C0 except tab and newlines in multi-line text, DEL, C1), no U+FFFD (what broken
   UTF-8 in a form post decodes to); a single-line value (a name, a label) has no line break or tab.
-- ``validate_sane_date(day)``: a date between 1990-01-01 and 2100-12-31 (SANE_DATES).
+- ``validate_sane_date(day)``: a date between 1990-01-01 and 2100-12-31 (EARLIEST_DATE, LATEST_DATE).
 - ``TextCheckMixin``: put first in a form's bases; it adds both checks to every text and date field.
   A field is single-line unless its widget is a Textarea or its name is in ``multiline_fields``.
 
@@ -25,10 +25,10 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
-SANE_DATES = (EARLIEST_DATE, LATEST_DATE)
 
 LINE_BREAKS = "\n\r\u2028\u2029\x0b\x0c\x85"
 ALLOWED_IN_MULTILINE = "\n\r\t"
@@ -54,14 +54,14 @@ def bad_character(value: str, multiline: bool) -> str | None:
 def describe(char: str) -> str:
     """A plain name for a refused character, for the message."""
     if char == "\x00":
-        return "an empty (NUL) character"
+        return _("an empty (NUL) character")
     if char in LINE_BREAKS:
-        return "a line break"
+        return _("a line break")
     if char == "\t":
-        return "a tab"
+        return _("a tab")
     if char == REPLACEMENT or unicodedata.category(char) == "Cs":
-        return "a broken character (half of an emoji or symbol)"
-    return f"an invisible control character (U+{ord(char):04X})"
+        return _("a broken character (half of an emoji or symbol)")
+    return _("an invisible control character (U+%(code)04X)") % {"code": ord(char)}
 
 
 def validate_text(value: Any, multiline: bool = False) -> None:
@@ -72,10 +72,13 @@ def validate_text(value: Any, multiline: bool = False) -> None:
     if char is None:
         return
     if not multiline and char in LINE_BREAKS:
-        raise ValidationError("Please keep this on one line.", code="line_break")
+        raise ValidationError(_("Please keep this on one line."), code="line_break")
     raise ValidationError(
-        f"This text contains {describe(char)}, which cannot be saved. It often comes from copying and "
-        "pasting: please type it again.",
+        _(
+            "This text contains %(character)s, which cannot be saved. It often comes from copying and "
+            "pasting: please type it again."
+        )
+        % {"character": describe(char)},
         code="bad_character",
     )
 
@@ -112,7 +115,8 @@ def validate_sane_date(day: Any) -> None:
         day = day.date()
     if isinstance(day, date) and not is_sane_date(day):
         raise ValidationError(
-            f"Please check the year: enter a date between {long_date(EARLIEST_DATE)} and {long_date(LATEST_DATE)}.",
+            _("Please check the year: enter a date between %(earliest)s and %(latest)s.")
+            % {"earliest": long_date(EARLIEST_DATE), "latest": long_date(LATEST_DATE)},
             code="date_out_of_range",
         )
 

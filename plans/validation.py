@@ -12,12 +12,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from iepright.textclean import long_date
 from plans.models import Absence, Child, Iep, Provision, SchoolCalendar
 from plans.schooldays import SchoolDays
-
-
-def long_date(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def validate_not_before(later: date | None, earlier: date | None, earlier_name: str) -> None:
