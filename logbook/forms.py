@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from iepright.textclean import TextCheckMixin
 from logbook.models import MissReason, Source, Status
@@ -76,21 +78,17 @@ class SameAsForm(TextCheckMixin, forms.Form):
 
 
 class CatchUpForm(TextCheckMixin, forms.Form):
+    """The days of one week to mark "Everything delivered"; a day outside ``week`` is refused, not dropped."""
+
     days = forms.TypedMultipleChoiceField(
         coerce=date.fromisoformat,
-        error_messages={"required": "Tick at least one day to mark as delivered."},
+        error_messages={
+            "required": _("Tick at least one day to mark as delivered."),
+            "invalid_choice": _("Only days of this week can be marked here. Nothing was saved."),
+        },
     )
-    client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+    client_id = forms.UUIDField(error_messages={"invalid": _("This form is out of date. Please reload the page.")})
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        posted = self.data.getlist("days") if hasattr(self.data, "getlist") else []
-        self.fields["days"].choices = [(value, value) for value in posted if _is_iso_date(value)]  # type: ignore[attr-defined]
-
-
-def _is_iso_date(value: str) -> bool:
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    def __init__(self, *args: Any, week: list[date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = [(day.isoformat(), day.isoformat()) for day in week]  # type: ignore[attr-defined]

@@ -21,6 +21,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.access import log_access, membership_for
 from accounts.compression import compress_page
@@ -401,18 +403,23 @@ def catch_up(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     monday = day - timedelta(days=day.weekday())
     if request.method != "POST":
         return redirect("logbook:week", child_id=child.pk, day=monday)
-    form = CatchUpForm(request.POST)
+    form = CatchUpForm(request.POST, week=[monday + timedelta(days=n) for n in range(7)])
     if not form.is_valid():
         return _render_week(request, child, monday, errors=[m for ms in _form_errors(form).values() for m in ms])
-    days = [d for d in form.cleaned_data["days"] if monday <= d <= monday + timedelta(days=6)]
     try:
-        saved = services.record_days_all_delivered(child, days, request.user, form.cleaned_data["client_id"])
+        saved = services.record_days_all_delivered(
+            child, form.cleaned_data["days"], request.user, form.cleaned_data["client_id"]
+        )
     except ValidationError as error:
         return _render_week(request, child, monday, errors=[m for ms in _errors(error).values() for m in ms])
     count = sum(len(entries) for entries in saved.values())
     messages.success(
         request,
-        f"Saved: {count} item{'s' if count != 1 else ''} delivered on {len(saved)} day{'s' if len(saved) != 1 else ''}.",
+        _("Saved: %(items)s delivered on %(days)s.")
+        % {
+            "items": ngettext("%(n)d item", "%(n)d items", count) % {"n": count},
+            "days": ngettext("%(n)d day", "%(n)d days", len(saved)) % {"n": len(saved)},
+        },
     )
     return redirect("logbook:week", child_id=child.pk, day=monday)
 

@@ -51,6 +51,25 @@ class WeekCatchUpTests(LogbookTestCase):
         assert "Tick at least one day to mark as delivered." in response.content.decode()
         assert not LogEntry.objects.exists()
 
+    def test_a_day_of_another_week_is_refused_not_silently_dropped(self) -> None:
+        """Given Monday of this week and a day of the week before, then nothing is saved and the page says why."""
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            self.url(), {"days": [MONDAY.isoformat(), date(2026, 10, 27).isoformat()], "client_id": new_id()}
+        )
+        assert response.status_code == 422
+        assert "Only days of this week can be marked here. Nothing was saved." in response.content.decode()
+        assert not LogEntry.objects.exists()
+
+    def test_the_same_save_sent_twice_logs_each_day_once(self) -> None:
+        """Given a catch-up retried with the same save id, then each day's entries exist once."""
+        self.client.force_login(self.bob)
+        data = {"days": [MONDAY.isoformat(), TUESDAY.isoformat()], "client_id": new_id()}
+        assert self.client.post(self.url(), data).status_code == 302
+        records = len(self.new_records())
+        assert self.client.post(self.url(), data).status_code == 302
+        assert LogEntry.objects.count() == 3 and len(self.new_records()) == records
+
     def test_a_viewer_and_an_outsider_get_404_and_the_viewer_sees_read_only(self) -> None:
         for person in (self.dana, self.charlie):
             self.client.force_login(person)
