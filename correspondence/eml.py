@@ -128,7 +128,6 @@ def import_email(
     user: Any,
     client_id: uuid.UUID | str,
     filename: str = "email.eml",
-    provision_ids: list[int] | None = None,
     follow_up_due: date | None = None,
 ) -> Communication:
     """Record a saved email as a communication, keeping its original bytes as the evidence file.
@@ -178,7 +177,7 @@ def import_email(
             to_address=parsed.to_text[:1000],
             subject=parsed.subject[:300],
             body=body,
-            provision_ids=provision_ids or [],
+            provision_ids=[],
             follow_up_due=follow_up_due,
             in_reply_to=reply_to.pk if reply_to else None,
         )

@@ -82,12 +82,6 @@ class SchoolCalendar:
         year = self.year_on(day)
         return year is not None and year.is_school_day(day)
 
-    def is_summer(self, day: date) -> bool:
-        """A day between two entered school years."""
-        if not self.covers(day):
-            raise CalendarNeeded(self.end)
-        return self.year_on(day) is None
-
     def summer_days(self) -> set[date]:
         """Every day between two entered school years."""
         days: set[date] = set()
@@ -129,10 +123,6 @@ class SchoolCalendar:
 def add_days(start: date, days: int) -> date:
     """Calendar days: the trigger is day 0, so N days after X is X + N."""
     return start + timedelta(days=days)
-
-
-def is_business_day(day: date, holidays: Iterable[date] = ()) -> bool:
-    return day.weekday() in MONDAY_TO_FRIDAY and day not in set(holidays)
 
 
 def add_business_days(start: date, count: int, holidays: Iterable[date] = ()) -> date:

@@ -24,7 +24,6 @@ DAYS_SKIPPING_BREAKS = "days_skipping_breaks"  # calendar days not counting brea
 YEARS = "years"  # same month and day
 WEEKDAYS_BEFORE = "weekdays_before"  # counted back from the day before, holidays counted (300.148(d))
 
-UNITS_NEEDING_CALENDAR = {SCHOOL_DAYS, DAYS_SKIPPING_SUMMER, DAYS_SKIPPING_BREAKS}
 
 # What each way of counting means, for "how was this computed" (legal-facts.md counting conventions).
 CONVENTIONS = {
@@ -281,4 +280,3 @@ RULES: list[Rule] = [
         federal_flag="UNVERIFIED",
     ),
 ]
-RULES_BY_ID = {rule.id: rule for rule in RULES}

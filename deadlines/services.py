@@ -102,10 +102,6 @@ def retract_event(event: DeadlineEvent, *, reason: str, user: Any) -> DeadlineEv
     return event
 
 
-def active_events(child: Any) -> list[DeadlineEvent]:
-    return list(DeadlineEvent.objects.filter(child=child, retracted_at=None).order_by("date", "pk"))
-
-
 def set_disability(child: Any, disability: str, user: Any) -> DeadlineSettings:
     """Record the child's disability category for state rules that depend on it."""
     with transaction.atomic():

@@ -215,9 +215,9 @@ def record_entry(
     item = NewEntry(provision, status, minutes_delivered, is_makeup, miss_reason, source, reported_by, note).cleaned()
     errors = _entry_errors(child, day, item, today=today, edit_reason=edit_reason)
     _add(errors, "device_time", _device_time_problem(device_time))
-    device_time = _plausible_device_time(device_time) if not errors else None
     if errors:
         raise ValidationError(errors)
+    device_time = _plausible_device_time(device_time)
     values = item.content()
 
     def write() -> LogEntry:

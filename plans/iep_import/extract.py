@@ -269,9 +269,7 @@ class _Reader:
     def _start(self, wording: str, page: int) -> None:
         if len(wording) < 3:
             return
-        candidate = _candidate(wording, self.kind, page, self.section)
-        if self.kind != "service" and candidate["minutes"] is not None and candidate["period"]:
-            candidate["kind"] = self.kind  # an accommodation may state minutes; its kind stays
+        candidate = _candidate(wording, self.kind, page, self.section)  # the section's kind, minutes or not
         self.candidates.append(candidate)
         self.open_item = candidate
 

@@ -1,9 +1,9 @@
 /* IEP Right: one-tap logging on the day page.
  *
  * Without this file every button is a plain form post. With it, each tap saves at once through the
- * JSON API (api/logbook.py) without a page load. Every save goes through a small queue kept in
- * localStorage and sent in order, one at a time, each with its own client id: when the phone is
- * offline the save waits and is retried with the same id, so the server never applies it twice.
+ * JSON API (api/logbook.py) without a page load. Every save goes through the offline queue
+ * (offline-queue.js, IndexedDB), sent in order, one at a time, each with its own client id: when the
+ * phone is offline the save waits and is retried with the same id, so the server never applies it twice.
  */
 (function () {
   "use strict";
@@ -29,10 +29,6 @@
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
-  function csrfToken() {
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
 
   var clearTimer = null;
 
