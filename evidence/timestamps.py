@@ -13,6 +13,7 @@ Anyone can check a token without the app: ``openssl ts -verify -digest <imprint>
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import urllib.request
@@ -81,13 +82,21 @@ def request_token(head_hash: str, *, url: str | None = None) -> Token:
     problem = token_problem(der, head_hash, nonce=request.nonce)
     if problem:
         raise TimestampError(f"The time-stamping authority's answer was refused: {problem}")
-    return Token(der, decode_timestamp_response(der).tst_info.gen_time.astimezone(UTC))
+    return Token(der, token_time(der))
 
 
 def _roots() -> list[cryptography.x509.Certificate]:
+    """The authority's root certificates from TSA_CA_FILE, read once per file version (verification
+    checks every anchor of every chain with them)."""
     if not settings.TSA_CA_FILE:
         return []
-    return cryptography.x509.load_pem_x509_certificates(Path(settings.TSA_CA_FILE).read_bytes())
+    path = Path(settings.TSA_CA_FILE)
+    return _load_roots(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_roots(path: str, _mtime_ns: int) -> list[cryptography.x509.Certificate]:
+    return cryptography.x509.load_pem_x509_certificates(Path(path).read_bytes())
 
 
 def token_problem(der: bytes, head_hash: str, *, nonce: int | None = None) -> str | None:
