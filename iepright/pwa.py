@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.views.decorators.http import etag, require_GET
 
+from iepright.middleware import same_for_everyone
+
 SHELL_FILES = [
     "css/app.css",
     "css/logbook.css",
@@ -52,4 +54,4 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(_worker_source()[0], content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"  # browsers check for a new worker on each visit
-    return response
+    return same_for_everyone(response)

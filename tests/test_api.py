@@ -354,6 +354,14 @@ class ServiceWorkerTests(ApiCase):
         assert text.startswith("self.IEPR_CONFIG = ") and "/static/js/offline-queue.js" in text
         assert 'addEventListener("fetch"' in text
 
+    def test_a_signed_in_phone_revalidates_the_worker_instead_of_fetching_it_whole(self) -> None:
+        """Given a signed-in person, then /sw.js is not marked no-store, and asking with its ETag gives 304."""
+        self.client.force_login(self.alice)
+        first = self.client.get("/sw.js")
+        assert first["Cache-Control"] == "no-cache" and first.has_header("ETag")
+        again = self.client.get("/sw.js", headers={"If-None-Match": first["ETag"]})
+        assert again.status_code == 304
+
     def test_pages_load_the_queue_and_show_the_sync_count_only_when_signed_in(self) -> None:
         self.client.force_login(self.alice)
         page = self.client.get(reverse("logbook:today", args=[self.child.pk])).content.decode()
