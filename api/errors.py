@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as RequestInvalid
 from pydantic import ValidationInfo, field_validator
 
-from iepright.textclean import validate_text
+from iepright.textclean import validate_sane_date, validate_text
 
 ALL = "__all__"
 
@@ -44,20 +45,22 @@ MULTILINE_FIELDS = frozenset({"note", "body"})
 
 
 class CheckedText(Schema):
-    """Input whose text fields go through the one validation path of forms and API
+    """Input whose text and date fields go through the one validation path of forms and API
     (``iepright.textclean``: no NUL, lone surrogates or control characters; line breaks only in
-    notes). A refusal is a 422 on the field, like any other."""
+    notes; dates between 1990 and 2100). A refusal is a 422 on the field, like any other. A phone's
+    tap time (a datetime) is left to the service, which keeps a save whatever the phone's clock says."""
 
     @field_validator("*", mode="after")
     @classmethod
-    def _clean_text(cls, value: Any, info: ValidationInfo) -> Any:
-        texts = value if isinstance(value, list) else [value]
-        for text in texts:
-            if isinstance(text, str):
-                try:
-                    validate_text(text, multiline=info.field_name in MULTILINE_FIELDS)
-                except ValidationError as refused:
-                    raise ValueError(refused.messages[0]) from None
+    def _checked(cls, value: Any, info: ValidationInfo) -> Any:
+        for item in value if isinstance(value, list) else [value]:
+            try:
+                if isinstance(item, str):
+                    validate_text(item, multiline=info.field_name in MULTILINE_FIELDS)
+                elif isinstance(item, date) and not isinstance(item, datetime):
+                    validate_sane_date(item)
+            except ValidationError as refused:
+                raise ValueError(refused.messages[0]) from None
         return value
 
 

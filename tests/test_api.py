@@ -123,6 +123,15 @@ class ErrorShapeTests(ApiCase):
         response = self.client.get(reverse("api:children"))
         assert response.status_code == 401 and response.json() == {"errors": {"__all__": ["Unauthorized"]}}
 
+    def test_a_date_outside_1990_to_2100_is_422_on_its_field_as_in_forms(self) -> None:
+        """Given an entry dated 1900-01-05, then the API refuses it with the forms' message and saves nothing."""
+        self.client.force_login(self.alice)
+        data = {"date": "1900-01-05", "provision": self.speech.pk, "status": "delivered", "client_id": new_id()}
+        response = self.post(self.url("save_entry"), data)
+        assert response.status_code == 422
+        assert any("Please check the year" in m for m in response.json()["errors"]["date"])
+        assert not LogEntry.objects.exists()
+
     def test_a_bad_request_shape_is_422_by_field(self) -> None:
         self.client.force_login(self.alice)
         response = self.post(self.url("save_entry"), {"date": "not a date", "provision": 1})
