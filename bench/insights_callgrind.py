@@ -17,10 +17,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iepright.settings")
+# Never the developer's own data/ database: a scratch folder unless IEPRIGHT_DATA_DIR says otherwise.
+os.environ.setdefault("IEPRIGHT_DATA_DIR", str(Path(tempfile.gettempdir()) / "iepright-bench-callgrind"))
 
 import django
 

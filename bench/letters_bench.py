@@ -14,12 +14,15 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iepright.settings")
+# Never the developer's own data/ database: a scratch folder unless IEPRIGHT_DATA_DIR says otherwise.
+os.environ.setdefault("IEPRIGHT_DATA_DIR", str(Path(tempfile.gettempdir()) / "iepright-bench-letters"))
 
 import django  # noqa: E402
 
