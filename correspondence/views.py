@@ -62,6 +62,8 @@ def communication_new(request: HttpRequest, child_id: int) -> HttpResponse:
     if request.GET.get("reply_to", "").isdigit():
         initial["in_reply_to"] = int(request.GET["reply_to"])
         initial["direction"] = Direction.RECEIVED
+    if request.GET.get("entry", "").isdigit():  # "about this miss": ticked in advance (only if offered)
+        initial["entry_ids"] = [request.GET["entry"]]
     form = CommunicationForm(request.POST or None, request.FILES or None, child=child, initial=initial)
     if request.method == "POST":
         if form.is_valid():

@@ -3,6 +3,7 @@ follow-ups, and access for owner, editor, viewer and outsider on every page."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import uuid
@@ -327,6 +328,8 @@ class PageTests(CorrespondenceTestCase):
         url = reverse("correspondence:new", args=[self.child.pk])
         form = self.client.get(url, {"entry": miss.pk}).content.decode()
         assert f'value="{miss.pk}"' in form and "Nov 3: Speech therapy (missed)" in form
+        assert re.search(rf'value="{miss.pk}"[^>]*checked', form), "the miss named in the link is ticked"
+        assert not re.search(rf'value="{miss.pk}"[^>]*checked', self.client.get(url).content.decode())
         data = {
             "date": "2026-11-04",
             "channel": "email",
