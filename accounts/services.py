@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Household, Invitation, Membership, Role, User
 
@@ -78,7 +79,9 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
             pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
         ).update(accepted_at=now, accepted_by=user)
         if not claimed:
-            raise MembershipError("This invitation has expired, was withdrawn or was already used. Ask for a new one.")
+            raise MembershipError(
+                gettext("This invitation has expired, was withdrawn or was already used. Ask for a new one.")
+            )
         membership, _ = Membership.objects.get_or_create(
             user=user, household_id=invitation.household_id, defaults={"role": invitation.role}
         )

@@ -91,7 +91,10 @@ class Communication(models.Model):
 
     @property
     def title(self) -> str:
-        return self.subject or f"{self.get_channel_display()} with {self.counterpart_name or 'the school'}"
+        return self.subject or _("%(channel)s with %(whom)s") % {
+            "channel": self.get_channel_display(),
+            "whom": self.counterpart_name or _("the school"),
+        }
 
     def is_follow_up_overdue(self, today: dt.date, answered: bool) -> bool:
         """A follow-up date passed with no reply recorded and not settled by hand."""

@@ -114,7 +114,7 @@ class Deadline:
             "limiting_event": self.limiting_event.as_json() if self.limiting_event else None,
             "state_override": None
             if override is None
-            else {"state": self.state, "citation": override.citation, "note": override.note},
+            else {"state": self.state, "citation": override.citation, "note": str(override.note)},
             "federal_default": self.federal_default,
             "flag": self.flag or None,
             "counting": str(self.counting),
@@ -138,7 +138,7 @@ def compute_one(rule: Rule, event: Event, facts: Facts, today: date) -> Deadline
     setting = state_rule(facts.state, rule.id, facts.disability)
     state = facts.state.upper() if facts.state else None
     if isinstance(setting, Flag):
-        return _flagged(rule, event, setting.status, setting.citation, setting.note, state)
+        return _flagged(rule, event, setting.status, setting.citation, str(setting.note), state)
     if isinstance(setting, Override) and setting.since and event.date < setting.since:
         note = _("%(state)s's rule applies to events since %(since)s; the rule before it is not recorded.") % {
             "state": STATE_NAMES.get(state or "", state),
@@ -160,7 +160,7 @@ def compute_one(rule: Rule, event: Event, facts: Facts, today: date) -> Deadline
         counting=str(CONVENTIONS[count.unit]),
         state=state,
         state_override=override,
-        note=override.note if override else _("Federal rule: no state variation recorded for this state."),
+        note=str(override.note) if override else _("Federal rule: no state variation recorded for this state."),
     )
     try:
         deadline.date = apply_count(count, event.date, facts)

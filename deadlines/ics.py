@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from icalendar import Alarm, Event
 
 from deadlines.compute import EVENT_LABELS, UPCOMING, Deadline
@@ -17,7 +19,7 @@ from deadlines.models import DeadlineEvent
 from deadlines.rules import MEETING_KINDS
 from iepright.textclean import one_line
 
-ICS_DISCLAIMER = (
+ICS_DISCLAIMER = gettext_lazy(
     "Deadlines are estimates computed from the dates entered in IEP Right. Filing limits can be lost: "
     "contact a lawyer, your state's Parent Training and Information Center or its Protection and Advocacy "
     "agency before a deadline. Laws and state rules change: check your state's procedural safeguards notice. "
@@ -44,26 +46,31 @@ def deadline_event(child_id: int, child_name: str, deadline: Deadline, stamp: da
         part
         for part in (
             str(deadline.rule.summary),
-            f"Rule: {deadline.citation}.",
-            f"From: {deadline.source_event_label}, {deadline.source_event.date.isoformat()}.",
+            _("Rule: %(citation)s.") % {"citation": deadline.citation},
+            _("From: %(event)s, %(day)s.")
+            % {"event": deadline.source_event_label, "day": deadline.source_event.date.isoformat()},
             deadline.note,
-            f"How it was counted: {deadline.counting}",
+            _("How it was counted: %(counting)s") % {"counting": deadline.counting},
             "",
-            ICS_DISCLAIMER,
+            str(ICS_DISCLAIMER),
         )
         if part is not None
     )
     event = all_day_event(
         f"iepright-child{child_id}-deadline-{deadline.uid}@iepright",
         deadline.date,
-        f"{deadline.rule.title}: {child_name}",
+        _("%(title)s: %(child)s") % {"title": deadline.rule.title, "child": child_name},
         description,
         stamp,
     )
     if deadline.status == UPCOMING:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"In one week: {str(deadline.rule.title).lower()} for {child_name}")
+        alarm.add(
+            "description",
+            _("In one week: %(title)s for %(child)s")
+            % {"title": str(deadline.rule.title).lower(), "child": child_name},
+        )
         alarm.add("trigger", timedelta(days=-7))
         event.add_component(alarm)
     return event
@@ -76,8 +83,9 @@ def scheduled_meeting_events(child: Any, stamp: datetime) -> list[Event]:
         all_day_event(
             f"iepright-child{child.pk}-meeting-{row.pk}@iepright",
             row.date,
-            f"{str(EVENT_LABELS[row.kind]).removesuffix(' for')}: {one_line(child.name)}",
-            row.note or "Entered in IEP Right.",
+            _("%(title)s: %(child)s")
+            % {"title": str(EVENT_LABELS[row.kind]).removesuffix(" for"), "child": one_line(child.name)},
+            row.note or _("Entered in IEP Right."),
             stamp,
         )
         for row in rows

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from deadlines.models import DeadlineEvent, DeadlineSettings
 from deadlines.payloads import event_payload, settings_payload
@@ -56,7 +57,7 @@ def record_event(
     Recording the same kind, day and source object twice returns the first event instead of a copy.
     """
     if kind not in EVENT_KIND_IDS:
-        raise DeadlineEventError(f"Unknown event kind: {kind}")
+        raise DeadlineEventError(_("Unknown event kind: %(kind)s") % {"kind": kind})
     with transaction.atomic():
         if source_type and source_id != "":
             existing = DeadlineEvent.objects.filter(
@@ -81,9 +82,9 @@ def record_event(
 def edit_event(event: DeadlineEvent, *, kind: str, day: date, note: str, user: Any) -> DeadlineEvent:
     """Change an event; the ledger keeps the version before it."""
     if event.is_retracted:
-        raise DeadlineEventError("A removed event cannot be changed.")
+        raise DeadlineEventError(_("A removed event cannot be changed."))
     if kind not in EVENT_KIND_IDS:
-        raise DeadlineEventError(f"Unknown event kind: {kind}")
+        raise DeadlineEventError(_("Unknown event kind: %(kind)s") % {"kind": kind})
     with transaction.atomic():
         event.kind, event.date, event.note = kind, day, note
         event.save(update_fields=["kind", "date", "note"])

@@ -12,7 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from deadlines.rules import BUSINESS_DAYS, DAYS, DAYS_SKIPPING_BREAKS, DAYS_SKIPPING_SUMMER, SCHOOL_DAYS, YEARS, Count
+from django.utils.translation import gettext_lazy as _
+
+from deadlines.rules import (
+    BUSINESS_DAYS,
+    DAYS,
+    DAYS_SKIPPING_BREAKS,
+    DAYS_SKIPPING_SUMMER,
+    SCHOOL_DAYS,
+    YEARS,
+    Count,
+    Text,
+)
 
 UNVERIFIED = "UNVERIFIED"
 CONFLICTING = "CONFLICTING"
@@ -22,7 +33,7 @@ CONFLICTING = "CONFLICTING"
 class Override:
     count: Count
     citation: str
-    note: str = ""
+    note: Text = ""
     disability: str = ""  # applies only to a child with this disability ("" = every child)
     since: date | None = None  # applies to events on or after this date; earlier ones are flagged
 
@@ -31,7 +42,7 @@ class Override:
 class Flag:
     status: str  # UNVERIFIED or CONFLICTING
     citation: str
-    note: str
+    note: Text
 
 
 StateRule = Override | Flag
@@ -57,60 +68,64 @@ STATE_RULES["AK"] = {
     "due_process_filing_limit": Flag(
         CONFLICTING,
         "AS 14.30.193(a)",
-        "Alaska: 12 months after written notice, but sources conflict; check the state's procedural safeguards notice.",
+        _(
+            "Alaska: 12 months after written notice, but sources conflict; check the state's procedural safeguards notice."
+        ),
     ),
 }
 STATE_RULES["AZ"] = {
-    "iep_meeting_on_request": Override(Count(45, SCHOOL_DAYS), "A.A.C. R7-2-401(G)(7)", "Arizona: 45 school days."),
+    "iep_meeting_on_request": Override(Count(45, SCHOOL_DAYS), "A.A.C. R7-2-401(G)(7)", _("Arizona: 45 school days.")),
 }
 STATE_RULES["CA"] = {
-    "records_request": Override(Count(5, BUSINESS_DAYS), "Cal. Ed. Code 56504", "California: 5 business days."),
+    "records_request": Override(Count(5, BUSINESS_DAYS), "Cal. Ed. Code 56504", _("California: 5 business days.")),
     "initial_evaluation": Override(
         Count(60, DAYS_SKIPPING_BREAKS),
         "Cal. Ed. Code 56344(a)",
-        "California: the IEP within 60 days of consent, not counting breaks of more than 5 school days.",
+        _("California: the IEP within 60 days of consent, not counting breaks of more than 5 school days."),
     ),
     "iep_meeting_on_request": Override(
         Count(30, DAYS_SKIPPING_BREAKS),
         "Cal. Ed. Code 56343.5",
-        "California: 30 days, not counting breaks of more than 5 school days.",
+        _("California: 30 days, not counting breaks of more than 5 school days."),
     ),
 }
 STATE_RULES["IL"] = {
     "initial_evaluation": Flag(
         UNVERIFIED,
         "Illinois rule (citation not yet recorded)",
-        "Illinois: 60 school days is reported but only partly verified; ask the district or ISBE.",
+        _("Illinois: 60 school days is reported but only partly verified; ask the district or ISBE."),
     ),
 }
 STATE_RULES["MA"] = {
     "initial_evaluation": Flag(
         UNVERIFIED,
         "603 CMR 28.05(1)",
-        "Massachusetts: 30 school working days for assessments and 45 for the team meeting. School working "
-        "days are not the school days of the child's calendar, so no date is computed.",
+        _(
+            "Massachusetts: 30 school working days for assessments and 45 for the team meeting. School working "
+            "days are not the school days of the child's calendar, so no date is computed."
+        ),
     ),
 }
 STATE_RULES["NC"] = {
-    "due_process_filing_limit": Override(Count(1, YEARS), "NC Policy 1504-1.8", "North Carolina: 1 year."),
+    "due_process_filing_limit": Override(Count(1, YEARS), "NC Policy 1504-1.8", _("North Carolina: 1 year.")),
 }
 STATE_RULES["PA"] = {
     "initial_evaluation": Override(
-        Count(60, DAYS_SKIPPING_SUMMER), "22 Pa. Code 14.123", "Pennsylvania: 60 calendar days, not counting summer."
+        Count(60, DAYS_SKIPPING_SUMMER), "22 Pa. Code 14.123", _("Pennsylvania: 60 calendar days, not counting summer.")
     ),
     "reevaluation": Override(
         Count(2, YEARS),
         "22 Pa. Code 14.124(c)",
-        "Pennsylvania: every 2 years for a child with an intellectual disability.",
+        _("Pennsylvania: every 2 years for a child with an intellectual disability."),
         disability="intellectual_disability",
     ),
 }
 STATE_RULES["TX"] = {
-    "initial_evaluation": Override(Count(45, SCHOOL_DAYS), "Tex. Educ. Code 29.004", "Texas: 45 school days."),
+    "initial_evaluation": Override(Count(45, SCHOOL_DAYS), "Tex. Educ. Code 29.004", _("Texas: 45 school days.")),
     "due_process_filing_limit": Override(
         Count(2, YEARS),
         "19 TAC 89.1151(c)",
-        "Texas: 2 years for events since 1 September 2022.",
+        _("Texas: 2 years for events since 1 September 2022."),
         since=date(2022, 9, 1),
     ),
 }
@@ -118,11 +133,11 @@ STATE_RULES["WA"] = {
     "records_request": Override(
         Count(45, DAYS),
         "Washington state rule (citation to be checked)",
-        "Washington: promptly, and at most 45 calendar days.",
+        _("Washington: promptly, and at most 45 calendar days."),
     ),
 }
 STATE_RULES["WI"] = {
-    "due_process_filing_limit": Override(Count(1, YEARS), "Wis. Stat. 115.80(1)(a)1", "Wisconsin: 1 year."),
+    "due_process_filing_limit": Override(Count(1, YEARS), "Wis. Stat. 115.80(1)(a)1", _("Wisconsin: 1 year.")),
 }
 
 

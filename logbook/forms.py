@@ -73,8 +73,8 @@ class RetractForm(TextCheckMixin, forms.Form):
 
 
 class SameAsForm(TextCheckMixin, forms.Form):
-    source_day = forms.DateField(error_messages={"invalid": "This form is out of date. Please reload the page."})
-    client_id = forms.UUIDField(error_messages={"invalid": "This form is out of date. Please reload the page."})
+    source_day = forms.DateField(error_messages={"invalid": _("This form is out of date. Please reload the page.")})
+    client_id = forms.UUIDField(error_messages={"invalid": _("This form is out of date. Please reload the page.")})
 
 
 class CatchUpForm(TextCheckMixin, forms.Form):

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from evidence import ledger
 from evidence.attachments import AttachmentRejected, store_attachments
@@ -68,7 +69,7 @@ class EditConflict(Exception):
     """
 
     def __init__(self, current: LogEntry | None, attempted: dict[str, Any], base_version: int) -> None:
-        super().__init__("Someone else changed this entry after you opened the page. Nothing was saved.")
+        super().__init__(_("Someone else changed this entry after you opened the page. Nothing was saved."))
         self.current = current
         self.attempted = attempted
         self.base_version = base_version
@@ -224,7 +225,7 @@ def record_entry(
         receipt = _receipt(cid)
         if receipt is not None:
             if receipt.object_type != "log_entry" or receipt.child_id != child.pk:
-                raise ValidationError({"client_id": ["This save id was already used for something else."]})
+                raise ValidationError({"client_id": [_("This save id was already used for something else.")]})
             return LogEntry.objects.get(pk=receipt.object_id)
         entry = (
             LogEntry.objects.select_for_update()
@@ -297,7 +298,7 @@ def remembered_reporter(child: Child, user: Any) -> str:
 
 def _device_time_problem(device_time: datetime | None) -> str | None:
     if device_time is not None and timezone.is_naive(device_time):
-        return "The phone's time needs its time zone (e.g. 2026-11-05T15:04:00Z)."
+        return _("The phone's time needs its time zone (e.g. 2026-11-05T15:04:00Z).")
     return None
 
 
@@ -382,7 +383,7 @@ def record_new_entries(
         if _receipt(cid) is not None:
             return _batch_result(child, day, cid)
         slots = {(item.provision.pk, item.is_makeup) for item in ready}
-        taken = LogEntry.objects.filter(child=child, date=day, provision__in=[pk for pk, _ in slots])
+        taken = LogEntry.objects.filter(child=child, date=day, provision__in=[pk for pk, _makeup in slots])
         if any((entry.provision_id, entry.is_makeup) in slots for entry in taken):
             raise ValidationError({NON_FIELD_ERRORS: ["Some of these items are already logged for this day."]})
         entries = _create_batch(child, day, ready, user, cid)
@@ -467,7 +468,7 @@ def record_day_same_as(
     today = timezone.localdate()
     message = rules.not_in_future(day, today)
     if message or source_day >= day:
-        raise ValidationError({"day": [message or "Choose an earlier day to copy."]})
+        raise ValidationError({"day": [message or _("Choose an earlier day to copy.")]})
 
     def write() -> list[LogEntry]:
         if _receipt(cid) is not None:
@@ -497,7 +498,7 @@ def record_day_same_as(
             items.append(item)
         if not items:
             raise ValidationError(
-                {NON_FIELD_ERRORS: ["Nothing to copy: every item is already logged. Nothing was saved."]}
+                {NON_FIELD_ERRORS: [_("Nothing to copy: every item is already logged. Nothing was saved.")]}
             )
         entries = _create_batch(child, day, items, user, cid)
         _keep_receipt(cid, child, "log_day", day.isoformat())
@@ -517,7 +518,7 @@ def retract_entry(entry: LogEntry, user: Any, reason: str, client_id: uuid.UUID 
         receipt = _receipt(cid)
         if receipt is not None:
             if receipt.object_type != "log_entry.retract" or receipt.object_id != str(entry.pk):
-                raise ValidationError({"client_id": ["This save id was already used for something else."]})
+                raise ValidationError({"client_id": [_("This save id was already used for something else.")]})
             entry.refresh_from_db()
             return entry
     errors: Errors = {}
@@ -575,7 +576,7 @@ def save_day_note(
         receipt = _receipt(cid)
         if receipt is not None:
             if receipt.object_type != "day_note" or receipt.child_id != child.pk:
-                raise ValidationError({"client_id": ["This save id was already used for something else."]})
+                raise ValidationError({"client_id": [_("This save id was already used for something else.")]})
             return DayNote.objects.get(pk=receipt.object_id)
         day_note = DayNote.objects.select_for_update().filter(child=child, date=day).first()
         if day_note is None:
@@ -616,11 +617,13 @@ def attach_files(
         receipt = _receipt(cid)
         if receipt is not None:
             if receipt.object_type != "attachments" or not receipt.object_id.startswith(f"{entry.pk}:"):
-                raise ValidationError({"client_id": ["This save id was already used for something else."]})
+                raise ValidationError({"client_id": [_("This save id was already used for something else.")]})
             ids = [int(pk) for pk in receipt.object_id.split(":", 1)[1].split(",") if pk]
             return list(Attachment.objects.filter(pk__in=ids).order_by("pk"))
         if len(files) > MAX_FILES_PER_SAVE:
-            raise ValidationError({"files": [f"Please send at most {MAX_FILES_PER_SAVE} files at a time."]})
+            raise ValidationError(
+                {"files": [_("Please send at most %(n)d files at a time.") % {"n": MAX_FILES_PER_SAVE}]}
+            )
     try:
         kept = store_attachments(
             child_id=entry.child_id, files=files, user=user, object_type="log_entry", object_id=entry.pk

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from logbook.days import MISSED_STATUSES, is_service
 from logbook.models import MissReason, Source, Status
 from plans.models import Child, Provision
@@ -66,7 +68,7 @@ def minutes_fit_status(status: str, minutes: int | None) -> str | None:
 def minutes_given_for_partial(provision: Provision, status: str, minutes: int | None) -> str | None:
     """A partly delivered session records the minutes that actually happened: asked, never assumed."""
     if status == Status.PARTIAL and minutes is None and is_service(provision):
-        return "Write how many minutes were actually delivered, e.g. 20."
+        return _("Write how many minutes were actually delivered, e.g. 20.")
     return None
 
 

@@ -86,14 +86,14 @@ def _conflict(conflict: services.EditConflict) -> Conflict:
     attempted = LogEntry(**{k: v for k, v in conflict.attempted.items() if k != "is_makeup"})
     parts = [attempted.get_status_display()]
     if attempted.minutes_delivered is not None:
-        parts.append(f"{attempted.minutes_delivered} min")
+        parts.append(_("%(n)s min") % {"n": attempted.minutes_delivered})
     if attempted.miss_reason:
         parts.append(attempted.get_miss_reason_display())
     who = ""
     if current is not None and current.updated_by is not None:
         who = getattr(current.updated_by, "name", "") or str(current.updated_by)
     return Conflict(
-        current=entry_summary(current) if current else "Not logged",
+        current=entry_summary(current) if current else _("Not logged"),
         changed_by=who,
         attempted=" · ".join(parts),
     )
@@ -285,7 +285,7 @@ def today(request: HttpRequest, child_id: int) -> HttpResponse:
         else:
             if is_sane_date(day):
                 return redirect("logbook:day", child_id=child.pk, day=day)
-            messages.error(request, "Please check the year: pick a date between 1990 and 2100.")
+            messages.error(request, _("Please check the year: pick a date between 1990 and 2100."))
     return _render_day(request, child, timezone.localdate())
 
 
@@ -391,7 +391,9 @@ def same_as(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
         return _render_day(request, child, day, failed=Failed("all", {}, _errors(error)), status=422)
     count = len(created)
     messages.success(
-        request, f"Saved: {count} item{'s' if count != 1 else ''} as on {form.cleaned_data['source_day']:%A}."
+        request,
+        ngettext("Saved: %(count)d item as on %(day)s.", "Saved: %(count)d items as on %(day)s.", count)
+        % {"count": count, "day": f"{form.cleaned_data['source_day']:%A}"},
     )
     return HttpResponseRedirect(_day_url(child, day))
 

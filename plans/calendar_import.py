@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from plans import services
 from plans.models import Child, NonSchoolDay, SchoolCalendar
@@ -70,8 +71,11 @@ class ProposedYear:
     @property
     def name(self) -> str:
         if self.first_day and self.last_day:
-            return f"{self.first_day.year}-{self.last_day.year % 100:02d} school year"
-        return "School year"
+            return _("%(first)d-%(last)02d school year") % {
+                "first": self.first_day.year,
+                "last": self.last_day.year % 100,
+            }
+        return _("School year")
 
 
 def _as_date(value: Any) -> date | None:
@@ -89,7 +93,7 @@ def read_ics(data: bytes) -> ProposedYear:
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as error:
-        raise CalendarFileError("This file is not a calendar (.ics) that can be read.") from error
+        raise CalendarFileError(_("This file is not a calendar (.ics) that can be read.")) from error
     year = ProposedYear()
     seen: set[tuple[str, date, date]] = set()
     for event in calendar.walk("VEVENT"):
@@ -169,12 +173,12 @@ def save_imported_calendar(calendar: SchoolCalendar, days: Iterable[DayOff], *, 
 def copy_calendar(source: SchoolCalendar, child: Child, *, user: Any) -> SchoolCalendar:
     """The same school year for a sibling in the same school: dates, weekdays and days off copied."""
     if source.child.household_id != child.household_id or source.child_id == child.pk:
-        raise services.PlanError("Only the calendar of a brother or sister in the same household can be reused.")
+        raise services.PlanError(_("Only the calendar of a brother or sister in the same household can be reused."))
     overlapping = SchoolCalendar.objects.filter(
         child=child, first_day__lte=source.last_day, last_day__gte=source.first_day
     ).exists()
     if overlapping:
-        raise services.PlanError(f"{child.name} already has a school year in these dates.")
+        raise services.PlanError(_("%(name)s already has a school year in these dates.") % {"name": child.name})
     copy = SchoolCalendar(
         child=child,
         name=source.name,

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from iepright.textclean import long_date
 from plans.models import Absence, Child, Iep, Provision, SchoolCalendar
@@ -53,7 +54,8 @@ def validate_flexible_has_amount(schedule: str, minutes: int | None, period: str
     """A flexible schedule has no days to check, so only its minutes per week or month say what is owed."""
     if schedule == Provision.Schedule.FLEXIBLE and (minutes is None or not period):
         raise ValidationError(
-            "A flexible schedule needs the minutes per week or per month the IEP requires.", code="flexible_no_amount"
+            _("A flexible schedule needs the minutes per week or per month the IEP requires."),
+            code="flexible_no_amount",
         )
 
 
@@ -61,13 +63,13 @@ def validate_sessions_need_period(sessions: int | None, period: str) -> None:
     """Sessions are counted per week or month, like the minutes."""
     if sessions is not None and not period:
         raise ValidationError(
-            "Sessions are counted per week or per month: choose the minutes and “per”.", code="sessions_no_period"
+            _("Sessions are counted per week or per month: choose the minutes and “per”."), code="sessions_no_period"
         )
 
 
 def validate_sessions_positive(sessions: int | None) -> None:
     if sessions is not None and sessions <= 0:
-        raise ValidationError("Enter at least 1 session, or leave it empty.", code="zero_sessions")
+        raise ValidationError(_("Enter at least 1 session, or leave it empty."), code="zero_sessions")
 
 
 def validate_some_school_weekday(weekdays: Iterable[object]) -> None:
@@ -131,12 +133,12 @@ def validate_absence_range(first: date | None, last: date | None, school_days: S
         return
     validate_not_before(last, first, "first day absent")
     if (last - first).days >= MAX_ABSENCE_RANGE_DAYS:
-        raise ValidationError("Please enter at most two months at a time.", code="range_too_long")
+        raise ValidationError(_("Please enter at most two months at a time."), code="range_too_long")
     if school_days is not None and not any(
         school_days.is_school_day(date.fromordinal(n)) for n in range(first.toordinal(), last.toordinal() + 1)
     ):
         raise ValidationError(
-            "There is no school day in these dates, so there is nothing to miss.", code="no_school_day"
+            _("There is no school day in these dates, so there is nothing to miss."), code="no_school_day"
         )
 
 

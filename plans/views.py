@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.access import household_for, log_access, membership_for
 from plans import services
@@ -384,8 +385,12 @@ def absence_list(request: HttpRequest, child_id: int) -> HttpResponse:
             first, last = form.cleaned_data["date"], form.cleaned_data["until"]
             messages.success(
                 request,
-                f"Absent {first:%A, %B} {first.day} to {last:%A, %B} {last.day}: "
-                f"{len(added)} school day{'s' if len(added) != 1 else ''} saved.",
+                ngettext(
+                    "Absent %(first)s to %(last)s: %(count)d school day saved.",
+                    "Absent %(first)s to %(last)s: %(count)d school days saved.",
+                    len(added),
+                )
+                % {"first": f"{first:%A, %B} {first.day}", "last": f"{last:%A, %B} {last.day}", "count": len(added)},
             )
             return redirect("plans:absences", child_id=child.pk)
         if form.is_valid():

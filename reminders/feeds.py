@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from deadlines.ics import all_day_event
 from plans.access import children_for
 from reminders.follow_ups import follow_ups_due
@@ -34,8 +36,8 @@ def feed_ics(feed: CalendarFeed, now: datetime | None = None) -> bytes:
                 all_day_event(
                     f"iepright-child{child.pk}-follow-up-{follow_up.id}@iepright",
                     follow_up.due,
-                    f"Follow up: {follow_up.title} ({child.name})",
-                    "The date you set to follow up with the school if there is no answer.",
+                    _("Follow up: %(title)s (%(child)s)") % {"title": follow_up.title, "child": child.name},
+                    _("The date you set to follow up with the school if there is no answer."),
                     stamp,
                 )
             )

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from evidence.verify import verify_child
 from insights.compliance import Compliance, compute_compliance
@@ -164,8 +165,11 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
         check = verify_child(child.pk)
         if check.problem is not None:
             raise ChainBroken(
-                "This report was not made: the child's records do not verify. "
-                f"The first problem is at {check.problem}. Nothing was generated."
+                _(
+                    "This report was not made: the child's records do not verify. "
+                    "The first problem is at %(problem)s. Nothing was generated."
+                )
+                % {"problem": check.problem}
             )
         compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
         evidence = inputs.kind == "evidence"

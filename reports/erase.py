@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Household, Membership, Role, User
 from evidence.purge import purge_child_records
@@ -85,7 +86,10 @@ def delete_account(user: User) -> int:
         blocking = households_blocking_deletion(user)
         if blocking:
             names = ", ".join(household.name for household in blocking)
-            raise AccountInUse(f"You own {names}, which other people use. Remove them or delete that household first.")
+            raise AccountInUse(
+                _("You own %(names)s, which other people use. Remove them or delete that household first.")
+                % {"names": names}
+            )
         erased = sum(erase_household(household, user) for household in owned)
         user.delete()
     return erased

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from iepright.textclean import TextCheckMixin
 from plans.models import Child, Provision
@@ -35,7 +36,7 @@ class ReportForm(TextCheckMixin, forms.Form):
         label="Page number prefix",
         max_length=24,
         required=False,
-        help_text=(
+        help_text=_(
             "Printed before the page number on every page, e.g. RIVERA-000001. The numbers run on across all of "
             "your household's reports, so no two pages ever share a number."
         ),

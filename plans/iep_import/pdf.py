@@ -12,6 +12,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 MAX_PAGES = 60  # an IEP is 10 to 40 pages; more is not an IEP and would only cost time
 MIN_TEXT_CHARS = 20  # a page with less text than this, and an image, is treated as scanned
 OCR_DPI = 300
@@ -121,7 +123,7 @@ def read_document(data: bytes, *, ocr: bool = True) -> list[Page]:
     from pdfplumber.utils.exceptions import PdfminerException
 
     if not data.startswith(b"%PDF"):
-        raise DocumentError("This file is not a PDF.")
+        raise DocumentError(gettext("This file is not a PDF."))
     pages: list[Page] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -139,5 +141,7 @@ def read_document(data: bytes, *, ocr: bool = True) -> list[Page]:
                             page.ocr = True
                 pages.append(page)
     except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as error:
-        raise DocumentError("This PDF could not be read. Try another copy, or paste the text instead.") from error
+        raise DocumentError(
+            gettext("This PDF could not be read. Try another copy, or paste the text instead.")
+        ) from error
     return pages
