@@ -92,11 +92,6 @@ def default_range(child: Child, today: date) -> tuple[date, date]:
     return start, today
 
 
-def _current_iep(child: Child, day: date) -> Iep | None:
-    ieps = child.ieps.exclude(status=Iep.Status.DRAFT).order_by("-effective_from", "-pk")
-    return ieps.filter(effective_from__lte=day).first() or ieps.first()
-
-
 def school_caused_misses(pc: ProvisionCompliance) -> int:
     return pc.days.missed_school_caused + pc.days.partial
 
@@ -138,7 +133,7 @@ def gather(
         today=today,
         start=start,
         end=end,
-        iep=_current_iep(child, end),
+        iep=child.current_iep(end),
         compliance=compliance,
         chosen=chosen,
         wording=wording,

@@ -116,7 +116,7 @@ def mark_sent(
     if errors:
         raise ValidationError(errors)
     child = letter.child
-    iep = child.ieps.exclude(status="draft").order_by("-effective_from").first()
+    iep = child.current_iep(timezone.localdate())
     to_school = LETTER_KINDS[letter.kind].to_school
     with transaction.atomic():
         comm = create_communication(

@@ -104,7 +104,7 @@ def letter_draft(request: HttpRequest, child_id: int) -> HttpResponse:
                 messages.success(request, _("Letter saved. Copy it, open it in your mail program or download the PDF."))
                 return redirect("advocacy:letter", child_id=child.pk, letter_id=letter.pk)
         status = INVALID
-    iep = child.ieps.exclude(status="draft").order_by("-effective_from").first()
+    iep = child.current_iep(timezone.localdate())
     mail = Draft(
         to=(iep.case_manager_email if iep and LETTER_KINDS[draft.kind].to_school else ""),
         subject=draft.subject,
@@ -125,7 +125,7 @@ def letter_draft(request: HttpRequest, child_id: int) -> HttpResponse:
 def _render_letter(
     request: HttpRequest, letter: Letter, form: SentForm | None = None, status: int = 200
 ) -> HttpResponse:
-    iep = letter.child.ieps.exclude(status="draft").order_by("-effective_from").first()
+    iep = letter.child.current_iep(timezone.localdate())
     to = iep.case_manager_email if iep and LETTER_KINDS[letter.kind].to_school else ""
     today = timezone.localdate()
     context = {

@@ -47,7 +47,7 @@ def _day(family: DemoFamily, child: Child, offset: int) -> date:
 
 def extend_demo(family: DemoFamily) -> None:
     child = family.children[0]
-    iep = child.ieps.exclude(status="draft").order_by("-effective_from").first()
+    iep = child.current_iep(family.today)
     manager = iep.case_manager_name if iep else "Laura Chen"
     manager_email = iep.case_manager_email if iep else ""
     parent = family.owner

@@ -88,7 +88,7 @@ def communication_new(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 def call_new(request: HttpRequest, child_id: int) -> HttpResponse:
     child = child_for(request.user, child_id, need="edit")
-    iep = child.ieps.exclude(status="draft").order_by("-effective_from").first()
+    iep = child.current_iep(timezone.localdate())
     initial = {"client_id": uuid.uuid4(), "direction": Direction.SENT}
     if iep is not None and iep.case_manager_name:
         initial.update(counterpart_name=iep.case_manager_name, counterpart_role=_("Case manager"))

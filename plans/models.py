@@ -111,6 +111,12 @@ class Child(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def current_iep(self, day: date) -> Iep | None:
+        """The version that speaks for the child on ``day`` (its case manager, its wording in letters):
+        the latest to have started by then, else the first to come; drafts never count."""
+        ieps = self.ieps.exclude(status=Iep.Status.DRAFT).order_by("-effective_from", "-pk")
+        return ieps.filter(effective_from__lte=day).first() or ieps.last()
+
     def iep_on(self, day: date) -> Iep | None:
         """The active or superseded IEP version in force on ``day`` (drafts never count)."""
         return (

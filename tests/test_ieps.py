@@ -319,3 +319,16 @@ class IepDocumentTests(IepTestCase):
         self.iep.refresh_from_db()
         assert self.iep.source_file is not None and self.iep.source_file.original_name == "signed.pdf"
         assert [kind for kind, _ in self.ledger()] == ["attachment.created", "iep.edited"]
+
+
+class CurrentIepTests(IepTestCase):
+    def test_the_version_that_speaks_for_the_child_is_the_latest_started_else_the_next_to_come(self) -> None:
+        """Given the IEP from 2026-09-01, an amendment from 2027-01-04 and a draft from 2027-03-01:
+        in December the first speaks for the child, in February the amendment, and before any
+        version started the first to come; a draft never does."""
+        amendment = services.amend_iep(self.iep, date(2027, 1, 4), self.alice, "Speech added")
+        Iep.objects.create(child=self.child, effective_from=date(2027, 3, 1), status=Iep.Status.DRAFT)
+        assert self.child.current_iep(date(2026, 12, 1)) == self.iep
+        assert self.child.current_iep(date(2027, 2, 1)) == amendment
+        assert self.child.current_iep(date(2027, 6, 1)) == amendment
+        assert self.child.current_iep(date(2026, 1, 5)) == self.iep
