@@ -65,7 +65,8 @@ def _parent_name(request: HttpRequest) -> str:
 
 @login_required
 def letter_draft(request: HttpRequest, child_id: int) -> HttpResponse:
-    child = child_for(request.user, child_id)
+    # A post saves a letter: only those who may edit get this far (a viewer's post is a 404 before any work).
+    child = child_for(request.user, child_id, need="edit" if request.method == "POST" else "view")
     _viewed(request, child)
     options = DraftOptionsForm(request.GET or {"kind": "case_manager_email"}, child=child)
     if not options.is_valid():
@@ -83,7 +84,6 @@ def letter_draft(request: HttpRequest, child_id: int) -> HttpResponse:
     status = 200
     form = LetterForm(initial={"subject": draft.subject, "body": draft.body, "client_id": uuid.uuid4()})
     if request.method == "POST":
-        child = child_for(request.user, child_id, need="edit")
         form = LetterForm(request.POST)
         if form.is_valid():
             try:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import DISABILITY_CHOICES, DeadlineEvent
@@ -33,7 +34,7 @@ class EventForm(TextCheckMixin, forms.ModelForm):
 
     def clean_date(self) -> date:
         day: date = self.cleaned_data["date"]
-        if day < FAR_PAST or day > date.today() + timedelta(days=3 * 366):
+        if day < FAR_PAST or day > timezone.localdate() + timedelta(days=3 * 366):
             raise forms.ValidationError(_("Enter a date between 1990 and three years from now."))
         return day
 

@@ -24,6 +24,7 @@ from deadlines.rules import (
     Count,
     Text,
 )
+from plans.models import US_STATES
 
 UNVERIFIED = "UNVERIFIED"
 CONFLICTING = "CONFLICTING"
@@ -47,19 +48,8 @@ class Flag:
 
 StateRule = Override | Flag
 
-STATE_NAMES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "PR": "Puerto Rico", "RI": "Rhode Island", "SC": "South Carolina",
-    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
-    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-}  # fmt: skip
+# The 50 states, DC and Puerto Rico: the same list the child's form offers.
+STATE_NAMES: dict[str, str] = dict(US_STATES)
 
 # Every jurisdiction is listed; an empty mapping means "federal default: no state variation recorded".
 STATE_RULES: dict[str, dict[str, StateRule]] = {code: {} for code in STATE_NAMES}

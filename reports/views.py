@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import household_for, log_access
+from accounts.access import CURRENT_HOUSEHOLD, household_for, log_access
 from accounts.models import Role
 from plans.access import child_for
 from plans.models import Child
@@ -96,7 +96,7 @@ def household_delete(request: HttpRequest, household_id: int) -> HttpResponse:
         if request.POST.get("confirm_name", "").strip().casefold() == home.name.strip().casefold():
             name = home.name
             erase.erase_household(home, request.user)
-            request.session.pop("household_id", None)
+            request.session.pop(CURRENT_HOUSEHOLD, None)
             messages.success(request, _("%(name)s and all its records are deleted.") % {"name": name})
             return redirect("accounts:home")
         error = _("Type %(name)s exactly as shown to confirm. Nothing was deleted.") % {"name": home.name}
