@@ -514,34 +514,42 @@ def retract_entry(entry: LogEntry, user: Any, reason: str, client_id: uuid.UUID 
     """
     reason = reason.strip()
     cid = _client_uuid(client_id) if client_id is not None else None
-    if cid is not None:
-        receipt = _receipt(cid)
-        if receipt is not None:
-            if receipt.object_type != "log_entry.retract" or receipt.object_id != str(entry.pk):
-                raise ValidationError({"client_id": [_("This save id was already used for something else.")]})
-            entry.refresh_from_db()
-            return entry
+    if _retraction_replayed(cid, entry):
+        entry.refresh_from_db()
+        return entry
     errors: Errors = {}
     _add(errors, "reason", rules.retraction_reason_given(reason) or rules.short_enough(reason, 300))
     if entry.is_retracted:
-        _add(errors, NON_FIELD_ERRORS, "This entry was already withdrawn.")
+        _add(errors, NON_FIELD_ERRORS, _("This entry was already withdrawn."))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         current = LogEntry.objects.select_for_update().get(pk=entry.pk)
-        if current.is_retracted:
-            raise ValidationError({NON_FIELD_ERRORS: ["This entry was already withdrawn."]})
-        current.retracted_at = timezone.now()
-        current.retracted_by = user
-        current.retraction_reason = reason
-        current.updated_by = user
-        current.version += 1
-        current.save()
-        _append("log_entry.retracted", current, user)
-        if cid is not None:
-            _keep_receipt(cid, entry.child, "log_entry.retract", entry.pk)
+        # A retry that waited for the first request's lock finds its receipt now: the same answer.
+        if not _retraction_replayed(cid, entry):
+            if current.is_retracted:
+                raise ValidationError({NON_FIELD_ERRORS: [_("This entry was already withdrawn.")]})
+            current.retracted_at = timezone.now()
+            current.retracted_by = user
+            current.retraction_reason = reason
+            current.updated_by = user
+            current.version += 1
+            current.save()
+            _append("log_entry.retracted", current, user)
+            if cid is not None:
+                _keep_receipt(cid, entry.child, "log_entry.retract", entry.pk)
     entry.refresh_from_db()
     return entry
+
+
+def _retraction_replayed(cid: uuid.UUID | None, entry: LogEntry) -> bool:
+    """Whether ``cid`` already withdrew ``entry`` (a retry); a save id used for anything else is refused."""
+    receipt = _receipt(cid) if cid is not None else None
+    if receipt is None:
+        return False
+    if receipt.object_type != "log_entry.retract" or receipt.object_id != str(entry.pk):
+        raise ValidationError({"client_id": [_("This save id was already used for something else.")]})
+    return True
 
 
 def normalize_tags(tags: list[str]) -> list[str]:

@@ -84,3 +84,43 @@ class ConcurrentAppendTests(TransactionTestCase):
         call_command("flush", interactive=False, verbosity=0)
         assert EvidenceRecord.objects.count() == 0
         assert Child.objects.count() == 0
+
+
+class ConcurrentRetractionRetryTests(TransactionTestCase):
+    """A phone that sends the same withdrawal twice at once (a retry racing the first request)."""
+
+    def test_both_requests_get_the_withdrawn_entry_and_one_record_is_written(self) -> None:
+        import uuid
+        from datetime import date
+
+        from accounts.models import User
+        from logbook.models import LogEntry, Status
+        from logbook.services import retract_entry
+        from plans.models import Iep, Provision
+
+        household = Household.objects.create(name="Rivera household")
+        child = Child.objects.create(household=household, name="Maya Rivera")
+        user = User.objects.create_user(email="alice@example.com", password="x" * 12)
+        iep = Iep.objects.create(child=child, effective_from=date(2026, 9, 1), status=Iep.Status.ACTIVE)
+        provision = Provision.objects.create(iep=iep, kind=Provision.Kind.ACCOMMODATION, label="Extended time")
+        entry = LogEntry.objects.create(child=child, date=date(2026, 9, 8), provision=provision, status=Status.MISSED)
+        cid = uuid.uuid4()
+        start = threading.Barrier(2)
+        results: list[object] = []
+
+        def work() -> None:
+            try:
+                start.wait()
+                results.append(retract_entry(LogEntry.objects.get(pk=entry.pk), user, "Logged twice.", cid))
+            except BaseException as exc:
+                results.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=work) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [type(r).__name__ for r in results] == ["LogEntry", "LogEntry"], results
+        assert EvidenceRecord.objects.filter(child=child, kind="log_entry.retracted").count() == 1
