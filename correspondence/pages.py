@@ -8,15 +8,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.access import membership_for
+from plans.access import may
 from plans.models import Child
 
 INVALID = 422  # an invalid form is answered with this status, the form and its messages
 
 
 def can_edit(user: Any, child: Child) -> bool:
-    membership = membership_for(user, child.household)
-    return membership is not None and membership.allows("edit")
+    return may(user, child, "edit")
 
 
 def child_page(

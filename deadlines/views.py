@@ -11,25 +11,24 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import log_access, membership_for
+from accounts.access import log_access
 from deadlines import services
 from deadlines.access import event_for
 from deadlines.facts import deadlines_for
 from deadlines.forms import DisabilityForm, EventForm, RemoveEventForm
 from deadlines.models import DeadlineEvent, DeadlineSettings
-from plans.access import child_for
+from plans.access import child_for, may
 from plans.models import Child
 
 INVALID = 422
 
 
 def _context(request: HttpRequest, child: Child, **extra: Any) -> dict[str, Any]:
-    membership = membership_for(request.user, child.household)
     events = list(DeadlineEvent.objects.filter(child=child).order_by("-date", "-pk"))
     settings = DeadlineSettings.objects.filter(child=child).first()
     return {
         "child": child,
-        "can_edit": membership is not None and membership.allows("edit"),
+        "can_edit": may(request.user, child, "edit"),
         "deadlines": deadlines_for(child, timezone.localdate()),
         "events": [e for e in events if not e.is_retracted],
         "removed_events": [e for e in events if e.is_retracted],

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.access import log_access, membership_for
+from accounts.access import log_access
 from accounts.compression import compress_page
 from evidence.models import Attachment
 from iepright.textclean import is_sane_date
@@ -32,7 +32,7 @@ from logbook import services
 from logbook.days import LogWindow, Row, entry_summary, is_service, lag_text, load_today
 from logbook.forms import AllDeliveredForm, CatchUpForm, DayNoteForm, EntryForm, RetractForm, SameAsForm
 from logbook.models import SCHOOL_CAUSED_REASONS, LogEntry, MissReason, Source, Status
-from plans.access import child_for, children_for
+from plans.access import child_for, children_for, may
 from plans.models import Child, Iep, Provision
 
 SCHOOL_REASONS = [(value, label) for value, label in MissReason.choices if value in SCHOOL_CAUSED_REASONS]
@@ -40,8 +40,7 @@ OTHER_REASONS = [(value, label) for value, label in MissReason.choices if value 
 
 
 def _can_edit(user: Any, child: Child) -> bool:
-    membership = membership_for(user, child.household)
-    return membership is not None and membership.allows("edit")
+    return may(user, child, "edit")
 
 
 def _day_url(child: Child, day: date, anchor: str = "") -> str:

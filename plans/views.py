@@ -16,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from accounts.access import household_for, log_access, membership_for
+from accounts.access import household_for, log_access
 from plans import services
-from plans.access import absence_for, calendar_for, child_for, iep_for, provision_for
+from plans.access import absence_for, calendar_for, child_for, iep_for, may, provision_for
 from plans.calendar_import import federal_holidays
 from plans.forms import AbsenceForm, AmendForm, CalendarForm, ChildForm, IepForm, NonSchoolDayForm, ProvisionForm
 from plans.models import Absence, Child, Iep, NonSchoolDay, Provision, SchoolCalendar, weekday_phrase
@@ -38,8 +38,7 @@ def _viewed(request: HttpRequest, child: Child) -> None:
 
 
 def _can_edit(request: HttpRequest, child: Child) -> bool:
-    membership = membership_for(request.user, child.household)
-    return membership is not None and membership.allows("edit")
+    return may(request.user, child, "edit")
 
 
 def _page(
@@ -79,13 +78,12 @@ def child_overview(request: HttpRequest, child_id: int) -> HttpResponse:
     child = child_for(request.user, child_id)
     _viewed(request, child)
     today = timezone.localdate()
-    membership = membership_for(request.user, child.household)
     context = {
         "child": child,
         "summary": summarize_child(child, today),
         "today": today,
-        "can_edit": membership is not None and membership.allows("edit"),
-        "is_owner": membership is not None and membership.allows("own"),
+        "can_edit": may(request.user, child, "edit"),
+        "is_owner": may(request.user, child, "own"),
     }
     return render(request, "plans/child.html", context)
 
