@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -280,7 +281,7 @@ def today(request: HttpRequest, child_id: int) -> HttpResponse:
         try:
             day = date.fromisoformat(picked)
         except ValueError:
-            messages.error(request, "That date was not understood. Please pick it again.")
+            messages.error(request, _("That date was not understood. Please pick it again."))
         else:
             if is_sane_date(day):
                 return redirect("logbook:day", child_id=child.pk, day=day)
@@ -349,7 +350,11 @@ def save_entry(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
         failed = Failed(key, values, {NON_FIELD_ERRORS: [str(conflict)]}, conflict=conflict)
         return _render_day(request, child, day, failed=failed, status=409)
     with_files = f" with {len(kept)} file{'s' if len(kept) != 1 else ''}" if kept else ""
-    messages.success(request, f"Saved: {entry.provision.label}, {entry.get_status_display().lower()}{with_files}.")
+    messages.success(
+        request,
+        _("Saved: %(item)s, %(status)s%(files)s.")
+        % {"item": entry.provision.label, "status": entry.get_status_display().lower(), "files": with_files},
+    )
     return HttpResponseRedirect(_day_url(child, day, f"p{provision.pk}{'m' if entry.is_makeup else ''}"))
 
 
@@ -449,7 +454,7 @@ def save_day_note(request: HttpRequest, child_id: int, day: date) -> HttpRespons
         )
     except ValidationError as error:
         return _render_day(request, child, day, failed=Failed("note", values, _errors(error)), status=422)
-    messages.success(request, "Saved: the day's tags and note.")
+    messages.success(request, _("Saved: the day's tags and note."))
     return HttpResponseRedirect(_day_url(child, day, "day-note"))
 
 
@@ -498,7 +503,11 @@ def retract_entry(request: HttpRequest, child_id: int, entry_id: int) -> HttpRes
                     form.add_error("reason" if name == "reason" else None, message)
     if not form.is_valid():
         return _render_history(request, child, entry, form=form, status=422)
-    messages.success(request, f"Withdrawn: {entry.provision.label} on {entry.date:%B %-d}. It no longer counts.")
+    messages.success(
+        request,
+        _("Withdrawn: %(item)s on %(day)s. It no longer counts.")
+        % {"item": entry.provision.label, "day": date_format(entry.date, "F j")},
+    )
     return HttpResponseRedirect(_day_url(child, entry.date))
 
 

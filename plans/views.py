@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import household_for, log_access
@@ -51,7 +53,7 @@ def _refuse_if_superseded(request: HttpRequest, iep: Iep) -> HttpResponse | None
     """A replaced version is kept as it was: send the person back to it with a word why."""
     if iep.status != Iep.Status.SUPERSEDED:
         return None
-    messages.error(request, "This version was replaced by an amendment. It is kept exactly as it was.")
+    messages.error(request, _("This version was replaced by an amendment. It is kept exactly as it was."))
     return redirect("plans:iep", child_id=iep.child_id, iep_id=iep.pk)
 
 
@@ -65,7 +67,7 @@ def child_new(request: HttpRequest, household_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             child = form.save()
-            messages.success(request, f"{child.name} is added. Next, add the IEP.")
+            messages.success(request, _("%(name)s is added. Next, add the IEP.") % {"name": child.name})
             return redirect("plans:child", child_id=child.pk)
         status = INVALID
     else:
@@ -95,7 +97,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("plans:child", child_id=child.pk)
         child.refresh_from_db()
         return _page(request, "plans/child_form.html", child, {"form": form}, status=INVALID)
@@ -123,7 +125,7 @@ def iep_new(request: HttpRequest, child_id: int) -> HttpResponse:
         except services.PlanError as error:
             form.add_error("document", str(error))
         else:
-            messages.success(request, "IEP saved as a draft. Now add its items, in the IEP's exact words.")
+            messages.success(request, _("IEP saved as a draft. Now add its items, in the IEP's exact words."))
             return redirect("plans:iep", child_id=child.pk, iep_id=iep.pk)
     status = INVALID if request.method == "POST" else 200
     return _page(request, "plans/iep_form.html", child, {"form": form}, status=status)
@@ -160,7 +162,7 @@ def iep_edit(request: HttpRequest, child_id: int, iep_id: int) -> HttpResponse:
         except services.PlanError as error:
             form.add_error("document", str(error))
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("plans:iep", child_id=child.pk, iep_id=iep.pk)
     if request.method == "POST":
         form.instance.refresh_from_db()
@@ -178,7 +180,7 @@ def iep_activate(request: HttpRequest, child_id: int, iep_id: int) -> HttpRespon
     except services.PlanError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "This IEP is now in effect. You can log against it.")
+        messages.success(request, _("This IEP is now in effect. You can log against it."))
     return redirect("plans:iep", child_id=iep.child_id, iep_id=iep.pk)
 
 
@@ -187,7 +189,7 @@ def iep_amend(request: HttpRequest, child_id: int, iep_id: int) -> HttpResponse:
     iep = iep_for(request.user, iep_id, need="edit", child_id=child_id)
     child = iep.child
     if iep.status != Iep.Status.ACTIVE:
-        messages.error(request, "Only an IEP that is in effect can be amended.")
+        messages.error(request, _("Only an IEP that is in effect can be amended."))
         return redirect("plans:iep", child_id=child.pk, iep_id=iep.pk)
     form = AmendForm(request.POST or None, iep=iep)
     if request.method == "POST":
@@ -195,7 +197,7 @@ def iep_amend(request: HttpRequest, child_id: int, iep_id: int) -> HttpResponse:
             amendment = services.amend_iep(
                 iep, form.cleaned_data["effective_from"], request.user, form.cleaned_data["note"]
             )
-            messages.success(request, "The amended IEP is ready. Change its items to match the amendment.")
+            messages.success(request, _("The amended IEP is ready. Change its items to match the amendment."))
             return redirect("plans:iep", child_id=child.pk, iep_id=amendment.pk)
         return _page(request, "plans/iep_amend.html", child, {"form": form, "iep": iep}, status=INVALID)
     return _page(request, "plans/iep_amend.html", child, {"form": form, "iep": iep})
@@ -220,7 +222,7 @@ def provision_new(request: HttpRequest, child_id: int, iep_id: int) -> HttpRespo
     if request.method == "POST":
         if form.is_valid():
             provision = services.save_provision(form.instance, user=request.user)
-            messages.success(request, f"“{provision.label}” added.")
+            messages.success(request, _("“%(item)s” added.") % {"item": provision.label})
             if "add_another" in request.POST:
                 return redirect("plans:provision_new", child_id=iep.child_id, iep_id=iep.pk)
             return redirect("plans:iep", child_id=iep.child_id, iep_id=iep.pk)
@@ -238,7 +240,7 @@ def provision_edit(request: HttpRequest, child_id: int, provision_id: int) -> Ht
     if request.method == "POST":
         if form.is_valid():
             services.save_provision(form.instance, user=request.user)
-            messages.success(request, f"“{provision.label}” saved.")
+            messages.success(request, _("“%(item)s” saved.") % {"item": provision.label})
             return redirect("plans:iep", child_id=iep.child_id, iep_id=iep.pk)
         return _provision_page(request, iep, form, provision, status=INVALID)
     return _provision_page(request, iep, form, provision)
@@ -268,7 +270,7 @@ def provision_delete(request: HttpRequest, child_id: int, provision_id: int) -> 
         except services.PlanError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"“{provision.label}” removed.")
+            messages.success(request, _("“%(item)s” removed.") % {"item": provision.label})
         return redirect("plans:iep", child_id=iep.child_id, iep_id=iep.pk)
     return _page(request, "plans/provision_delete.html", iep.child, {"provision": provision, "iep": iep})
 
@@ -291,7 +293,7 @@ def calendar_new(request: HttpRequest, child_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             calendar = services.save_calendar(form.instance, user=request.user)
-            messages.success(request, "School year saved. Now add holidays and breaks.")
+            messages.success(request, _("School year saved. Now add holidays and breaks."))
             return redirect("plans:calendar", child_id=child.pk, calendar_id=calendar.pk)
         return _page(request, "plans/calendar_form.html", child, {"form": form}, status=INVALID)
     return _page(request, "plans/calendar_form.html", child, {"form": form})
@@ -335,7 +337,7 @@ def calendar_edit(request: HttpRequest, child_id: int, calendar_id: int) -> Http
     if request.method == "POST":
         if form.is_valid():
             services.save_calendar(form.instance, user=request.user)
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("plans:calendar", child_id=calendar.child_id, calendar_id=calendar.pk)
         calendar.refresh_from_db()
         return _page(request, "plans/calendar_form.html", calendar.child, {"form": form, "calendar": calendar}, INVALID)
@@ -351,7 +353,7 @@ def day_off_add(request: HttpRequest, child_id: int, calendar_id: int) -> HttpRe
     if not form.is_valid():
         return _calendar_page(request, calendar, form, status=INVALID)
     day_off = services.add_non_school_day(form.instance, user=request.user)
-    messages.success(request, f"“{day_off.name}” added.")
+    messages.success(request, _("“%(name)s” added.") % {"name": day_off.name})
     return redirect("plans:calendar", child_id=calendar.child_id, calendar_id=calendar.pk)
 
 
@@ -363,7 +365,7 @@ def day_off_remove(request: HttpRequest, child_id: int, calendar_id: int) -> Htt
         return not_allowed
     day_off = get_object_or_404(calendar.non_school_days, pk=request.POST.get("day_off", "").strip() or 0)
     services.remove_non_school_day(day_off, user=request.user)
-    messages.success(request, f"“{day_off.name}” removed.")
+    messages.success(request, _("“%(name)s” removed.") % {"name": day_off.name})
     return redirect("plans:calendar", child_id=calendar.child_id, calendar_id=calendar.pk)
 
 
@@ -393,7 +395,7 @@ def absence_list(request: HttpRequest, child_id: int) -> HttpResponse:
             return redirect("plans:absences", child_id=child.pk)
         if form.is_valid():
             absence = services.add_absence(form.instance, user=request.user)
-            messages.success(request, f"Absence on {absence.date:%A, %B} {absence.date.day} saved.")
+            messages.success(request, _("Absence on %(day)s saved.") % {"day": date_format(absence.date, "l, F j")})
             return redirect("plans:absences", child_id=child.pk)
         status = INVALID
     else:
@@ -409,5 +411,5 @@ def absence_remove(request: HttpRequest, child_id: int, absence_id: int) -> Http
     if not_allowed := _only_post(request):
         return not_allowed
     services.remove_absence(absence, user=request.user)
-    messages.success(request, f"Absence on {absence.date:%A, %B} {absence.date.day} removed.")
+    messages.success(request, _("Absence on %(day)s removed.") % {"day": date_format(absence.date, "l, F j")})
     return redirect("plans:absences", child_id=absence.child_id)
