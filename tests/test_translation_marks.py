@@ -27,6 +27,7 @@ PYTHON = [
     "accounts/forms.py",
     "accounts/services.py",
     "reports/forms.py",
+    "reports/views.py",
     *sorted(
         str(path.relative_to(ROOT))
         for app in ("advocacy", "api", "correspondence")
