@@ -9,34 +9,36 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Household, Role, User
 from iepright.textclean import TextCheckMixin
 
 ROLE_CHOICES = [
-    (Role.EDITOR.value, "Can log and edit: a co-parent, or an advocate who helps keep the log"),
-    (Role.VIEWER.value, "Can only read: an advocate or lawyer who reviews the records"),
+    (Role.EDITOR.value, _("Can log and edit: a co-parent, or an advocate who helps keep the log")),
+    (Role.VIEWER.value, _("Can only read: an advocate or lawyer who reviews the records")),
 ]
+# One plain sentence instead of the validators' list of rules.
+PASSWORD_HELP = _("At least 10 characters. Not a common password, and not only numbers.")
 
 
 class SignupForm(TextCheckMixin, AllauthSignupForm):
     """allauth's sign-up form with the person's name first: it appears on their records."""
 
     name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=150,
-        help_text="Shown on the records you keep, e.g. “Dana Okafor”.",
+        help_text=_("Shown on the records you keep, e.g. “Dana Okafor”."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.order_fields(["name", "email", "password1", "password2"])
-        # One plain sentence instead of the validators' list of rules.
-        self.fields["password1"].help_text = "At least 10 characters. Not a common password, and not only numbers."
+        self.fields["password1"].help_text = PASSWORD_HELP
 
 
-def plain_labels(form: forms.Form, labels: dict[str, str]) -> None:
+def plain_labels(form: forms.Form, labels: dict[str, Any]) -> None:
     """Sentence-case labels instead of allauth's Title Case ones, and no placeholder repeating the label."""
     for name, label in labels.items():
         if name in form.fields:
@@ -47,7 +49,7 @@ def plain_labels(form: forms.Form, labels: dict[str, str]) -> None:
 class LoginForm(TextCheckMixin, AllauthLoginForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        plain_labels(self, {"remember": "Keep me signed in on this device"})
+        plain_labels(self, {"remember": _("Keep me signed in on this device")})
 
 
 class ChangePasswordForm(TextCheckMixin, AllauthChangePasswordForm):
@@ -55,39 +57,45 @@ class ChangePasswordForm(TextCheckMixin, AllauthChangePasswordForm):
         super().__init__(*args, **kwargs)
         plain_labels(
             self,
-            {"oldpassword": "Current password", "password1": "New password", "password2": "New password (again)"},
+            {
+                "oldpassword": _("Current password"),
+                "password1": _("New password"),
+                "password2": _("New password (again)"),
+            },
         )
-        self.fields["password1"].help_text = "At least 10 characters. Not a common password, and not only numbers."
+        self.fields["password1"].help_text = PASSWORD_HELP
 
 
 class ResetPasswordKeyForm(TextCheckMixin, AllauthResetPasswordKeyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        plain_labels(self, {"password1": "New password", "password2": "New password (again)"})
-        self.fields["password1"].help_text = "At least 10 characters. Not a common password, and not only numbers."
+        plain_labels(self, {"password1": _("New password"), "password2": _("New password (again)")})
+        self.fields["password1"].help_text = PASSWORD_HELP
 
 
 class HouseholdForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = Household
         fields = ["name"]
-        labels = {"name": "Household name"}
-        help_texts = {"name": "Only members see it, e.g. “Okafor family”."}
+        labels = {"name": _("Household name")}
+        help_texts = {"name": _("Only members see it, e.g. “Okafor family”.")}
 
 
 class InviteForm(TextCheckMixin, forms.Form):
-    email = forms.EmailField(label="Their email address", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(label=_("Their email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(
-        label="What may they do?", choices=ROLE_CHOICES, initial=Role.EDITOR.value, widget=forms.RadioSelect
+        label=_("What may they do?"), choices=ROLE_CHOICES, initial=Role.EDITOR.value, widget=forms.RadioSelect
     )
 
 
 class RoleForm(TextCheckMixin, forms.Form):
-    role = forms.ChoiceField(label="Access", choices=[(Role.EDITOR.value, "Edit"), (Role.VIEWER.value, "Read only")])
+    role = forms.ChoiceField(
+        label=_("Access"), choices=[(Role.EDITOR.value, _("Edit")), (Role.VIEWER.value, _("Read only"))]
+    )
 
 
 class ProfileForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name"]
-        labels = {"display_name": "Your name"}
+        labels = {"display_name": _("Your name")}

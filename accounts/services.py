@@ -42,10 +42,10 @@ def rename_household(household: Household, name: str) -> Household:
 def invite(household: Household, *, email: str, role: str, invited_by: User) -> Invitation:
     """A new invitation; an earlier open invitation to the same address stops working."""
     if role not in (Role.EDITOR, Role.VIEWER):
-        raise MembershipError("An invitation gives either edit or read-only access.")
+        raise MembershipError(gettext("An invitation gives either edit or read-only access."))
     email = email.strip()
     if Membership.objects.filter(household=household, user__email__iexact=email).exists():
-        raise MembershipError(f"{email} is already a member of this household.")
+        raise MembershipError(gettext("%(email)s is already a member of this household.") % {"email": email})
     with transaction.atomic():
         now = timezone.now()
         household.invitations.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
@@ -97,9 +97,9 @@ def revoke_invitation(invitation: Invitation) -> None:
 
 def change_role(membership: Membership, role: str) -> Membership:
     if membership.role == Role.OWNER:
-        raise MembershipError("The owner's role cannot be changed.")
+        raise MembershipError(gettext("The owner's role cannot be changed."))
     if role not in (Role.EDITOR, Role.VIEWER):
-        raise MembershipError("Choose edit or read-only access.")
+        raise MembershipError(gettext("Choose edit or read-only access."))
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -108,5 +108,5 @@ def change_role(membership: Membership, role: str) -> Membership:
 def remove_member(membership: Membership) -> None:
     """End a membership (the owner removing someone, or someone leaving)."""
     if membership.role == Role.OWNER:
-        raise MembershipError("The owner cannot be removed from their own household.")
+        raise MembershipError(gettext("The owner cannot be removed from their own household."))
     membership.delete()

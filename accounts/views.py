@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import services
 from accounts.access import CURRENT_HOUSEHOLD, household_for, households_for, membership_for, pick_current
@@ -22,7 +24,17 @@ from accounts.models import AccessLog, Household, Invitation, Membership, Role
 
 INVALID = 422  # an invalid form is answered with this status, the form and its messages
 
-ACCESS_WORDS = {Role.OWNER.value: "owner's", Role.EDITOR.value: "edit", Role.VIEWER.value: "read-only"}
+# Whole sentences per role (not a word put into a sentence), so that each language can phrase them.
+NOW_HAS_ACCESS = {
+    Role.OWNER.value: gettext_lazy("%(name)s now has owner's access."),
+    Role.EDITOR.value: gettext_lazy("%(name)s now has edit access."),
+    Role.VIEWER.value: gettext_lazy("%(name)s now has read-only access."),
+}
+JOINED_WITH_ACCESS = {
+    Role.OWNER.value: gettext_lazy("You joined %(household)s, with owner's access."),
+    Role.EDITOR.value: gettext_lazy("You joined %(household)s, with edit access."),
+    Role.VIEWER.value: gettext_lazy("You joined %(household)s, with read-only access."),
+}
 
 # How the access log names the pages people looked at; other pages are named by their URL name.
 PAGE_WORDS = {
@@ -99,7 +111,7 @@ def household_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             household = services.create_household_for(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
             request.session[CURRENT_HOUSEHOLD] = household.pk
-            messages.success(request, f"{household.name} is ready. Add your child next.")
+            messages.success(request, _("%(name)s is ready. Add your child next.") % {"name": household.name})
             return redirect("accounts:home")
         return render(request, "accounts/household_new.html", {"form": form}, status=INVALID)
     return render(request, "accounts/household_new.html", {"form": form})
@@ -111,7 +123,7 @@ def household_switch(request: HttpRequest, household_id: int) -> HttpResponse:
     if not_allowed := _only_post(request):
         return not_allowed
     request.session[CURRENT_HOUSEHOLD] = household.pk
-    messages.success(request, f"You are now looking at {household.name}.")
+    messages.success(request, _("You are now looking at %(name)s.") % {"name": household.name})
     return redirect("accounts:home")
 
 
@@ -153,7 +165,7 @@ def household_rename(request: HttpRequest, household_id: int) -> HttpResponse:
     if not form.is_valid():
         return _household_page(request, household, status=INVALID, rename_form=form)
     services.rename_household(household, form.cleaned_data["name"])
-    messages.success(request, "Household name saved.")
+    messages.success(request, _("Household name saved."))
     return redirect("accounts:household", household_id=household.pk)
 
 
@@ -176,7 +188,10 @@ def invite(request: HttpRequest, household_id: int) -> HttpResponse:
         else:
             url = request.build_absolute_uri(reverse("accounts:invitation", kwargs={"token": invitation.token}))
             services.send_invitation(invitation, url)
-            messages.success(request, f"We emailed an invitation to {invitation.email}. The link works for 14 days.")
+            messages.success(
+                request,
+                _("We emailed an invitation to %(email)s. The link works for 14 days.") % {"email": invitation.email},
+            )
             return redirect("accounts:household", household_id=household.pk)
     return _household_page(request, household, status=INVALID, invite_form=form)
 
@@ -188,7 +203,7 @@ def invitation_revoke(request: HttpRequest, household_id: int, invitation_id: in
     if not_allowed := _only_post(request):
         return not_allowed
     services.revoke_invitation(invitation)
-    messages.success(request, f"The invitation to {invitation.email} no longer works.")
+    messages.success(request, _("The invitation to %(email)s no longer works.") % {"email": invitation.email})
     return redirect("accounts:household", household_id=household.pk)
 
 
@@ -206,14 +221,14 @@ def member_role(request: HttpRequest, household_id: int, membership_id: int) -> 
         return not_allowed
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose edit or read-only access.")
+        messages.error(request, _("Choose edit or read-only access."))
     else:
         try:
             services.change_role(membership, form.cleaned_data["role"])
         except services.MembershipError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{membership.user.name} now has {ACCESS_WORDS[membership.role]} access.")
+            messages.success(request, NOW_HAS_ACCESS[membership.role] % {"name": membership.user.name})
     return redirect("accounts:household", household_id=household.pk)
 
 
@@ -227,7 +242,11 @@ def member_remove(request: HttpRequest, household_id: int, membership_id: int) -
     except services.MembershipError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{membership.user.name} no longer has access to {household.name}.")
+        messages.success(
+            request,
+            _("%(name)s no longer has access to %(household)s.")
+            % {"name": membership.user.name, "household": household.name},
+        )
     return redirect("accounts:household", household_id=household.pk)
 
 
@@ -246,7 +265,7 @@ def household_leave(request: HttpRequest, household_id: int) -> HttpResponse:
         messages.error(request, str(error))
         return redirect("accounts:household", household_id=household.pk)
     request.session.pop(CURRENT_HOUSEHOLD, None)
-    messages.success(request, f"You left {household.name}.")
+    messages.success(request, _("You left %(name)s.") % {"name": household.name})
     return redirect("accounts:home")
 
 
@@ -270,9 +289,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "accounts/invitation_closed.html", context, status=410)
         request.session.pop(PENDING_INVITATION, None)
         request.session[CURRENT_HOUSEHOLD] = invitation.household_id
-        messages.success(
-            request, f"You joined {invitation.household.name}, with {ACCESS_WORDS[membership.role]} access."
-        )
+        messages.success(request, JOINED_WITH_ACCESS[membership.role] % {"household": invitation.household.name})
         return redirect("accounts:home")
     context["already_member"] = membership_for(request.user, invitation.household)
     return render(request, "accounts/invitation.html", context)
@@ -285,7 +302,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            messages.success(request, "Your name is saved.")
+            messages.success(request, _("Your name is saved."))
             return redirect("accounts:profile")
         return render(request, "accounts/profile.html", {"form": form}, status=INVALID)
     return render(request, "accounts/profile.html", {"form": form})

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, re_path
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
@@ -53,4 +54,4 @@ def urls() -> tuple[list[Any], str, str]:
 @csrf_exempt  # it changes nothing; a POST must get the same JSON 404, not the CSRF page
 def nothing_here(request: HttpRequest) -> JsonResponse:
     """Any other address under /api/v1/ (e.g. ``children/abc``): 404 as JSON, like the rest."""
-    return JsonResponse(errors.body("Not found."), status=404)
+    return JsonResponse(errors.body(_("Not found.")), status=404)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.errors import AuthorizationError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -34,7 +35,7 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         if request.method not in SAFE_METHODS and not found.can_write:
-            raise AuthorizationError(message="This token may only read. Make a token with write access.")
+            raise AuthorizationError(message=_("This token may only read. Make a token with write access."))
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > STAMP_EVERY:
             AccessToken.objects.filter(pk=found.pk).filter(

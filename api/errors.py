@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as RequestInvalid
@@ -75,6 +76,11 @@ def errors_body(error: ValidationError) -> dict[str, Any]:
     return body([str(m) for m in error.messages])
 
 
+def range_too_long(days: int) -> str:
+    """The refusal of a date range whose end is before its start or more than ``days`` after it."""
+    return _("Choose an end on or after the start, at most %(days)d days.") % {"days": days}
+
+
 def _field_of(location: list[Any]) -> str:
     """``["body", "payload", "date"]`` -> ``"date"``; ``["path", "day"]`` -> ``"day"``."""
     parts = [str(part) for part in location[1:] if part != "payload"] or [str(p) for p in location]
@@ -85,8 +91,8 @@ def request_errors_body(error: RequestInvalid) -> dict[str, Any]:
     """Ninja's refusal of a request's shape (a missing field, a bad date) in the same form."""
     found: dict[str, list[str]] = {}
     for item in error.errors:
-        found.setdefault(_field_of(list(item.get("loc", []))), []).append(str(item.get("msg", "Invalid value.")))
-    return {"errors": found or {ALL: ["The request is not valid."]}}
+        found.setdefault(_field_of(list(item.get("loc", []))), []).append(str(item.get("msg", _("Invalid value."))))
+    return {"errors": found or {ALL: [_("The request is not valid.")]}}
 
 
 def install(api: NinjaAPI) -> None:
@@ -103,7 +109,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
-        return api.create_response(request, body("Not found."), status=404)
+        return api.create_response(request, body(_("Not found.")), status=404)
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
@@ -120,7 +126,9 @@ def json_not_allowed(view: Any) -> Any:
         if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
             allowed = response.get("Allow", "")
             response = HttpResponse(
-                json.dumps(body("This address does not take that method.")), status=405, content_type="application/json"
+                json.dumps(body(_("This address does not take that method."))),
+                status=405,
+                content_type="application/json",
             )
             if allowed:
                 response["Allow"] = allowed

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from api.errors import CheckedText, ErrorsOut, answers
+from api.errors import CheckedText, ErrorsOut, answers, range_too_long
 from api.reads import viewed
 from logbook import services
 from logbook.days import DayStatus, LogWindow, entry_summary, lag_text
@@ -254,9 +254,7 @@ def list_entries(request: HttpRequest, child_id: int, span: Query[RangeIn]) -> A
     """The entries from ``start`` to ``end`` (at most 400 days), withdrawn ones included."""
     child = viewed(request, child_for(request.user, child_id))
     if span.end < span.start or (span.end - span.start).days > MAX_RANGE_DAYS:
-        return Status(
-            422, {"errors": {"end": [f"Choose an end on or after the start, at most {MAX_RANGE_DAYS} days."]}}
-        )
+        return Status(422, {"errors": {"end": [range_too_long(MAX_RANGE_DAYS)]}})
     entries = LogEntry.objects.filter(child=child, date__range=(span.start, span.end)).select_related("provision")
     return Status(200, [_entry_out(entry) for entry in entries.order_by("date", "provision_id", "is_makeup")])
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 
-from api.errors import answers
+from api.errors import answers, range_too_long
 from api.reads import viewed
 from correspondence.models import Communication
 from correspondence.payloads import communication_payload
@@ -53,8 +54,8 @@ class DeadlineOut(Schema):
 
 
 DEADLINE_FIELDS = {
-    "annual_review_due": "Annual IEP review due",
-    "reevaluation_due": "Reevaluation due",
+    "annual_review_due": gettext_lazy("Annual IEP review due"),
+    "reevaluation_due": gettext_lazy("Reevaluation due"),
 }
 
 
@@ -63,13 +64,11 @@ def insights(request: HttpRequest, child_id: int, span: Query[RangeIn]) -> Any:
     """The compliance numbers from ``start`` to ``end`` (shape in docs/insights-json.md)."""
     child = viewed(request, child_for(request.user, child_id))
     if span.end < span.start or (span.end - span.start).days > MAX_RANGE_DAYS:
-        return Status(
-            422, {"errors": {"end": [f"Choose an end on or after the start, at most {MAX_RANGE_DAYS} days."]}}
-        )
+        return Status(422, {"errors": {"end": [range_too_long(MAX_RANGE_DAYS)]}})
     return Status(200, compute_compliance(child, span.start, span.end).to_json())
 
 
-DISCLAIMER = (
+DISCLAIMER = gettext_lazy(
     "Deadlines shown are estimates computed from the dates entered; filing limits can be lost: contact a lawyer, "
     "the state Parent Training and Information Center, or the Protection and Advocacy agency before a deadline. "
     "General information, not legal advice."
@@ -106,9 +105,11 @@ def deadlines(request: HttpRequest, child_id: int) -> Any:
         for name, label in DEADLINE_FIELDS.items():
             due = getattr(iep, name)
             if due is not None:
-                found.append({"kind": name, "label": label, "due": due, "iep": iep.pk, "days_left": (due - today).days})
+                found.append(
+                    {"kind": name, "label": str(label), "due": due, "iep": iep.pk, "days_left": (due - today).days}
+                )
     return {
-        "disclaimer": DISCLAIMER,
+        "disclaimer": str(DISCLAIMER),
         "iep_dates": sorted(found, key=lambda d: (d["due"], d["kind"])),
         "deadlines": [deadline.as_json() for deadline in deadlines_for(child, today)],
     }

@@ -18,22 +18,22 @@ BATES_PREFIX = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,23}")
 
 class ReportForm(TextCheckMixin, forms.Form):
     kind = forms.ChoiceField(
-        label="Which report",
+        label=_("Which report"),
         choices=GeneratedReport.Kind.choices,
         widget=forms.RadioSelect,
         initial=GeneratedReport.Kind.SUMMARY,
     )
-    start = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     provisions = forms.ModelMultipleChoiceField(
-        label="Provisions",
+        label=_("Provisions"),
         queryset=Provision.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked to include every provision.",
+        help_text=_("Leave all unticked to include every provision."),
     )
     bates_prefix = forms.CharField(
-        label="Page number prefix",
+        label=_("Page number prefix"),
         max_length=24,
         required=False,
         help_text=_(
@@ -42,11 +42,13 @@ class ReportForm(TextCheckMixin, forms.Form):
         ),
     )
     ask = forms.CharField(
-        label="What we are asking for",
+        label=_("What we are asking for"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Printed in the meeting summary. Short and specific, e.g. a make-up plan for missed speech sessions.",
+        help_text=_(
+            "Printed in the meeting summary. Short and specific, e.g. a make-up plan for missed speech sessions."
+        ),
     )
 
     def __init__(self, child: Child, *args: Any, **kwargs: Any) -> None:
@@ -76,7 +78,9 @@ class ReportForm(TextCheckMixin, forms.Form):
     def clean_bates_prefix(self) -> str:
         prefix = self.cleaned_data["bates_prefix"].strip().upper()
         if prefix and not BATES_PREFIX.fullmatch(prefix):
-            raise forms.ValidationError("Use capital letters, digits, dashes or underscores (up to 24), e.g. RIVERA-.")
+            raise forms.ValidationError(
+                _("Use capital letters, digits, dashes or underscores (up to 24), e.g. RIVERA-.")
+            )
         return prefix
 
     def clean(self) -> dict[str, Any]:
@@ -84,9 +88,9 @@ class ReportForm(TextCheckMixin, forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end:
             if end < start:
-                self.add_error("end", "The end date is before the start date.")
+                self.add_error("end", _("The end date is before the start date."))
             elif (end - start).days > 366 * 6:
-                self.add_error("end", "A report covers at most six years; choose a shorter range.")
+                self.add_error("end", _("A report covers at most six years; choose a shorter range."))
         return data
 
     def report_options(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import CURRENT_HOUSEHOLD, household_for, log_access
@@ -79,9 +80,9 @@ def child_delete(request: HttpRequest, child_id: int) -> HttpResponse:
             name, home = child.name, child.household
             erase.erase_child(child, request.user)
             log_access(request.user, home, "delete", child_id, request.path)
-            messages.success(request, f"{name} and all their records are deleted.")
+            messages.success(request, _("%(name)s and all their records are deleted.") % {"name": name})
             return redirect("accounts:home")
-        error = f"Type {child.name} exactly as shown to confirm. Nothing was deleted."
+        error = _("Type %(name)s exactly as shown to confirm. Nothing was deleted.") % {"name": child.name}
     status = 422 if error else 200
     return render(request, "reports/child_delete.html", {"child": child, "error": error}, status=status)
 
@@ -148,10 +149,12 @@ def report_list(request: HttpRequest, child_id: int) -> HttpResponse:
                 form.add_error(None, str(refused))
         if report is not None:
             log_access(request.user, child.household, "export", child.pk, request.path)
-            pages = f"{report.pages} page" + ("" if report.pages == 1 else "s")
-            messages.success(
-                request, f"Your {report.get_kind_display().lower()} is ready ({pages}). It is listed below."
+            ready = ngettext(
+                "Your %(kind)s is ready (%(pages)d page). It is listed below.",
+                "Your %(kind)s is ready (%(pages)d pages). It is listed below.",
+                report.pages,
             )
+            messages.success(request, ready % {"kind": report.get_kind_display().lower(), "pages": report.pages})
             return redirect(reverse("reports:report_list", args=[child.pk]) + f"#report-{report.pk}")
         status = 422
     else:

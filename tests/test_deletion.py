@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from unittest.mock import patch
 
 from django.urls import reverse
 
@@ -18,6 +19,7 @@ from evidence.models import Attachment, EvidenceRecord, PurgeAuthorization
 from evidence.verify import verify_child
 from logbook.models import LogEntry, Status
 from plans.models import Child, Iep, Provision, SchoolCalendar
+from reports import erase
 from reports.models import GeneratedReport
 from reports.storage import report_path
 from tests.base import ViewerTestCase, make_family
@@ -144,6 +146,40 @@ class AccountDeleteTests(DeletionTestCase):
         response = self.client.post(self.url, {"password": "correct horse battery"})
         assert response.status_code == 422
         assert User.objects.filter(pk=self.alice.pk).exists() and Child.objects.filter(pk=self.child.pk).exists()
+
+    def test_refused_when_someone_joins_between_the_page_and_the_deletion(self) -> None:
+        """Given Alice alone in her household when the page checks, when Bob joins before her deletion
+        runs, then the deletion is refused with a message naming the household, and nothing is deleted."""
+        Membership.objects.filter(household=self.household).exclude(user=self.alice).delete()
+        real_check = erase.households_blocking_deletion
+        calls: list[int] = []
+
+        def someone_joins_after_the_first_check(user: User) -> list[Household]:
+            found = real_check(user)
+            if not calls:  # the view's check: nobody else yet; then Bob accepts his invitation
+                Membership.objects.create(user=self.bob, household=self.household, role=Role.EDITOR)
+            calls.append(len(found))
+            return found
+
+        counts = (Child.objects.count(), EvidenceRecord.objects.count(), Attachment.objects.count())
+        self.client.force_login(self.alice)
+        with (
+            patch.object(erase, "households_blocking_deletion", someone_joins_after_the_first_check),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            response = self.client.post(self.url, {"password": "correct horse battery"})
+        assert calls == [0, 1]  # the page saw nobody; the deletion itself saw Bob
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "You own Rivera household, which other people use. Remove them or delete that household first." in page
+        assert User.objects.filter(pk=self.alice.pk).exists()
+        assert Membership.objects.filter(user=self.alice, household=self.household, role=Role.OWNER).exists()
+        assert (Child.objects.count(), EvidenceRecord.objects.count(), Attachment.objects.count()) == counts
+        assert GeneratedReport.objects.filter(pk=self.maya_report.pk).exists()
+        assert report_path(self.maya_report.sha256).exists()
+        assert attachment_path(self.maya_only_file.sha256).exists()
+        assert verify_child(self.child.pk, check_current=False).ok
+        assert self.client.get(reverse("accounts:profile")).status_code == 200  # still signed in
 
     def test_an_owner_alone_deletes_account_and_household_with_everything_in_it(self) -> None:
         Membership.objects.filter(household=self.household).exclude(user=self.alice).delete()

@@ -8,6 +8,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from django.core import checks
+from django.core.checks import CheckMessage, Tags, run_checks
+from django.test import override_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -49,6 +53,34 @@ def test_without_smtp_check_deploy_says_emails_are_not_sent() -> None:
     assert result.returncode != 0
     assert "iepright.W001" in result.stdout + result.stderr
     assert "Set EMAIL_HOST" in result.stdout + result.stderr
+
+
+def deploy_warnings(caches: dict[str, dict[str, str]]) -> dict[str, CheckMessage]:
+    """The deployment checks' messages by id, with ``caches`` as the CACHES setting."""
+    with override_settings(CACHES=caches):
+        return {m.id: m for m in run_checks(include_deployment_checks=True, tags=[Tags.security]) if m.id}
+
+
+def test_a_per_process_cache_warns_that_lockouts_are_counted_per_worker() -> None:
+    """Given LocMemCache or DummyCache (each worker counts sign-in tries in its own memory), when
+    ``check --deploy`` runs, then W002 says so and points to the database cache or REDIS_URL."""
+    for backend in ("locmem.LocMemCache", "dummy.DummyCache"):
+        found = deploy_warnings({"default": {"BACKEND": f"django.core.cache.backends.{backend}"}})
+        warning = found.get("iepright.W002")
+        assert warning is not None, backend
+        assert isinstance(warning, checks.Warning)
+        assert warning.msg == (
+            "Sign-in lockouts are counted in each worker's memory, so several workers allow more tries."
+        )
+        assert warning.hint == "Use the database cache (the default) or set REDIS_URL."
+
+
+def test_a_shared_cache_gives_no_cache_warning() -> None:
+    """Given the database cache (the default) or Redis, when ``check --deploy`` runs, then no W002."""
+    for backend, location in (("db.DatabaseCache", "iepright_cache"), ("redis.RedisCache", "redis://127.0.0.1:6379")):
+        found = deploy_warnings({"default": {"BACKEND": f"django.core.cache.backends.{backend}", "LOCATION": location}})
+        assert "iepright.W002" not in found, backend
+    assert "iepright.W001" in deploy_warnings({"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}})
 
 
 def test_plain_http_fails_check_deploy() -> None:

@@ -23,8 +23,10 @@ from logbook.models import DayNote, LogEntry, MissReason, Status
 from logbook.services import save_day_note
 from plans.models import Absence, Child, Iep, NonSchoolDay, Provision, SchoolCalendar
 from plans.services import add_absence
+from reports import bates
 from reports import household as hh
-from reports.models import GeneratedReport
+from reports.models import BatesCounter, GeneratedReport
+from reports.services import generate_report
 from tests.base import BaseTestCase
 from tests.reports_support import TempFiles, attach, build_demo_child, log, stored_report
 
@@ -42,6 +44,7 @@ COUNTED: dict[str, type[Model]] = {
     "day_notes": DayNote,
     "attachments": Attachment,
 }
+START, END = date(2026, 9, 1), date(2026, 9, 30)
 
 
 def wipe(home: Household, emails: list[str] | None = None) -> None:
@@ -147,6 +150,28 @@ class HouseholdExportTests(TempFiles, BaseTestCase):
         # New rows after the import get fresh ids (PostgreSQL sequences moved past the imported ones).
         Household.objects.create(name="Another family")
         Child.objects.create(household=Household.objects.get(name="Another family"), name="New child")
+
+    def test_page_numbers_run_on_after_an_import(self) -> None:
+        """Given a household whose reports took Bates numbers 1 to n (the counter is not exported:
+        reports.household.NOT_EXPORTED), when it is exported, erased and imported into an instance
+        without it, then its next report starts at n + 1, never again at 1."""
+        first = generate_report(self.child, user=self.alice, kind="summary", start=START, end=END, bates_prefix="RIV-")
+        second = generate_report(self.child, user=self.alice, kind="summary", start=START, end=END, bates_prefix="RIV-")
+        last = first.pages + second.pages
+        assert (first.bates_first, second.bates_last) == ("RIV-000001", f"RIV-{last:06d}")
+        data = self.archive()
+        household_id, child_id = self.household.pk, self.child.pk
+        wipe(self.household)
+        assert not BatesCounter.objects.exists()
+
+        hh.import_household(io.BytesIO(data))
+
+        assert bates.peek(Household.objects.get(pk=household_id)) == last + 1
+        child = Child.objects.get(pk=child_id)
+        alice = User.objects.get(email="alice@example.com")
+        after = generate_report(child, user=alice, kind="summary", start=START, end=END, bates_prefix="RIV-")
+        assert after.bates_first == f"RIV-{last + 1:06d}"
+        assert after.bates_last == f"RIV-{last + after.pages:06d}"
 
     def test_a_school_year_of_a_demo_child_round_trips_with_the_same_heads(self) -> None:
         demo = build_demo_child(self.household, self.alice)

@@ -182,25 +182,34 @@ class DimensionTests(PatternTestCase):
 
 class ReasonTests(PatternTestCase):
     def test_reasons_are_a_breakdown_of_the_misses_with_shares(self) -> None:
-        """Given 4 misses: substitute x2, provider absent, parent request, when finding patterns,
-        then the breakdown shows 50% substitute, 25% each, with school-caused marked, and no reason group."""
-        for day, reason in zip(
-            school_days("2026-09-01", 4), ["substitute", "substitute", "provider_absent", "parent_request"], strict=True
-        ):
-            log(self.extended_time, day, "missed", reason=reason)
+        """Given 20 days of extended time with 5 misses, one on each weekday (substitute x3, provider
+        absent, parent request), when finding patterns, then the breakdown shows 60% substitute and 20%
+        each, school-caused marked, and there is no finding at all: the 3 substitute misses would stand
+        out from the 2 misses of the other 17 days if a reason were compared as a group (only misses
+        carry one, so it always would), and no weekday, month, tag or staff group stands out."""
+        days = school_days("2026-09-01", 20)
+        misses = ["substitute", "provider_absent", "substitute", "parent_request", "substitute"]
+        reasons = dict(zip(days[:5], misses, strict=True))
+        assert sorted(day.weekday() for day in reasons) == [0, 1, 2, 3, 4]
+        for day in days:
+            if day in reasons:
+                log(self.extended_time, day, "missed", reason=reasons[day])
+            else:
+                log(self.extended_time, day)
         patterns = self.patterns()
+        assert patterns.entries_considered == 20
         overall = patterns.reasons[0]
         assert overall.lineage is None
         assert [(r.reason, r.count, r.percent, r.school_caused) for r in overall.reasons] == [
-            ("substitute", 2, "50.0", True),
-            ("parent_request", 1, "25.0", False),
-            ("provider_absent", 1, "25.0", True),
+            ("substitute", 3, "60.0", True),
+            ("parent_request", 1, "20.0", False),
+            ("provider_absent", 1, "20.0", True),
         ]
-        assert {f.dimension for f in patterns.findings} <= {"weekday", "month", "tag", "provider"}
+        assert patterns.findings == ()
         assert patterns.to_json()["reasons"][0]["reasons"][0]["share"] == {
-            "numerator": 2,
-            "denominator": 4,
-            "percent": "50.0",
+            "numerator": 3,
+            "denominator": 5,
+            "percent": "60.0",
         }
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from evidence.models import Attachment
 from evidence.verify import verify_child
 from logbook.models import LogEntry, Status
+from logbook.services import MAX_FILES_PER_SAVE
 from tests.logbook_base import TODAY, LogbookTestCase, new_id
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
@@ -84,6 +85,29 @@ class EntryAttachmentTests(LogbookTestCase):
         refused = self.client.post(url, {"files": [SimpleUploadedFile("page.html", HTML, "text/html")]})
         assert refused.status_code == 422
         assert Attachment.objects.count() == 1
+
+    def test_more_files_than_one_save_takes_are_refused_and_nothing_is_kept(self) -> None:
+        """Given one save with a client id (its receipt holds at most MAX_FILES_PER_SAVE file ids),
+        when a phone sends one file more, then the answer is 422 with the limit in words and nothing is
+        kept; the same save id then still works for an allowed number of files."""
+        entry = self.log(TODAY, status=Status.MISSED)
+        url = reverse("api:entry_attachments", kwargs={"child_id": self.child.pk, "entry_id": entry.pk})
+        before = self.new_records().count()
+
+        def photos(count: int) -> list[SimpleUploadedFile]:
+            return [SimpleUploadedFile(f"page-{n}.png", PNG + bytes([n]), "image/png") for n in range(count)]
+
+        save_id = new_id()
+        refused = self.client.post(url, {"files": photos(MAX_FILES_PER_SAVE + 1), "client_id": save_id})
+        assert refused.status_code == 422
+        assert refused.json() == {"errors": {"files": [f"Please send at most {MAX_FILES_PER_SAVE} files at a time."]}}
+        assert Attachment.objects.count() == 0
+        assert self.new_records().count() == before
+        assert not any(path.is_file() for path in self.root.rglob("*"))
+
+        kept = self.client.post(url, {"files": photos(MAX_FILES_PER_SAVE), "client_id": save_id})
+        assert kept.status_code == 200
+        assert len(kept.json()) == MAX_FILES_PER_SAVE == Attachment.objects.count()
 
     def test_a_viewer_cannot_add_files(self) -> None:
         entry = self.log(TODAY, status=Status.MISSED)

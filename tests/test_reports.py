@@ -243,6 +243,8 @@ class ReportTests(TempFiles, ViewerTestCase):
             page = self.client.get(url)
             assert page.status_code == 200
             assert reverse("reports:report_download", args=[self.child.pk, made.pk]) in page.content.decode()
+            pages = f"{made.pages} page" + ("" if made.pages == 1 else "s")
+            assert f"Your meeting summary is ready ({pages}). It is listed below." in page.content.decode()
         self.client.force_login(self.charlie)
         assert self.client.get(url).status_code == 404
         assert self.client.post(url, form).status_code == 404

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from evidence.models import EvidenceRecord
+from evidence.purge import purge_child_records
 from logbook.models import MissReason, Status
 from reports import public_check
 from reports.services import generate_report
@@ -58,6 +60,27 @@ class PublicCheckTests(TempFiles, BaseTestCase):
     def test_a_changed_file_is_not_recognised(self) -> None:
         page = self.upload(self.pdf + b"\n% changed")
         assert "No: this server has no report like this." in page
+
+    def test_a_report_whose_records_are_gone_says_so_plainly_and_names_no_child(self) -> None:
+        """Given a report this server made, when the child's chain no longer holds its head (the
+        records were purged, e.g. when the family erased them), then checking the file or its head hash
+        says the family's record no longer holds what the report states, and still names no child."""
+        purge_child_records(self.child.pk, self.alice)
+        assert not EvidenceRecord.objects.filter(child=self.child).exists()
+        answer = public_check.check_file(self.report.sha256)
+        assert answer.found and not answer.chain_has_head and not answer.chain_has_report
+        head = self.report.ledger_head
+        pages = [
+            self.upload(self.pdf),
+            self.client.post(self.url, {"head": " ".join(head[i : i + 8] for i in range(0, 64, 8))}).content.decode(),
+        ]
+        for page in pages:
+            assert "Warning: the family's record no longer holds what this report states." in page
+            assert "The records or the report's own record are missing." in page
+            assert "still holds the records this report states" not in page
+            assert self.report.bates_first in page and "2026-09-01" in page
+            for private in ("Maya", "Rivera household", "Lincoln", "Springfield"):
+                assert private not in page.replace("RIVERA-", "")
 
     def test_a_head_hash_copied_in_groups_of_8_is_recognised(self) -> None:
         head = self.report.ledger_head
