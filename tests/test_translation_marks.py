@@ -28,6 +28,8 @@ PYTHON = [
     "accounts/services.py",
     "reports/forms.py",
     "reports/views.py",
+    "logbook/views.py",
+    "plans/views.py",
     *sorted(
         str(path.relative_to(ROOT))
         for app in ("advocacy", "api", "correspondence")
