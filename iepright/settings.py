@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",  # signed-in devices: see them, sign the others out
     # Our apps, bottom of the import order first (docs/architecture.md).
     "accounts",
     "evidence",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.devices.SessionActivityMiddleware",
     "iepright.middleware.PrivatePagesMiddleware",
 ]
 
@@ -160,6 +162,9 @@ ACCOUNT_FORMS = {
     "change_password": "accounts.forms.ChangePasswordForm",
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
 }
+# Each signed-in session's device, IP address and last activity, for the "Signed-in devices" page;
+# last activity is written at most every 10 minutes (accounts.devices.SessionActivityMiddleware).
+USERSESSIONS_TRACK_ACTIVITY = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "IEP Right"
 
