@@ -1,4 +1,4 @@
-"""Deployment checks (``manage.py check --deploy``) for what sign-in needs on a real server."""
+"""Deployment checks (``manage.py check --deploy``) for what sign-in and reporting need on a real server."""
 
 from __future__ import annotations
 
@@ -36,6 +36,22 @@ def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
                 "Sign-in lockouts are counted in each worker's memory, so several workers allow more tries.",
                 hint="Use the database cache (the default) or set REDIS_URL.",
                 id="iepright.W002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_security_contact(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    if not getattr(settings, "SECURITY_CONTACT", ""):
+        return [
+            Warning(
+                "No one can be told privately about a security problem with this server.",
+                hint=(
+                    "Set SECURITY_CONTACT to an email address or an https:// page where you read reports; "
+                    "it is then published at /.well-known/security.txt."
+                ),
+                id="iepright.W003",
             )
         ]
     return []

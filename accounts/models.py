@@ -132,7 +132,11 @@ class Invitation(models.Model):
 
 
 class AccessLog(models.Model):
-    """Who viewed or exported a child's records, and when (design.md section 7)."""
+    """Who viewed or exported a child's records, and when (design.md section 7).
+
+    Page views of one child by one person within ``accounts.access.VIEW_WINDOW`` share one row (the
+    first); every other action (export, download, report, verification, deletion, API read) has its own.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="access_log")
@@ -143,4 +147,8 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["household", "-at"])]
+        indexes = [
+            models.Index(fields=["household", "-at"]),
+            # "Did this person view this child in the last few minutes?", asked before each page view's row.
+            models.Index(fields=["household", "user", "child_id", "at"], name="accesslog_recent_view"),
+        ]

@@ -63,6 +63,19 @@ def env_secret(name: str, default: str = "") -> str:
     return os.environ.get(name) or default
 
 
+def env_contact(name: str) -> str:
+    """A way to reach someone, as a URI (RFC 9116 "Contact"): ``mailto:``, ``https://`` or ``tel:``.
+
+    A bare email address is taken as ``mailto:``; anything else (``http://``, a name) is refused.
+    """
+    raw = env_str(name).strip()
+    if not raw or raw.startswith(("mailto:", "https://", "tel:")):
+        return raw
+    if "@" in raw and not any(c in raw for c in ":/ "):
+        return f"mailto:{raw}"
+    raise ConfigError(f"{name} must be an email address or a mailto:, https:// or tel: URI, not {raw!r}")
+
+
 def secret_key_from(data_dir: Path) -> str:
     """Return SECRET_KEY from the environment, or a key generated once into ``data_dir``."""
     configured = env_secret("SECRET_KEY")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from iepright.env import env_bool, env_int, env_list, env_secret, env_str, secret_key_from
+from iepright.env import env_bool, env_contact, env_int, env_list, env_secret, env_str, secret_key_from
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("IEPRIGHT_DATA_DIR", str(BASE_DIR / "data")))
@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",  # signed-in devices: see them, sign the others out
     # Our apps, bottom of the import order first (docs/architecture.md).
     "accounts",
     "evidence",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.devices.SessionActivityMiddleware",
     "iepright.middleware.PrivatePagesMiddleware",
 ]
 
@@ -160,6 +162,9 @@ ACCOUNT_FORMS = {
     "change_password": "accounts.forms.ChangePasswordForm",
     "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
 }
+# Each signed-in session's device, IP address and last activity, for the "Signed-in devices" page;
+# last activity is written at most every 10 minutes (accounts.devices.SessionActivityMiddleware).
+USERSESSIONS_TRACK_ACTIVITY = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "IEP Right"
 
@@ -250,6 +255,12 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Where to report a security problem with this server (docs/security.md): an email address, or a
+# mailto: or https:// URL. When set, /.well-known/security.txt (RFC 9116) names it; `check --deploy`
+# warns while it is empty. The policy defaults to this install's copy of SECURITY.md.
+SECURITY_CONTACT = env_contact("SECURITY_CONTACT")
+SECURITY_POLICY_URL = env_str("SECURITY_POLICY_URL", SITE_URL.rstrip("/") + "/security-policy.txt")
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from api.api import urls as api_urls
-from iepright import pwa
+from iepright import pwa, wellknown
 from iepright.converters import IsoDateConverter
 
 register_converter(IsoDateConverter, "isodate")
@@ -16,6 +16,8 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("api/v1/", api_urls()),
     path("sw.js", pwa.service_worker, name="service_worker"),
+    path(".well-known/security.txt", wellknown.security_txt, name="security_txt"),
+    path("security-policy.txt", wellknown.security_policy, name="security_policy"),
     path("settings/tokens/", include("api.urls")),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),

@@ -23,6 +23,7 @@ PRODUCTION = {
     "EMAIL_HOST": "smtp.example.org",
     "EMAIL_HOST_USER": "iepright",
     "EMAIL_HOST_PASSWORD": "smtp secret",
+    "SECURITY_CONTACT": "security@iep.example.org",
 }
 
 
@@ -87,3 +88,10 @@ def test_plain_http_fails_check_deploy() -> None:
     result = check_deploy(SITE_URL="http://iep.example.org")
     assert result.returncode != 0
     assert "security.W004" in result.stdout + result.stderr  # no HSTS
+
+
+def test_without_a_security_contact_check_deploy_says_so() -> None:
+    result = check_deploy(SECURITY_CONTACT="")
+    assert result.returncode != 0
+    assert "iepright.W003" in result.stdout + result.stderr
+    assert "Set SECURITY_CONTACT" in result.stdout + result.stderr

@@ -88,6 +88,8 @@ EXEMPT = {
     "accounts:household_new": "anyone signed in may start a household of their own",
     "accounts:invitation": "whoever holds the emailed token may accept it (tests/test_households.py)",
     "service_worker": "the service worker script: one file for everyone, no records",
+    "security_txt": "public by design: how to report a vulnerability (RFC 9116), no records (tests/test_security_txt.py)",
+    "security_policy": "public by design: the project's SECURITY.md as text, no records",
     "api_tokens:list": "lists and makes only the signed-in person's own access tokens",
     "api:children": "lists only the children of the caller's own households (tests/test_api.py)",
     "reports:verify_report": "public by design: anyone holding a report checks it; it names no child and "

@@ -197,6 +197,7 @@ def demo_pages() -> dict[str, Any]:
         "two-step sign-in": reverse("mfa_index"),
         "email addresses": reverse("account_email"),
         "change password": reverse("account_change_password"),
+        "signed-in devices": reverse("usersessions_list"),
     }
     invitation = invite(household, email="grandma@example.com", role=Role.VIEWER, invited_by=ella_owner(household))
     signed_out = {
