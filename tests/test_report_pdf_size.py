@@ -11,8 +11,12 @@ import hashlib
 import io
 import json
 import re
+import shutil
+import subprocess
+import tempfile
 from collections import Counter
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -103,6 +107,15 @@ def outline_titles(pdf: bytes) -> list[str]:
         return titles
 
 
+def page_images(pdf: bytes) -> list[bytes]:
+    """Every page drawn by poppler (pdftoppm, 20 dpi) as PNG bytes; empty without pdftoppm."""
+    if not shutil.which("pdftoppm"):
+        return []
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", "20", "-png", "-", f"{folder}/page"], input=pdf, check=True)
+        return [path.read_bytes() for path in sorted(Path(folder).glob("page-*.png"))]
+
+
 def assert_same_document(small: bytes, typst_file: bytes) -> None:
     """Everything a reader, a screen reader and a verifier use is the same in both files."""
     assert pdf_text(small) == pdf_text(typst_file)
@@ -111,6 +124,7 @@ def assert_same_document(small: bytes, typst_file: bytes) -> None:
     assert archival_markers(small) == archival_markers(typst_file)
     assert structure(small) == structure(typst_file)
     assert outline_titles(small) == outline_titles(typst_file)
+    assert page_images(small) == page_images(typst_file)  # every page looks the same, pixel for pixel
     assert document_id(small)[0] == document_id(typst_file)[0]  # Typst's own first half of the ID
     assert small[:8] == typst_file[:8] == b"%PDF-1.7"  # PDF/A-3 is PDF 1.7; object streams need 1.5
     assert metadata_filter(small) is None  # PDF/A: the XMP metadata stream carries no /Filter
