@@ -88,7 +88,7 @@ def pdfa_findings(pdf: bytes) -> Counter[tuple[str, str, str]]:
     """What pikepdf's PDF/A-3b validator finds in the file: (rule, violation or unsupported, message).
 
     The validator is an allowlist (it approves only what it knows conforms) and flags some of what
-    Typst writes that it cannot read (the XMP extension schemas declaring pdfuaid, CFF fonts, an
+    Typst writes that it does not admit (the XMP extension schema declaring pdfuaid, CFF fonts, an
     outline /Dest by reference): the same findings before and after recompression. Object numbers
     differ between the two files, so where it found them is left out.
     """
