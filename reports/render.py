@@ -2,9 +2,12 @@
 
 The ``typst`` binding keeps about 50 MB of caches between compiles, so no long-lived process
 compiles: each render starts a fresh worker (``reports/render_worker.py``, a plain Python process
-that imports only ``typst``), which compiles once, writes the PDF to its standard output and exits,
-giving all its memory back. The worker reports its own peak memory (``VmHWM``; ``ru_maxrss`` would include the web process's
-size at spawn), stored with each report. A plain subprocess
+that imports only ``typst`` and ``pikepdf``), which compiles once, writes the PDF to its standard
+output and exits, giving all its memory back. Before handing the PDF back, the worker packs Typst's
+uncompressed objects into compressed object streams (``pikepdf``, i.e. qpdf): the file stored,
+hashed and recorded is that smaller one, still PDF/A-3b and PDF/UA-1 (docs/reports.md, "Smaller
+files"). The worker reports its own peak memory (``VmHWM``; ``ru_maxrss`` would include the web
+process's size at spawn), stored with each report. A plain subprocess
 rather than ``multiprocessing``: no re-import of the web server's main module in the child, and
 the same behaviour under runserver, gunicorn, pytest and management commands. A semaphore lets one web process run at most ``REPORT_RENDERS_PER_PROCESS``
 renders at a time (default 1), so a request never holds more than one; a render that takes longer
@@ -74,6 +77,8 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
     compile_seconds: float = 0.0  # the Typst compile alone, inside the worker
     cpu_seconds: float = 0.0  # the worker's CPU time, start to end (less sensitive to a busy machine)
+    typst_size: int = 0  # bytes of the PDF as Typst wrote it, before recompression
+    recompress_cpu_seconds: float = 0.0  # the worker's CPU time spent recompressing (pikepdf import included)
 
 
 def _limits() -> tuple[int, float]:
@@ -108,12 +113,14 @@ def render_pdf(
     timestamp: datetime | None = None,
     timeout: float | None = None,
     files: dict[str, Path] | None = None,
+    recompress: bool = True,
 ) -> Rendered:
     """Render ``reports/typst/<template>.typ`` with ``data`` into a PDF/A-3b + PDF/UA-1 file.
 
     ``data`` must be JSON-serialisable; every string in it is printed literally (characters no
     report font has become ``[U+XXXX]``). ``timestamp`` is the document's creation date (now by
     default). ``files`` maps a name to a file on disk; the template reads it as ``/exhibits/<name>``.
+    ``recompress=False`` returns the file exactly as Typst wrote it (for tests and the benchmark).
     Raises RenderTimeout, RenderBusy or RenderError.
     """
     source = TEMPLATE_DIR / f"{template}.typ"
@@ -142,7 +149,7 @@ def render_pdf(
     try:
         with tempfile.TemporaryDirectory(prefix="iepright-render-") as folder:
             root = _prepare_root(Path(folder), files or {})
-            return _run_worker(str(root / source.name), payload, stamp, limit, root)
+            return _run_worker(str(root / source.name), payload, stamp, limit, root, recompress)
     finally:
         slots.release()
 
@@ -163,7 +170,9 @@ def _prepare_root(root: Path, files: dict[str, Path]) -> Path:
     return root
 
 
-def _run_worker(source: str, inputs: dict[str, str], stamp: datetime, limit: float, root: Path) -> Rendered:
+def _run_worker(
+    source: str, inputs: dict[str, str], stamp: datetime, limit: float, root: Path, recompress: bool = True
+) -> Rendered:
     request = json.dumps(
         {
             "source": source,
@@ -171,6 +180,7 @@ def _run_worker(source: str, inputs: dict[str, str], stamp: datetime, limit: flo
             "inputs": inputs,
             "standards": PDF_STANDARDS,
             "timestamp": stamp.isoformat(),
+            "recompress": recompress,
         },
         ensure_ascii=False,
     ).encode()
@@ -202,16 +212,10 @@ def _run_worker(source: str, inputs: dict[str, str], stamp: datetime, limit: flo
         pdf=pdf,
         seconds=seconds,
         peak_memory_kb=int(status["peak_memory_kb"]),
-        pages=count_pages(pdf),
+        pages=int(status["pages"]),
         warnings=list(status.get("warnings", [])),
         compile_seconds=float(status.get("compile_seconds", 0.0)),
         cpu_seconds=float(status.get("cpu_seconds", 0.0)),
+        typst_size=int(status.get("typst_size", len(pdf))),
+        recompress_cpu_seconds=float(status.get("recompress_cpu_seconds", 0.0)),
     )
-
-
-_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
-
-
-def count_pages(pdf: bytes) -> int:
-    """Pages in a PDF that Typst wrote (its page objects are not compressed into streams)."""
-    return len(_PAGE_OBJECT.findall(pdf))

@@ -1,19 +1,28 @@
 """The render worker: one short-lived process that compiles one Typst document and exits.
 
 Started by ``reports.render`` as ``python reports/render_worker.py``; it imports nothing of the
-project (only ``typst`` and the standard library), so it starts in a few tens of milliseconds and
-gives all of its memory back when it exits. Protocol: a JSON request on standard input
-(``source``, ``root``, ``inputs``, ``standards``, ``timestamp``); on standard output one JSON status
-line (``ok``, ``error``, ``peak_memory_kb``, ``warnings``) followed, when ok, by the PDF bytes.
+project (only ``typst``, ``pikepdf`` and the standard library), so it starts in a few tens of
+milliseconds and gives all of its memory back when it exits. Protocol: a JSON request on standard
+input (``source``, ``root``, ``inputs``, ``standards``, ``timestamp``, ``recompress``); on standard
+output one JSON status line (``ok``, ``error``, ``pages``, ``peak_memory_kb``, ``warnings``...)
+followed, when ok, by the PDF bytes.
+
+Typst writes its structure objects (the tags of PDF/UA, the page tree, fonts' dictionaries) as
+plain uncompressed objects: about half of each report. ``recompress`` packs them into compressed
+object streams with qpdf (inside ``pikepdf``) before the file leaves the worker, so the file that is
+stored, hashed, Bates-counted and recorded in the ledger is the compressed one (docs/reports.md,
+"Smaller files").
 """
 
 from __future__ import annotations
 
+import io
 import json
 import resource
 import sys
 import time
 from datetime import datetime
+from typing import Any
 
 
 def own_peak_memory_kb() -> int:
@@ -34,6 +43,50 @@ def own_peak_memory_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def save_options() -> dict[str, Any]:
+    """How ``pikepdf.Pdf.save`` rewrites a PDF/A-3b file: what ``pikepdf.pdfa.resolve_save_kwargs``
+    pins for PDF/A-3b (a test checks they agree), plus a deterministic document ID.
+
+    Object streams need PDF 1.5, which PDF/A-3 (PDF 1.7) allows. Streams Typst left uncompressed
+    are compressed, except the XMP metadata, which qpdf never compresses (PDF/A forbids a /Filter
+    on it); already compressed streams (fonts, images, the attached files) are copied untouched.
+    The XMP packet is not rewritten, the content streams are not normalised. The trailer /ID keeps
+    Typst's first half and gets a second half computed from the content (``deterministic_id``), as
+    the PDF specification asks of a rewritten file: the same Typst file always gives the same bytes.
+    """
+    import pikepdf
+
+    return {
+        "preserve_pdfa": True,
+        "encryption": None,
+        "qdf": False,
+        "normalize_content": False,
+        "stream_decode_level": pikepdf.StreamDecodeLevel.generalized,
+        "fix_metadata_version": False,
+        "compress_streams": True,
+        "recompress_flate": False,
+        "linearize": False,
+        "deterministic_id": True,
+        "static_id": False,
+        "min_version": "",
+        "force_version": "",
+        "object_stream_mode": pikepdf.ObjectStreamMode.generate,
+    }
+
+
+def finish(pdf: bytes, recompress: bool) -> tuple[bytes, int]:
+    """The PDF to hand back (recompressed unless told not to) and its number of pages."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        pages = len(document.pages)
+        if not recompress:
+            return pdf, pages
+        out = io.BytesIO()
+        document.save(out, **save_options())
+    return out.getvalue(), pages
+
+
 def main() -> int:
     started = time.perf_counter()
     request = json.loads(sys.stdin.buffer.read())
@@ -52,12 +105,17 @@ def main() -> int:
         )
         if not isinstance(result, bytes):
             raise RuntimeError("Typst returned no PDF.")
-        pdf = result
+        compile_seconds = time.perf_counter() - compile_started
+        cpu_before = time.process_time()
+        pdf, pages = finish(result, bool(request.get("recompress", True)))
         status = {
             "ok": True,
+            "pages": pages,
+            "typst_size": len(result),
             "warnings": [getattr(w, "message", str(w)) for w in warnings],
             "read_seconds": round(compile_started - started, 4),
-            "compile_seconds": round(time.perf_counter() - compile_started, 4),
+            "compile_seconds": round(compile_seconds, 4),
+            "recompress_cpu_seconds": round(time.process_time() - cpu_before, 4),
         }
     except Exception as error:
         message = getattr(error, "message", None) or str(error)
