@@ -32,6 +32,7 @@ from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
 from reports import ledger_copy
 from reports import ledger_facts as lf
 from reports.communications import communications_data
+from reports.stages import stage
 from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, SCHOOL_CAUSED_WHY, declaration, method_sections
 
 KIND_LABELS = dict(Provision.Kind.choices)
@@ -160,9 +161,10 @@ def schedule_text(provision: Provision) -> str:
 def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
     """The template's data and the ledger export file it relies on (evidence reports), read consistently."""
     child = inputs.child
-    with transaction.atomic():
+    with stage("read transaction (with commit)"), transaction.atomic():
         # A report states facts as recorded: only from a chain that verifies at this moment.
-        check = verify_child(child.pk)
+        with stage("  verify"):
+            check = verify_child(child.pk)
         if check.problem is not None:
             raise ChainBroken(
                 _(
@@ -171,12 +173,16 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
                 )
                 % {"problem": check.problem}
             )
-        compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
+        with stage("  compliance"):
+            compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
         evidence = inputs.kind == "evidence"
-        if evidence:  # the whole chain goes inside the PDF
-            ledger_file, head, count = ledger_copy.ledger_export_file(child)
-        else:
-            ledger_file, (head, count) = None, ledger_copy.ledger_head(child)
+        with stage("  ledger export"):
+            if evidence:  # the whole chain goes inside the PDF
+                ledger_file, head, count = ledger_copy.ledger_export_file(child)
+            else:
+                ledger_file, (head, count) = None, ledger_copy.ledger_head(child)
+        facts = stage("  ledger facts, rows (1)")
+        facts.__enter__()
         anchor_count, anchors = ledger_copy.anchors_upto(child, count)
         in_range = _counted_histories(compliance, inputs, lf.histories(child.pk, "log_entry"))
         same_day = _same_day(in_range)
@@ -195,6 +201,9 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
                 row["attachments"] = by_entry.get(row["id"], [])
         next_dates = _next_dates(child, inputs.generated_at.date())
         communications = communications_data(child, inputs.start, inputs.end) if evidence else None
+        facts.__exit__(None, None, None)
+        facts = stage("data rows (2)")
+        facts.__enter__()
     totals = compliance.totals
     minutes = compliance.minutes
     data: dict[str, Any] = {
@@ -286,6 +295,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
         attachment=ledger_copy.ATTACHMENT_NAME,
     )
     data["exhibit_files"] = exhibits
+    facts.__exit__(None, None, None)
     return data, ledger_file
 
 

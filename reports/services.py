@@ -25,6 +25,7 @@ from reports.ledger_copy import ATTACHMENT_NAME
 from reports.models import GeneratedReport
 from reports.receipts import after_report
 from reports.render import Attachment, Rendered, render_pdf
+from reports.stages import note, stage
 from reports.storage import store_report
 
 __all__ = ["ChainBroken", "PagesTaken", "ReportNotMade", "generate_report"]
@@ -76,7 +77,7 @@ def generate_report(
         end=end,
         provision_ids=provision_ids,
         bates_prefix=bates_prefix,
-        bates_start=bates.peek(child.household),
+        bates_start=_peek(child),
         ask=ask,
         generated_by=_person(user),
         generated_at=moment,
@@ -109,37 +110,56 @@ def generate_report(
                 )
             )
     for _try in range(BATES_TRIES):
-        rendered = render_pdf(TEMPLATES[kind], data, attachments=attachments, timestamp=moment, files=files)
-        with transaction.atomic():
-            if bates.take(child.household, inputs.bates_start, rendered.pages):
+        with stage("render (parent and worker)"):
+            rendered = render_pdf(TEMPLATES[kind], data, attachments=attachments, timestamp=moment, files=files)
+        note("  worker: start, read, write (wall)", rendered.seconds - rendered.compile_seconds)
+        note("  worker: Typst compile (wall)", rendered.compile_seconds)
+        note("  worker: own CPU, start to end", rendered.seconds, rendered.cpu_seconds)
+        with stage("write transaction (with commit)"), transaction.atomic():
+            with stage("  Bates take"):
+                taken = bates.take(child.household, inputs.bates_start, rendered.pages)
+            if taken:
                 report = _record(child, user, kind, data, rendered, moment, inputs)
-                break
+        if taken:
+            break
         # Another report of the household took these numbers meanwhile: number the pages again.
-        inputs = replace(inputs, bates_start=bates.peek(child.household))
+        inputs = replace(inputs, bates_start=_peek(child))
         data["bates"]["start"] = inputs.bates_start
     else:
         raise PagesTaken(_("Other reports kept taking the page numbers; please try again."))
     # After commit: an RFC 3161 anchor over the new head and the owner's integrity receipt (issue 8).
-    transaction.on_commit(lambda: after_report(report))
+    transaction.on_commit(lambda: _after_report(report))
     return report
+
+
+def _peek(child: Child) -> int:
+    with stage("Bates peek"):
+        return bates.peek(child.household)
+
+
+def _after_report(report: GeneratedReport) -> None:
+    with stage("after report (anchor, receipt)"):
+        after_report(report)
 
 
 def _record(
     child: Child, user: Any, kind: str, data: dict[str, Any], rendered: Rendered, moment: datetime, inputs: ReportInputs
 ) -> GeneratedReport:
     """Store the file, and save its row and its ledger record (inside the caller's transaction)."""
-    digest = store_report(rendered.pdf)
-    report = _save_report(child, user, kind, data, rendered, digest, moment, inputs)
-    # The report's own record in the chain anchors its file hash: later, anyone can show that this
-    # exact file was generated then, from the ledger as it stood at its stated head.
-    ledger.append(
-        child_id=child.pk,
-        kind="report.generated",
-        object_type="report",
-        object_id=report.pk,
-        payload=report_payload(report),
-        user=user,
-    )
+    with stage("  store PDF"):
+        digest = store_report(rendered.pdf)
+    with stage("  save row, ledger append"):
+        report = _save_report(child, user, kind, data, rendered, digest, moment, inputs)
+        # The report's own record in the chain anchors its file hash: later, anyone can show that this
+        # exact file was generated then, from the ledger as it stood at its stated head.
+        ledger.append(
+            child_id=child.pk,
+            kind="report.generated",
+            object_type="report",
+            object_id=report.pk,
+            payload=report_payload(report),
+            user=user,
+        )
     return report
 
 
