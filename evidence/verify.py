@@ -104,32 +104,37 @@ def _label(object_type: str) -> str:
     return {"iep": "IEP"}.get(object_type, object_type.replace("_", " "))
 
 
-def _record_problem(record: EvidenceRecord, expected_seq: int, prev_hash: str) -> str | None:
-    """What is wrong with ``record`` as the next link after ``prev_hash``, or None."""
+def _record_problem(
+    record: EvidenceRecord, expected_seq: int, prev_hash: str
+) -> tuple[str | None, dict[str, Any] | None]:
+    """What is wrong with ``record`` as the next link after ``prev_hash`` (or None), and its parsed body."""
     seq = record.seq
     if seq != expected_seq:
         if expected_seq == 1:
-            return f"The chain does not start at record 1: its first record is number {seq}."
+            return f"The chain does not start at record 1: its first record is number {seq}.", None
         if seq > expected_seq:
-            return f"Record {expected_seq} is missing: the records jump from {expected_seq - 1} to {seq}."
-        return f"Record {seq} appears twice or out of place after record {expected_seq - 1}."
+            return f"Record {expected_seq} is missing: the records jump from {expected_seq - 1} to {seq}.", None
+        return f"Record {seq} appears twice or out of place after record {expected_seq - 1}.", None
     if record.prev_hash != prev_hash:
         if seq == 1:
-            return "Record 1 does not start from the beginning of the chain (its link should be all zeros)."
+            return "Record 1 does not start from the beginning of the chain (its link should be all zeros).", None
         return (
             f"Record {seq} does not link to record {seq - 1} before it: "
             "records were removed, added or put in a different order."
-        )
+        ), None
     try:
         body = record_body(record)
         canonical = canonical_json_unchecked(body["payload"]) == record.payload
     except (ValueError, TypeError):
-        return f"Record {seq}'s content cannot be read as a ledger payload: it was changed outside the app."
+        return f"Record {seq}'s content cannot be read as a ledger payload: it was changed outside the app.", None
     if not canonical:
-        return f"Record {seq}'s content is not stored in its standard form: it was changed outside the app."
+        return f"Record {seq}'s content is not stored in its standard form: it was changed outside the app.", None
     if chain_hash(record.prev_hash, body) != record.hash:
-        return f"Record {seq} was changed after it was written: its content no longer matches its fingerprint (hash)."
-    return None
+        return (
+            f"Record {seq} was changed after it was written: its content no longer matches its fingerprint (hash).",
+            None,
+        )
+    return None, body
 
 
 def _clock_problem(record: EvidenceRecord, previous_at: datetime | None) -> str | None:
@@ -143,16 +148,24 @@ def _clock_problem(record: EvidenceRecord, previous_at: datetime | None) -> str 
     return None
 
 
-def _report_head_problem(record: EvidenceRecord, hashes: list[str]) -> str | None:
-    """A "report.generated" record states the head the report was made from: it must be an earlier record."""
+def _stated_head(record: EvidenceRecord) -> tuple[int, str] | None:
+    """The record count and head hash a "report.generated" record says its report was made from."""
     try:
         payload = json.loads(record.payload)
-        count, head = int(payload["ledger_count"]), str(payload["ledger_head"])
+        return int(payload["ledger_count"]), str(payload["ledger_head"])
     except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _report_head_problem(record: EvidenceRecord, hash_at: Callable[[int], str | None]) -> str | None:
+    """A "report.generated" record states the head the report was made from: it must be an earlier record."""
+    stated = _stated_head(record)
+    if stated is None:
         return f"Record {record.seq} is a report record without the chain head it was made from."
+    count, head = stated
     if not 0 <= count < record.seq:
         return f"Record {record.seq} says its report was made from {count} records, which cannot come before it."
-    expected = hashes[count - 1] if count else GENESIS_HASH
+    expected = (hash_at(count) if count else GENESIS_HASH) or "(no such record)"
     if head != expected:
         return (
             f"Record {record.seq} says its report was made from the chain up to record {count} with head "
@@ -162,8 +175,16 @@ def _report_head_problem(record: EvidenceRecord, hashes: list[str]) -> str | Non
     return None
 
 
+RecordReader = Callable[[EvidenceRecord, dict[str, Any] | None], None]
+
+
 def verify_child(
-    child_id: int, *, check_current: bool = True, check_files: bool = True, check_anchors: bool = True
+    child_id: int,
+    *,
+    check_current: bool = True,
+    check_files: bool = True,
+    check_anchors: bool = True,
+    each_record: RecordReader | None = None,
 ) -> ChainReport:
     """Recompute ``child_id``'s chain, then check current tables, stored files and anchors against it.
 
@@ -172,9 +193,13 @@ def verify_child(
     the latest records name (re-hashed), and every RFC 3161 anchor (its head still in the chain at its
     place, its token over that head, the records' times on the right side of the authority's time).
     The first problem found is reported, in that order.
+
+    ``each_record``, when given, is called with every record as the walk reads it and the record's
+    hashed fields as parsed for the check (``evidence.ledger.record_body``; None once a problem was
+    found), so a caller that needs the records too (a report) reads the chain once.
     """
     records = EvidenceRecord.objects.filter(child_id=child_id).order_by("seq").iterator(chunk_size=2000)
-    walk = _walk(child_id, records)
+    walk = _walk(child_id, records, each_record=each_record)
     report, latest, hashes, recorded = walk.report, walk.latest, walk.hashes, walk.recorded
     if report.problem is not None:
         return report
@@ -196,25 +221,49 @@ class _Walk:
     recorded: list[datetime] = field(default_factory=list)  # recorded_at by seq - 1, for anchors
 
 
-def _walk(child_id: int, records: Iterable[EvidenceRecord]) -> _Walk:
-    """Check each record as the next link of ``child_id``'s chain; stop judging at the first problem."""
+def _walk(
+    child_id: int,
+    records: Iterable[EvidenceRecord],
+    *,
+    each_record: RecordReader | None = None,
+    after: ChainReport | None = None,
+    earlier: dict[int, str] | None = None,
+) -> _Walk:
+    """Check each record as the next link of ``child_id``'s chain; stop judging at the first problem.
+
+    ``after``: the records continue a chain already verified up to ``after.record_count`` (head
+    ``after.head_hash``); ``earlier`` then holds the hashes of those records that report records
+    among the new ones name as their heads.
+    """
     walk = _Walk(ChainReport(child_id=child_id))
     report = walk.report
-    expected_seq, prev_hash = 1, GENESIS_HASH
+    base = after.record_count if after is not None else 0
+    expected_seq, prev_hash = base + 1, (after.head_hash if after is not None else GENESIS_HASH)
+    report.record_count = base
+    report.last_recorded_at = after.last_recorded_at if after is not None else None
+    known = earlier or {}
+
+    def hash_at(seq: int) -> str | None:
+        return known.get(seq) if seq <= base else walk.hashes[seq - base - 1]
+
     for record in records:
         report.record_count += 1
-        if report.first_recorded_at is None:
+        if report.first_recorded_at is None and after is None:
             report.first_recorded_at = record.recorded_at
+        body = None
         if report.problem is None:
-            message = _record_problem(record, expected_seq, prev_hash)
+            message, body = _record_problem(record, expected_seq, prev_hash)
             if message is None and record.child_id != child_id:
                 message = f"Record {record.seq} belongs to child {record.child_id}, not to this chain."
             message = message or _clock_problem(record, report.last_recorded_at)
             if message is None and record.kind == "report.generated":
-                message = _report_head_problem(record, walk.hashes)
+                message = _report_head_problem(record, hash_at)
                 report.report_heads_checked += message is None
             if message:
                 report.problem = Problem(child_id, record.seq, message, record.object_type, record.object_id)
+                body = None
+        if each_record is not None:
+            each_record(record, body)
         report.last_recorded_at = record.recorded_at
         walk.latest[(record.object_type, record.object_id)] = _Latest(record.seq, record.kind, record.payload)
         walk.hashes.append(record.hash)
@@ -222,6 +271,33 @@ def _walk(child_id: int, records: Iterable[EvidenceRecord]) -> _Walk:
         expected_seq, prev_hash = record.seq + 1, record.hash
     report.head_hash = prev_hash
     return walk
+
+
+def verify_since(child_id: int, verified: ChainReport) -> ChainReport:
+    """The record checks of ``verify_child`` for the records appended after a walk that found no problem.
+
+    ``verified`` is that walk's report: its last record must still be there with its hash, and each
+    record after it must link on, hash right, keep time order and (a report record) state a head that
+    is in the chain. Reads only those records (and the few earlier hashes their report records name):
+    a report checks, under the write lock, that the chain it was made from still stands.
+    """
+    base = verified.record_count
+    records = list(EvidenceRecord.objects.filter(child_id=child_id, seq__gte=max(base, 1)).order_by("seq"))
+    if base:
+        if not records or records[0].seq != base or records[0].hash != verified.head_hash:
+            report = ChainReport(child_id=child_id, record_count=base, head_hash=verified.head_hash)
+            message = f"Record {base} is no longer the record that was checked: the chain was cut or rewritten."
+            report.problem = Problem(child_id, base, message)
+            return report
+        records = records[1:]
+    named = {stated[0] for r in records if r.kind == "report.generated" and (stated := _stated_head(r))}
+    named = {seq for seq in named if 0 < seq <= base}
+    earlier = (
+        dict(EvidenceRecord.objects.filter(child_id=child_id, seq__in=named).values_list("seq", "hash"))
+        if named
+        else {}
+    )
+    return _walk(child_id, records, after=verified, earlier=earlier).report
 
 
 def verify_records(child_id: int, records: Iterable[EvidenceRecord]) -> ChainReport:

@@ -1,9 +1,16 @@
 """Making reports: gather the numbers, render the PDF, store it, record it.
 
 ``generate_report`` is the one way a report is made (the reports page, the ``report`` command and the
-benchmark all call it): ``reports.data.report_data`` reads the numbers and the ledger, the Typst
-worker renders them (``reports.render``), the file is stored by its SHA-256 and a
-``GeneratedReport`` row records who made it, when, from what and the ledger head it describes.
+benchmark all call it):
+
+1. ``reports.data.report_data`` verifies the child's chain and reads the numbers and the ledger facts
+   in one read-only snapshot, reading the chain once (no write lock: nobody's writes wait for it);
+2. the Typst worker renders them (``reports.render``), still without any lock;
+3. one short write transaction checks that the chain it was read from still stands (the records
+   appended since link on: ``evidence.verify.verify_since``), takes the Bates range, stores the file
+   by its SHA-256 and saves the ``GeneratedReport`` row and its ledger record;
+4. after the commit, a thread time-stamps the new head and emails the owner's receipt
+   (``reports.receipts.after_report_soon``), so the person does not wait for either.
 """
 
 from __future__ import annotations
@@ -18,12 +25,13 @@ from django.utils.translation import gettext as _
 
 from evidence import ledger
 from evidence.attachments import attachment_path
+from evidence.verify import verify_since
 from plans.models import Child
 from reports import bates
-from reports.data import ChainBroken, Exhibit, ReportInputs, ReportNotMade, report_data
+from reports.data import ChainBroken, ChainRead, Exhibit, ReportInputs, ReportNotMade, report_data
 from reports.ledger_copy import ATTACHMENT_NAME
 from reports.models import GeneratedReport
-from reports.receipts import after_report
+from reports.receipts import after_report_soon
 from reports.render import Attachment, Rendered, render_pdf
 from reports.stages import note, stage
 from reports.storage import store_report
@@ -83,7 +91,9 @@ def generate_report(
         generated_at=moment,
         declarant=_name(user),
     )
-    data, ledger_file = report_data(inputs)
+    # Verify, read the numbers and the ledger, export it: in a read-only snapshot, no lock held.
+    data, chain = report_data(inputs)
+    ledger_file = chain.ledger_file
     exhibits: list[Exhibit] = data.pop("exhibit_files")
     attachments = []
     files = {e.sha256: attachment_path(e.sha256) for e in exhibits}
@@ -115,7 +125,10 @@ def generate_report(
         note("  worker: start, read, write (wall)", rendered.seconds - rendered.compile_seconds)
         note("  worker: Typst compile (wall)", rendered.compile_seconds)
         note("  worker: own CPU, start to end", rendered.seconds, rendered.cpu_seconds)
+        # Only now the write lock: the chain it was made from still stands, the page numbers, the record.
         with stage("write transaction (with commit)"), transaction.atomic():
+            with stage("  chain since the read"):
+                _check_since(child, chain)
             with stage("  Bates take"):
                 taken = bates.take(child.household, inputs.bates_start, rendered.pages)
             if taken:
@@ -127,19 +140,27 @@ def generate_report(
         data["bates"]["start"] = inputs.bates_start
     else:
         raise PagesTaken(_("Other reports kept taking the page numbers; please try again."))
-    # After commit: an RFC 3161 anchor over the new head and the owner's integrity receipt (issue 8).
-    transaction.on_commit(lambda: _after_report(report))
+    # After commit: an RFC 3161 anchor over the new head and the owner's integrity receipt (issue 8),
+    # in a thread of their own so the person does not wait for the authority and the mail server.
+    transaction.on_commit(lambda: after_report_soon(report))
     return report
+
+
+def _check_since(child: Child, chain: ChainRead) -> None:
+    """Under the write lock: the records appended since the report's read continue the chain it verified.
+
+    The report states the head it was read at; that head must still be in the chain, with sound
+    records after it (a parent may have logged a day while the report rendered).
+    """
+    ledger.lock_chain(child.pk)
+    since = verify_since(child.pk, chain.check)
+    if since.problem is not None:
+        raise ChainBroken.at(since.problem)
 
 
 def _peek(child: Child) -> int:
     with stage("Bates peek"):
         return bates.peek(child.household)
-
-
-def _after_report(report: GeneratedReport) -> None:
-    with stage("after report (anchor, receipt)"):
-        after_report(report)
 
 
 def _record(
