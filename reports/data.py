@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from evidence.models import EvidenceRecord
-from evidence.verify import ChainReport, verify_child
+from evidence.verify import ChainReport, ChainWalk, finish_check, walk_chain
 from insights.compliance import Compliance, compute_compliance
 from insights.numbers import format_p_value, percent
 from insights.patterns import find_patterns
@@ -32,7 +32,6 @@ from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
 from reports import ledger_copy
 from reports import ledger_facts as lf
 from reports.communications import communications_data
-from reports.snapshot import read_snapshot
 from reports.stages import stage
 from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, SCHOOL_CAUSED_WHY, declaration, method_sections
 
@@ -171,26 +170,38 @@ def schedule_text(provision: Provision) -> str:
 
 @dataclass(frozen=True)
 class ChainRead:
-    """The child's chain as a report read it: verified, its facts and its export made in that one read."""
+    """The child's chain as a report read it: its records walked and checked once, the facts and the
+    export made in that same read. ``finish`` checks the rest (current rows, stored files, anchors)."""
 
-    check: ChainReport  # what verification found: no problem, the head hash and count, the last record's time
+    walk: ChainWalk
     histories: lf.HistoryReader
     ledger_file: Path | None  # the export the evidence report carries (None for a summary)
 
     @property
+    def check(self) -> ChainReport:
+        return self.walk.report
+
+    @property
     def head(self) -> str:
-        return self.check.head_hash
+        return self.walk.report.head_hash
 
     @property
     def count(self) -> int:
-        return self.check.record_count
+        return self.walk.report.record_count
+
+    def finish(self) -> None:
+        """The checks of ``evidence.verify.verify_child`` after the walk; raises ChainBroken on a problem."""
+        report = finish_check(self.walk)
+        if report.problem is not None:
+            raise ChainBroken.at(report.problem)
 
 
 def read_chain(child: Child, *, evidence: bool) -> ChainRead:
-    """Verify the child's chain and, in the same read of its records, gather the ledger facts and the export.
+    """Walk the child's chain once: check every record and, in the same read, gather the ledger facts
+    and the export. Raises ChainBroken when a record does not check out.
 
-    Raises ChainBroken when the chain does not verify: a report states facts as recorded, so it is
-    made only from a chain that verifies at this moment.
+    A report states facts as recorded, so it is made only from a chain that verifies at this moment:
+    the caller runs ``ChainRead.finish`` (current rows, stored files, anchors) before it keeps the report.
     """
     histories = lf.HistoryReader(("log_entry", "attachment", "communication") if evidence else ("log_entry",))
     export = ledger_copy.ExportBuilder(child) if evidence else None
@@ -200,56 +211,56 @@ def read_chain(child: Child, *, evidence: bool) -> ChainRead:
         if export is not None:
             export.add(record, body)
 
-    with stage("  verify, reading the chain once"):
-        check = verify_child(child.pk, each_record=each_record)
-    if check.problem is not None:
-        raise ChainBroken.at(check.problem)
+    with stage("  verify: the records, read once"):
+        walk = walk_chain(child.pk, each_record=each_record)
+    if walk.report.problem is not None:
+        raise ChainBroken.at(walk.report.problem)
     with stage("  ledger export file"):
         ledger_file = None
         if export is not None:  # the whole chain goes inside the PDF
             ledger_file, head, count = export.write()
-            assert (head, count) == (check.head_hash, check.record_count)
-    return ChainRead(check, histories, ledger_file)
+            assert (head, count) == (walk.report.head_hash, walk.report.record_count)
+    return ChainRead(walk, histories, ledger_file)
 
 
 def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], ChainRead]:
     """The template's data and the chain it was read from (with the export file of an evidence report).
 
-    Everything is read in one read-only snapshot (``reports.snapshot``): the head printed on the
-    cover is the head of the attached records and of the rows counted, and no other household's
-    write waits while a report reads.
+    Call it inside ``reports.snapshot.read_snapshot`` (``generate_report`` does), so everything is
+    read at one moment: the head printed on the cover is the head of the attached records and of the
+    rows counted, and no other household's write waits while a report reads. The chain's records are
+    checked here; the checks after them (``ChainRead.finish``) are the caller's, before it keeps the report.
     """
     child = inputs.child
     evidence = inputs.kind == "evidence"
-    with stage("read snapshot (with commit)"), read_snapshot():
-        chain = read_chain(child, evidence=evidence)
-        head, count = chain.head, chain.count
-        with stage("  compliance"):
-            compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
-        with stage("  ledger facts, misses, exhibits"):
-            anchor_count, anchors = ledger_copy.anchors_upto(child, count)
-            in_range = _counted_histories(compliance, inputs, chain.histories.of("log_entry"))
-            same_day = _same_day(in_range)
-            versions = _ieps(child, inputs, compliance) if evidence else []
-            exhibits: list[Exhibit] = []
-            misses: list[dict[str, Any]] = []
-            retractions: list[dict[str, Any]] = []
-            if evidence:
-                files = chain.histories.of("attachment")
-                exhibits = _exhibits(versions, in_range, files)
-                misses = _misses(compliance, inputs, in_range)
-                retractions = _retractions(in_range)
-                exhibits = _number_in_order(exhibits, misses)
-                by_entry = _exhibits_by_entry(exhibits)
-                for row in misses:
-                    row["attachments"] = by_entry.get(row["id"], [])
-            next_dates = _next_dates(child, inputs.generated_at.date())
-            communications = (
-                communications_data(child, inputs.start, inputs.end, chain.histories.of("communication"))
-                if evidence
-                else None
-            )
-    with stage("data rows"):
+    chain = read_chain(child, evidence=evidence)
+    head, count = chain.head, chain.count
+    with stage("  compliance"):
+        compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
+    with stage("  ledger facts, misses, exhibits"):
+        anchor_count, anchors = ledger_copy.anchors_upto(child, count)
+        in_range = _counted_histories(compliance, inputs, chain.histories.of("log_entry"))
+        same_day = _same_day(in_range)
+        versions = _ieps(child, inputs, compliance) if evidence else []
+        exhibits: list[Exhibit] = []
+        misses: list[dict[str, Any]] = []
+        retractions: list[dict[str, Any]] = []
+        if evidence:
+            files = chain.histories.of("attachment")
+            exhibits = _exhibits(versions, in_range, files)
+            misses = _misses(compliance, inputs, in_range)
+            retractions = _retractions(in_range)
+            exhibits = _number_in_order(exhibits, misses)
+            by_entry = _exhibits_by_entry(exhibits)
+            for row in misses:
+                row["attachments"] = by_entry.get(row["id"], [])
+        next_dates = _next_dates(child, inputs.generated_at.date())
+        communications = (
+            communications_data(child, inputs.start, inputs.end, chain.histories.of("communication"))
+            if evidence
+            else None
+        )
+    with stage("  data rows"):
         data = _data(inputs, compliance, head, count, anchor_count, anchors, same_day)
     data.update(
         ieps=versions,

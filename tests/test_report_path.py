@@ -18,8 +18,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Household, User
+from evidence import timestamps
 from evidence.ledger import append
 from evidence.models import Anchor, EvidenceRecord
+from evidence.timestamps import anchor_head
 from evidence.verify import verify_child, verify_since
 from logbook.models import Status
 from logbook.services import record_entry
@@ -146,6 +148,47 @@ class ReportReadsTests(TempFiles, BaseTestCase):
         report = generate_report(self.child, user=self.alice, kind="summary", start=START, end=END, bates_prefix="R-")
         assert report.bates_first == "R-000041"
         assert BatesCounter.objects.get(household=self.household).next_number == 41 + report.pages
+
+    def test_the_rows_files_and_anchors_are_checked_while_the_worker_renders(self) -> None:
+        """Each waits (up to 5 s) for the other to have started: both see the other only if they overlap."""
+        checking, rendering = threading.Event(), threading.Event()
+        real_finish, real_render = report_data_module.finish_check, services_module.render_pdf
+
+        def finish(*args: Any, **kwargs: Any) -> Any:
+            checking.set()
+            overlapped.append(rendering.wait(timeout=5))
+            return real_finish(*args, **kwargs)
+
+        def render(*args: Any, **kwargs: Any) -> Any:
+            rendering.set()
+            overlapped.append(checking.wait(timeout=5))
+            return real_render(*args, **kwargs)
+
+        overlapped: list[bool] = []
+        with (
+            mock.patch.object(report_data_module, "finish_check", finish),
+            mock.patch.object(services_module, "render_pdf", render),
+        ):
+            generate_report(self.child, user=self.alice, kind="summary", start=START, end=END)
+        assert overlapped == [True, True]
+
+    def test_an_anchor_token_found_good_is_not_checked_again(self) -> None:
+        with LocalTsa() as tsa, override_settings(TSA_URL=tsa.url, TSA_CA_FILE=tsa.ca_file):
+            first = anchor_head(self.child.pk, reason="manual")
+            with mock.patch("evidence.timestamps.token_problem", wraps=timestamps.token_problem) as checked:
+                assert verify_child(self.child.pk).anchors_checked == 1
+                assert verify_child(self.child.pk).anchors_checked == 1
+            assert checked.call_count == 1
+            # Another head's token stored for the first head (anchors can only be added): checked, and refused.
+            log(self.child, self.extended_time, START, Status.MISSED, self.alice)
+            other = anchor_head(self.child.pk, reason="manual")
+            assert first is not None and other is not None
+            Anchor.objects.create(
+                child_id=self.child.pk, seq=first.seq, head_hash=first.head_hash, tsa_url=other.tsa_url,
+                token=other.token, gen_time=other.gen_time, reason="manual",
+            )  # fmt: skip
+            problem = verify_child(self.child.pk).problem
+            assert problem is not None and "stamps a different fingerprint" in problem.message
 
 
 class ChainSinceTests(BaseTestCase):
