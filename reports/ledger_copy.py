@@ -57,8 +57,9 @@ def _kept(child: Child) -> _Kept | None:
     """The child's kept export (the newest, if a crash left two), from its file name alone."""
     found = []
     for path in export_folder().glob(f"{child.pk}-*.json"):
-        _child, count, head = path.stem.split("-")
-        found.append(_Kept(path, int(count), head))
+        parts = path.stem.split("-")
+        if len(parts) == 3 and parts[1].isdigit() and len(parts[2]) == 64:
+            found.append(_Kept(path, int(parts[1]), parts[2]))
     return max(found, key=lambda kept: kept.count, default=None)
 
 
@@ -98,7 +99,11 @@ class ExportBuilder:
         kept = b""
         if self.kept is not None and self.start:
             text = self.kept.path.read_bytes()
-            kept = text[text.index(_RECORDS) + len(_RECORDS) : text.rindex(_ANCHORS)]
+            try:
+                kept = text[text.index(_RECORDS) + len(_RECORDS) : text.rindex(_ANCHORS)]
+            except ValueError:  # not an export this code wrote (cut short?): start afresh
+                self.kept.path.unlink(missing_ok=True)
+                return ledger_export_file(self.child)
         header = {
             "format": FORMAT,
             "version": VERSION,

@@ -122,6 +122,17 @@ class ReportReadsTests(TempFiles, BaseTestCase):
         inside = attachments(read_report(report.sha256))["ledger-records.json"]
         assert b"bogus" not in inside and inside.count(b'"seq": ') == report.ledger_count
 
+    def test_a_kept_export_cut_short_is_replaced_by_a_fresh_one(self) -> None:
+        log_days(self, 2)
+        first, _queries = self.make()
+        kept = export_folder() / f"{self.child.pk}-{first.ledger_count}-{first.ledger_head}.json"
+        assert kept.exists()
+        kept.chmod(0o640)
+        kept.write_bytes(kept.read_bytes()[:100])  # as a crash in the middle of a copy might leave it
+        second, _queries = self.make()
+        inside = attachments(read_report(second.sha256))["ledger-records.json"]
+        assert inside.count(b'"seq": ') == second.ledger_count == first.ledger_count + 1
+
     def test_the_bates_counter_is_read_alone_once_it_exists(self) -> None:
         """Given a household whose counter exists, then the next number comes from the counter alone."""
         generate_report(self.child, user=self.alice, kind="summary", start=START, end=END)
