@@ -213,6 +213,9 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 REPORT_ROOT = DATA_DIR / "reports"
 REPORT_RENDERS_PER_PROCESS = env_int("REPORT_RENDERS_PER_PROCESS", 1)
 REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", 60)
+# After each report: the RFC 3161 anchor and the owner's receipt run in a thread once the report is
+# committed, so the request does not wait for the authority or the mail server (reports.receipts).
+REPORT_AFTER_REPORT_IN_THREAD = env_bool("REPORT_AFTER_REPORT_IN_THREAD", True)
 # External anchoring of chain heads (docs/verification.md): an RFC 3161 time-stamping authority.
 # Empty TSA_URL: no tokens are taken (verification still checks any stored ones). TSA_CA_FILE is the
 # PEM certificate(s) of the authority's root, to check each token's signature; without it only the

@@ -13,6 +13,7 @@ from typing import Any
 
 from evidence.models import EvidenceRecord
 from plans.models import Child
+from reports.ledger_facts import History
 
 CHANNELS = {
     "email": "Email",
@@ -32,14 +33,25 @@ def _text(day: date | None) -> str:
     return f"{day:%b} {day.day}, {day.year}" if day else ""
 
 
-def communications_data(child: Child, start: date, end: date) -> dict[str, Any]:
-    """Rows for the report (sent and received, oldest first) and the counts a reader needs."""
+def communications_data(
+    child: Child, start: date, end: date, histories: dict[str, History] | None = None
+) -> dict[str, Any]:
+    """Rows for the report (sent and received, oldest first) and the counts a reader needs.
+
+    ``histories``: the communications' records as the report already read them with the chain
+    (``reports.ledger_facts.HistoryReader``); without them, they are read here.
+    """
     latest: dict[str, dict[str, Any]] = {}
     first_recorded: dict[str, Any] = {}
-    records = EvidenceRecord.objects.filter(child=child, object_type="communication").order_by("seq")
-    for record in records.only("object_id", "payload", "recorded_at", "seq", "kind"):
-        latest[record.object_id] = json.loads(record.payload)
-        first_recorded.setdefault(record.object_id, record.recorded_at)
+    if histories is not None:
+        for object_id, history in histories.items():
+            latest[object_id] = history.latest.payload
+            first_recorded[object_id] = history.first.at
+    else:
+        records = EvidenceRecord.objects.filter(child=child, object_type="communication").order_by("seq")
+        for record in records.only("object_id", "payload", "recorded_at", "seq", "kind"):
+            latest[record.object_id] = json.loads(record.payload)
+            first_recorded.setdefault(record.object_id, record.recorded_at)
     current = {key: p for key, p in latest.items() if not p.get("retracted_at")}
     answers: dict[int, date] = {}
     for payload in current.values():

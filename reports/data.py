@@ -20,10 +20,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evidence.verify import verify_child
+from evidence.models import EvidenceRecord
+from evidence.verify import ChainReport, ChainWalk, finish_check, walk_chain
 from insights.compliance import Compliance, compute_compliance
 from insights.numbers import format_p_value, percent
 from insights.patterns import find_patterns
@@ -32,6 +32,7 @@ from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
 from reports import ledger_copy
 from reports import ledger_facts as lf
 from reports.communications import communications_data
+from reports.stages import stage
 from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, SCHOOL_CAUSED_WHY, declaration, method_sections
 
 KIND_LABELS = dict(Provision.Kind.choices)
@@ -53,6 +54,16 @@ class ReportNotMade(Exception):
 
 class ChainBroken(ReportNotMade):
     """The child's chain does not verify now: no report is made from it."""
+
+    @classmethod
+    def at(cls, problem: object) -> ChainBroken:
+        return cls(
+            _(
+                "This report was not made: the child's records do not verify. "
+                "The first problem is at %(problem)s. Nothing was generated."
+            )
+            % {"problem": problem}
+        )
 
 
 @dataclass(frozen=True)
@@ -157,35 +168,85 @@ def schedule_text(provision: Provision) -> str:
     return when
 
 
-def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
-    """The template's data and the ledger export file it relies on (evidence reports), read consistently."""
+@dataclass(frozen=True)
+class ChainRead:
+    """The child's chain as a report read it: its records walked and checked once, the facts and the
+    export made in that same read. ``finish`` checks the rest (current rows, stored files, anchors)."""
+
+    walk: ChainWalk
+    histories: lf.HistoryReader
+    ledger_file: Path | None  # the export the evidence report carries (None for a summary)
+
+    @property
+    def check(self) -> ChainReport:
+        return self.walk.report
+
+    @property
+    def head(self) -> str:
+        return self.walk.report.head_hash
+
+    @property
+    def count(self) -> int:
+        return self.walk.report.record_count
+
+    def finish(self) -> None:
+        """The checks of ``evidence.verify.verify_child`` after the walk; raises ChainBroken on a problem."""
+        report = finish_check(self.walk)
+        if report.problem is not None:
+            raise ChainBroken.at(report.problem)
+
+
+def read_chain(child: Child, *, evidence: bool) -> ChainRead:
+    """Walk the child's chain once: check every record and, in the same read, gather the ledger facts
+    and the export. Raises ChainBroken when a record does not check out.
+
+    A report states facts as recorded, so it is made only from a chain that verifies at this moment:
+    the caller runs ``ChainRead.finish`` (current rows, stored files, anchors) before it keeps the report.
+    """
+    histories = lf.HistoryReader(("log_entry", "attachment", "communication") if evidence else ("log_entry",))
+    export = ledger_copy.ExportBuilder(child) if evidence else None
+
+    def each_record(record: EvidenceRecord, body: dict[str, Any] | None) -> None:
+        histories.add(record, body)
+        if export is not None:
+            export.add(record, body)
+
+    with stage("  verify: the records, read once"):
+        walk = walk_chain(child.pk, each_record=each_record)
+    if walk.report.problem is not None:
+        raise ChainBroken.at(walk.report.problem)
+    with stage("  ledger export file"):
+        ledger_file = None
+        if export is not None:  # the whole chain goes inside the PDF
+            ledger_file, head, count = export.write()
+            assert (head, count) == (walk.report.head_hash, walk.report.record_count)
+    return ChainRead(walk, histories, ledger_file)
+
+
+def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], ChainRead]:
+    """The template's data and the chain it was read from (with the export file of an evidence report).
+
+    Call it inside ``reports.snapshot.read_snapshot`` (``generate_report`` does), so everything is
+    read at one moment: the head printed on the cover is the head of the attached records and of the
+    rows counted, and no other household's write waits while a report reads. The chain's records are
+    checked here; the checks after them (``ChainRead.finish``) are the caller's, before it keeps the report.
+    """
     child = inputs.child
-    with transaction.atomic():
-        # A report states facts as recorded: only from a chain that verifies at this moment.
-        check = verify_child(child.pk)
-        if check.problem is not None:
-            raise ChainBroken(
-                _(
-                    "This report was not made: the child's records do not verify. "
-                    "The first problem is at %(problem)s. Nothing was generated."
-                )
-                % {"problem": check.problem}
-            )
+    evidence = inputs.kind == "evidence"
+    chain = read_chain(child, evidence=evidence)
+    head, count = chain.head, chain.count
+    with stage("  compliance"):
         compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
-        evidence = inputs.kind == "evidence"
-        if evidence:  # the whole chain goes inside the PDF
-            ledger_file, head, count = ledger_copy.ledger_export_file(child)
-        else:
-            ledger_file, (head, count) = None, ledger_copy.ledger_head(child)
+    with stage("  ledger facts, misses, exhibits"):
         anchor_count, anchors = ledger_copy.anchors_upto(child, count)
-        in_range = _counted_histories(compliance, inputs, lf.histories(child.pk, "log_entry"))
+        in_range = _counted_histories(compliance, inputs, chain.histories.of("log_entry"))
         same_day = _same_day(in_range)
         versions = _ieps(child, inputs, compliance) if evidence else []
         exhibits: list[Exhibit] = []
         misses: list[dict[str, Any]] = []
         retractions: list[dict[str, Any]] = []
         if evidence:
-            files = lf.histories(child.pk, "attachment")
+            files = chain.histories.of("attachment")
             exhibits = _exhibits(versions, in_range, files)
             misses = _misses(compliance, inputs, in_range)
             retractions = _retractions(in_range)
@@ -194,9 +255,40 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
             for row in misses:
                 row["attachments"] = by_entry.get(row["id"], [])
         next_dates = _next_dates(child, inputs.generated_at.date())
-        communications = communications_data(child, inputs.start, inputs.end) if evidence else None
+        communications = (
+            communications_data(child, inputs.start, inputs.end, chain.histories.of("communication"))
+            if evidence
+            else None
+        )
+    with stage("  data rows"):
+        data = _data(inputs, compliance, head, count, anchor_count, anchors, same_day)
+    data.update(
+        ieps=versions,
+        misses=misses,
+        retractions=retractions,
+        exhibits=[_exhibit_row(e) for e in exhibits],
+        next_dates=next_dates,
+        communications=communications,
+    )
+    data["exhibit_files"] = exhibits
+    return data, chain
+
+
+def _data(
+    inputs: ReportInputs,
+    compliance: Compliance,
+    head: str,
+    count: int,
+    anchor_count: int,
+    anchors: list[dict[str, Any]],
+    same_day: dict[str, Any],
+) -> dict[str, Any]:
+    """The numbers, charts and texts of the report (everything but the chronology and the files)."""
+    child = inputs.child
     totals = compliance.totals
     minutes = compliance.minutes
+    # Each provision's row is built once; the lists below that rank provisions share the rows.
+    rows = {id(p): _provision(p) for p in compliance.provisions}
     data: dict[str, Any] = {
         "kind": inputs.kind,
         "title": _title(inputs),
@@ -262,18 +354,12 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
             "gap_periods": minutes.gap_periods,
             "required_in_gaps": f"{minutes.required_in_gaps:,}",
         },
-        "provisions": [_provision(p) for p in compliance.provisions],
-        "most_missed": _most_missed(compliance),
-        "school_caused": _school_caused(compliance),
+        "provisions": [rows[id(p)] for p in compliance.provisions],
+        "most_missed": _most_missed(compliance, rows),
+        "school_caused": _school_caused(compliance, rows),
         "school_caused_why": SCHOOL_CAUSED_WHY,
-        "ieps": versions,
-        "misses": misses,
-        "retractions": retractions,
-        "exhibits": [_exhibit_row(e) for e in exhibits],
         "findings": _findings(compliance),
         "charts": _charts(compliance),
-        "next_dates": next_dates,
-        "communications": communications,
         "method": method_sections(),
         "disclaimers": DISCLAIMERS,
     }
@@ -285,8 +371,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], Path | None]:
         head=head,
         attachment=ledger_copy.ATTACHMENT_NAME,
     )
-    data["exhibit_files"] = exhibits
-    return data, ledger_file
+    return data
 
 
 def _title(inputs: ReportInputs) -> str:
@@ -360,12 +445,12 @@ def _provision(p: Any) -> dict[str, Any]:
     return row
 
 
-def _most_missed(compliance: Compliance, limit: int = 5) -> list[dict[str, Any]]:
+def _most_missed(compliance: Compliance, rows: dict[int, dict[str, Any]], limit: int = 5) -> list[dict[str, Any]]:
     ranked = sorted(
         (p for p in compliance.provisions if p.days.missed + p.days.partial > 0),
         key=lambda p: (-p.days.missed, -p.days.partial, p.position, p.label),
     )
-    return [_provision(p) for p in ranked[:limit]]
+    return [rows[id(p)] for p in ranked[:limit]]
 
 
 def _counted_histories(
@@ -682,13 +767,13 @@ def _findings(compliance: Compliance, limit: int = 8) -> list[dict[str, str]]:
     return [{"sentence": f.sentence, "detail": f.detail, "p": format_p_value(f.p_value)} for f in found[:limit]]
 
 
-def _school_caused(compliance: Compliance) -> list[dict[str, Any]]:
+def _school_caused(compliance: Compliance, rows: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
     """Per provision with a miss: school-caused misses, other misses, partly delivered, most first."""
     ranked = sorted(
         (p for p in compliance.provisions if p.days.missed + p.days.partial > 0),
         key=lambda p: (-p.days.missed_school_caused, -p.days.missed, p.position, p.label),
     )
-    return [_provision(p) for p in ranked]
+    return [rows[id(p)] for p in ranked]
 
 
 def _heat(day: Any) -> str:

@@ -8,6 +8,7 @@ but the PDF: extract the attachment, run the script, compare the head hash with 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from evidence.export import FORMAT, VERSION, export_anchor, export_record, ledger_export
+from evidence.export import FORMAT, VERSION, export_anchor, ledger_export
 from evidence.files import write_durably
-from evidence.ledger import GENESIS_HASH, TIMESTAMP_FORMAT
+from evidence.ledger import GENESIS_HASH, TIMESTAMP_FORMAT, record_body
 from evidence.models import Anchor, EvidenceRecord
 from plans.models import Child
 
@@ -41,63 +42,127 @@ def export_folder() -> Path:
     return Path(settings.REPORT_ROOT) / "ledger-exports"
 
 
-_RECORDS = ', "records": ['
-_ANCHORS = '], "anchors": '
+_RECORDS = b', "records": ['
+_ANCHORS = b'], "anchors": '
+
+
+@dataclass(frozen=True)
+class _Kept:
+    path: Path
+    count: int
+    head: str
+
+
+def _kept(child: Child) -> _Kept | None:
+    """The child's kept export (the newest, if a crash left two), from its file name alone."""
+    found = []
+    for path in export_folder().glob(f"{child.pk}-*.json"):
+        parts = path.stem.split("-")
+        if len(parts) == 3 and parts[1].isdigit() and len(parts[2]) == 64:
+            found.append(_Kept(path, int(parts[1]), parts[2]))
+    return max(found, key=lambda kept: kept.count, default=None)
+
+
+class ExportBuilder:
+    """The child's whole chain as an export file, made from the kept export and the records after it.
+
+    ``add`` is handed the chain's records in order (a report hands them over while
+    ``evidence.verify.verify_child`` reads them, so the chain is read once); it serialises only those
+    after the kept export and checks on the way that the kept export's last record is still in the
+    chain with its hash. ``write`` then writes ``<child>-<count>-<head>.json`` and removes the older file.
+    """
+
+    def __init__(self, child: Child) -> None:
+        self.child = child
+        self.kept = _kept(child)
+        self.start = self.kept.count if self.kept else 0
+        self.kept_confirmed = self.kept is None
+        self.added: list[bytes] = []
+        self.count, self.head = 0, GENESIS_HASH
+
+    def add(self, record: EvidenceRecord, body: dict[str, Any] | None) -> None:
+        if self.kept is not None and record.seq == self.kept.count:
+            self.kept_confirmed = record.hash == self.kept.head
+        if record.seq > self.start:
+            fields = body if body is not None else record_body(record)
+            self.added.append(json.dumps({**fields, "hash": record.hash}, ensure_ascii=False).encode())
+        self.count, self.head = record.seq, record.hash
+
+    def write(self) -> tuple[Path, str, int]:
+        """The export file, its head hash and record count (the kept file itself if nothing was added)."""
+        if not self.kept_confirmed:  # a kept file this chain does not continue: start afresh
+            assert self.kept is not None
+            self.kept.path.unlink(missing_ok=True)
+            return ledger_export_file(self.child)
+        if self.kept is not None and not self.added and self.kept.count == self.count:
+            return self.kept.path, self.kept.head, self.kept.count
+        kept = b""
+        if self.kept is not None and self.start:
+            text = self.kept.path.read_bytes()
+            try:
+                kept = text[text.index(_RECORDS) + len(_RECORDS) : text.rindex(_ANCHORS)]
+            except ValueError:  # not an export this code wrote (cut short?): start afresh
+                self.kept.path.unlink(missing_ok=True)
+                return ledger_export_file(self.child)
+        header = {
+            "format": FORMAT,
+            "version": VERSION,
+            "child": {"id": self.child.pk},
+            "exported_at": timezone.now().astimezone(UTC).strftime(TIMESTAMP_FORMAT),
+            "record_count": self.count,
+            "head_hash": self.head,
+        }
+        path = export_folder() / f"{self.child.pk}-{self.count}-{self.head}.json"
+        anchors = [export_anchor(a) for a in Anchor.objects.filter(child_id=self.child.pk, seq__lte=self.count)]
+        records = b", ".join(([kept] if kept else []) + self.added)
+        chunks = [
+            json.dumps(header, ensure_ascii=False).encode()[:-1],
+            _RECORDS,
+            records,
+            _ANCHORS,
+            json.dumps(anchors, ensure_ascii=False).encode(),
+            b"}",
+        ]
+        write_durably(path, chunks)
+        for older in export_folder().glob(f"{self.child.pk}-*.json"):
+            if older != path:
+                older.unlink(missing_ok=True)
+        return path, self.head, self.count
 
 
 def ledger_export_file(child: Child) -> tuple[Path, str, int]:
     """The child's whole chain as a JSON file, with its head hash and record count.
 
-    The text is exactly ``ledger_export_text``'s (records, then the anchors up to the head). The chain only grows and a head hash commits to
-    every record before it, so the last export is kept (``<child id>-<count>-<head>.json``) and the
-    next one reuses its records' text, reading and serialising only the records added since (each
-    report adds one, its own). The file is handed to the render worker as a file, not a string, so
-    the text is never escaped into the worker's request. ``forget_exports`` removes it when the
-    child is erased.
+    The text is exactly ``ledger_export_text``'s (records, then the anchors up to the head). The chain
+    only grows and a head hash commits to every record before it, so the last export is kept
+    (``<child id>-<count>-<head>.json``) and the next one reuses its records' text, reading and
+    serialising only the records added since (each report adds one, its own). The file is handed to
+    the render worker as a file, not a string, so the text is never escaped into the worker's
+    request. ``forget_exports`` removes it when the child is erased. A report builds it with
+    ``ExportBuilder`` while it verifies the chain; this reads the records itself.
     """
     head, count = ledger_head(child)
-    folder = export_folder()
-    path = folder / f"{child.pk}-{count}-{head}.json"
+    path = export_folder() / f"{child.pk}-{count}-{head}.json"
     if path.exists():
         return path, head, count
-    kept_text, kept_count = "", 0
-    for older in folder.glob(f"{child.pk}-*.json"):
-        _child, older_count, older_head = older.stem.split("-")
-        if EvidenceRecord.objects.filter(child_id=child.pk, seq=int(older_count), hash=older_head).exists():
-            text = older.read_text(encoding="utf-8")
-            kept_text, kept_count = text[text.index(_RECORDS) + len(_RECORDS) : text.rindex(_ANCHORS)], int(older_count)
-    added = [
-        json.dumps(export_record(record), ensure_ascii=False)
-        for record in EvidenceRecord.objects.filter(child_id=child.pk, seq__gt=kept_count)
+    builder = ExportBuilder(child)
+    kept = builder.kept
+    if kept is not None and not (
+        kept.count <= count
+        and EvidenceRecord.objects.filter(child_id=child.pk, seq=kept.count, hash=kept.head).exists()
+    ):
+        kept.path.unlink(missing_ok=True)
+        builder = ExportBuilder(child)
+    builder.kept_confirmed = True
+    if builder.kept is not None:
+        builder.count, builder.head = builder.kept.count, builder.kept.head
+    for record in (
+        EvidenceRecord.objects.filter(child_id=child.pk, seq__gt=builder.start)
         .order_by("seq")
         .iterator(chunk_size=2000)
-    ]
-    records_text = ", ".join(([kept_text] if kept_text else []) + added)
-    count = kept_count + len(added)
-    head = json.loads(added[-1])["hash"] if added else head
-    header = {
-        "format": FORMAT,
-        "version": VERSION,
-        "child": {"id": child.pk},
-        "exported_at": timezone.now().astimezone(UTC).strftime(TIMESTAMP_FORMAT),
-        "record_count": count,
-        "head_hash": head,
-    }
-    path = folder / f"{child.pk}-{count}-{head}.json"
-    anchors = [export_anchor(a) for a in Anchor.objects.filter(child_id=child.pk, seq__lte=count)]
-    chunks = [
-        json.dumps(header, ensure_ascii=False)[:-1],
-        _RECORDS,
-        records_text,
-        _ANCHORS,
-        json.dumps(anchors, ensure_ascii=False),
-        "}",
-    ]
-    write_durably(path, [chunk.encode() for chunk in chunks])
-    for older in folder.glob(f"{child.pk}-*.json"):
-        if older != path:
-            older.unlink(missing_ok=True)
-    return path, head, count
+    ):
+        builder.add(record, None)
+    return builder.write()
 
 
 def forget_exports(child_id: int) -> None:

@@ -61,6 +61,36 @@ class History:
         return [v for v in self.versions[1:] if v.action == "edited"]
 
 
+class HistoryReader:
+    """Every object of the wanted types with its records, gathered from records handed over in order.
+
+    A report hands it the records while ``evidence.verify.verify_child`` reads the chain (with the
+    parsed body verification made of each), so the facts it prints come from the very records that
+    were verified, read once.
+    """
+
+    def __init__(self, object_types: tuple[str, ...]) -> None:
+        self.found: dict[str, dict[str, History]] = {object_type: {} for object_type in object_types}
+
+    def add(self, record: EvidenceRecord, body: dict[str, Any] | None) -> None:
+        wanted = self.found.get(record.object_type)
+        if wanted is None:
+            return
+        payload = body["payload"] if body is not None else json.loads(record.payload)
+        version = Version(
+            record.seq,
+            record.hash,
+            record.kind.rsplit(".", 1)[-1],
+            record.recorded_at,
+            record.recorded_by_name,
+            payload,
+        )
+        wanted.setdefault(record.object_id, History(record.object_id)).versions.append(version)
+
+    def of(self, object_type: str) -> dict[str, History]:
+        return self.found[object_type]
+
+
 def histories(child_id: int, object_type: str) -> dict[str, History]:
     """Every object of ``object_type`` in the child's chain with its records, by object id."""
     found: dict[str, History] = {}

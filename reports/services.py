@@ -1,30 +1,44 @@
 """Making reports: gather the numbers, render the PDF, store it, record it.
 
 ``generate_report`` is the one way a report is made (the reports page, the ``report`` command and the
-benchmark all call it): ``reports.data.report_data`` reads the numbers and the ledger, the Typst
-worker renders them (``reports.render``), the file is stored by its SHA-256 and a
-``GeneratedReport`` row records who made it, when, from what and the ledger head it describes.
+benchmark all call it):
+
+1. ``reports.data.report_data`` verifies the child's chain and reads the numbers and the ledger facts
+   in one read-only snapshot, reading the chain once (no write lock: nobody's writes wait for it);
+2. the Typst worker renders them (``reports.render``), still without any lock;
+3. one short write transaction checks that the chain it was read from still stands (the records
+   appended since link on: ``evidence.verify.verify_since``), takes the Bates range, stores the file
+   by its SHA-256 and saves the ``GeneratedReport`` row and its ledger record;
+4. after the commit, a thread time-stamps the new head and emails the owner's receipt
+   (``reports.receipts.after_report_soon``), so the person does not wait for either.
 """
 
 from __future__ import annotations
 
+import contextvars
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence import ledger
 from evidence.attachments import attachment_path
+from evidence.verify import verify_since
 from plans.models import Child
 from reports import bates
-from reports.data import ChainBroken, Exhibit, ReportInputs, ReportNotMade, report_data
+from reports.data import ChainBroken, ChainRead, Exhibit, ReportInputs, ReportNotMade, report_data
 from reports.ledger_copy import ATTACHMENT_NAME
 from reports.models import GeneratedReport
-from reports.receipts import after_report
+from reports.receipts import after_report_soon
 from reports.render import Attachment, Rendered, render_pdf
+from reports.snapshot import read_snapshot
+from reports.stages import note, stage
 from reports.storage import store_report
 
 __all__ = ["ChainBroken", "PagesTaken", "ReportNotMade", "generate_report"]
@@ -76,25 +90,62 @@ def generate_report(
         end=end,
         provision_ids=provision_ids,
         bates_prefix=bates_prefix,
-        bates_start=bates.peek(child.household),
+        bates_start=_peek(child),
         ask=ask,
         generated_by=_person(user),
         generated_at=moment,
         declarant=_name(user),
     )
-    data, ledger_file = report_data(inputs)
-    exhibits: list[Exhibit] = data.pop("exhibit_files")
+    # One read-only snapshot, no lock held: the chain walked once (verified, facts, export), the
+    # numbers read, then the render in a thread while this one finishes the verification.
+    with stage("read snapshot: verify, read, render (with commit)"), read_snapshot():
+        data, chain = report_data(inputs)
+        exhibits: list[Exhibit] = data.pop("exhibit_files")
+        attachments, files = _attachments(child, data, chain, exhibits)
+
+        def render() -> Rendered:
+            return _render(kind, data, attachments, moment, files)
+
+        rendered = _while_rendering(render, chain.finish)
+    for _try in range(BATES_TRIES):
+        # Only now the write lock: the chain it was made from still stands, the page numbers, the record.
+        with stage("write transaction (with commit)"), transaction.atomic():
+            with stage("  chain since the read"):
+                _check_since(child, chain)
+            with stage("  Bates take"):
+                taken = bates.take(child.household, inputs.bates_start, rendered.pages)
+            if taken:
+                report = _record(child, user, kind, data, rendered, moment, inputs)
+        if taken:
+            break
+        if _try + 1 < BATES_TRIES:
+            # Another report of the household took these numbers meanwhile: number the pages again.
+            inputs = replace(inputs, bates_start=_peek(child))
+            data["bates"]["start"] = inputs.bates_start
+            rendered = _render(kind, data, attachments, moment, files)
+    else:
+        raise PagesTaken(_("Other reports kept taking the page numbers; please try again."))
+    # After commit: an RFC 3161 anchor over the new head and the owner's integrity receipt (issue 8),
+    # in a thread of their own so the person does not wait for the authority and the mail server.
+    transaction.on_commit(lambda: after_report_soon(report))
+    return report
+
+
+def _attachments(
+    child: Child, data: dict[str, Any], chain: ChainRead, exhibits: list[Exhibit]
+) -> tuple[list[Attachment], dict[str, Path]]:
+    """The files carried inside the PDF (the ledger export, documents), and every file the worker reads."""
     attachments = []
     files = {e.sha256: attachment_path(e.sha256) for e in exhibits}
-    if ledger_file is not None:
-        files[ledger_file.name] = ledger_file  # handed over as a file, read by the worker
+    if chain.ledger_file is not None:
+        files[chain.ledger_file.name] = chain.ledger_file  # handed over as a file, read by the worker
         attachments.append(
             Attachment(
                 ATTACHMENT_NAME,
                 "",
                 f"Every ledger record of {child.name}'s hash chain at generation ({data['ledger']['count']} "
                 "records), to verify with tools/verify_ledger_export.py",
-                path=f"/exhibits/{ledger_file.name}",
+                path=f"/exhibits/{chain.ledger_file.name}",
             )
         )
     for exhibit in exhibits:
@@ -108,38 +159,85 @@ def generate_report(
                     path=exhibit.page_path,
                 )
             )
-    for _try in range(BATES_TRIES):
+    return attachments, files
+
+
+def _render(
+    kind: str, data: dict[str, Any], attachments: list[Attachment], moment: datetime, files: dict[str, Path]
+) -> Rendered:
+    with stage("render (parent and worker)"):
         rendered = render_pdf(TEMPLATES[kind], data, attachments=attachments, timestamp=moment, files=files)
-        with transaction.atomic():
-            if bates.take(child.household, inputs.bates_start, rendered.pages):
-                report = _record(child, user, kind, data, rendered, moment, inputs)
-                break
-        # Another report of the household took these numbers meanwhile: number the pages again.
-        inputs = replace(inputs, bates_start=bates.peek(child.household))
-        data["bates"]["start"] = inputs.bates_start
-    else:
-        raise PagesTaken(_("Other reports kept taking the page numbers; please try again."))
-    # After commit: an RFC 3161 anchor over the new head and the owner's integrity receipt (issue 8).
-    transaction.on_commit(lambda: after_report(report))
-    return report
+    note("  worker: start, read, write (wall)", rendered.seconds - rendered.compile_seconds)
+    note("  worker: Typst compile (wall)", rendered.compile_seconds)
+    note("  worker: own CPU, start to end", rendered.seconds, rendered.cpu_seconds)
+    return rendered
+
+
+def _while_rendering(render: Callable[[], Rendered], check: Callable[[], None]) -> Rendered:
+    """Render in a thread while this thread runs ``check``; the PDF only if the check passed.
+
+    The render is a worker process (another core) and the check reads this process's database
+    snapshot, so the two overlap. If the check fails, its error is raised once the render is over and
+    the PDF is thrown away: a report is made only from a chain that verified.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["rendered"] = render()
+        except BaseException as error:  # handed to the caller's thread
+            outcome["error"] = error
+        finally:
+            connections.close_all()  # this thread's, if anything opened one
+
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(run,), name="report-render")
+    thread.start()
+    try:
+        with stage("  verify: current rows, files, anchors (while rendering)"):
+            check()
+    finally:
+        thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    rendered: Rendered = outcome["rendered"]
+    return rendered
+
+
+def _check_since(child: Child, chain: ChainRead) -> None:
+    """Under the write lock: the records appended since the report's read continue the chain it verified.
+
+    The report states the head it was read at; that head must still be in the chain, with sound
+    records after it (a parent may have logged a day while the report rendered).
+    """
+    ledger.lock_chain(child.pk)
+    since = verify_since(child.pk, chain.check)
+    if since.problem is not None:
+        raise ChainBroken.at(since.problem)
+
+
+def _peek(child: Child) -> int:
+    with stage("Bates peek"):
+        return bates.peek(child.household)
 
 
 def _record(
     child: Child, user: Any, kind: str, data: dict[str, Any], rendered: Rendered, moment: datetime, inputs: ReportInputs
 ) -> GeneratedReport:
     """Store the file, and save its row and its ledger record (inside the caller's transaction)."""
-    digest = store_report(rendered.pdf)
-    report = _save_report(child, user, kind, data, rendered, digest, moment, inputs)
-    # The report's own record in the chain anchors its file hash: later, anyone can show that this
-    # exact file was generated then, from the ledger as it stood at its stated head.
-    ledger.append(
-        child_id=child.pk,
-        kind="report.generated",
-        object_type="report",
-        object_id=report.pk,
-        payload=report_payload(report),
-        user=user,
-    )
+    with stage("  store PDF"):
+        digest = store_report(rendered.pdf)
+    with stage("  save row, ledger append"):
+        report = _save_report(child, user, kind, data, rendered, digest, moment, inputs)
+        # The report's own record in the chain anchors its file hash: later, anyone can show that this
+        # exact file was generated then, from the ledger as it stood at its stated head.
+        ledger.append(
+            child_id=child.pk,
+            kind="report.generated",
+            object_type="report",
+            object_id=report.pk,
+            payload=report_payload(report),
+            user=user,
+        )
     return report
 
 
