@@ -116,6 +116,12 @@ def run(children: int) -> None:
         f"without a dictionary, {column_bytes('payload'):.0f} as stored"
     )
     print(f"hash and prev_hash as stored: {column_bytes('hash'):.0f} + {column_bytes('prev_hash'):.0f} bytes")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    entry = EvidenceRecord.objects.filter(child_id=child.pk, object_type="log_entry").values_list("object_id")[1000]
+    history = EvidenceRecord.objects.filter(child_id=child.pk, object_type="log_entry", object_id=entry[0])
+    print("plan of an entry's history (logbook.services.entry_history):")
+    print("  " + history.order_by("seq").explain().replace("\n", "\n  "))
 
 
 def main() -> None:

@@ -87,7 +87,10 @@ class EvidenceRecord(models.Model):
             models.UniqueConstraint(fields=["child", "seq"], name="one_record_per_child_seq"),
             models.UniqueConstraint(fields=["hash"], name="evidence_record_hash_unique"),
         ]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # An entry's history (logbook.services.entry_history) looks its records up by child, object type
+        # and id: the id alone narrows them to a handful (ids are unique per table), in a third less
+        # space than an index on (object_type, object_id). Lookups by child and type use (child, seq).
+        indexes = [models.Index(fields=["object_id"], name="evidence_record_object_id")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind} {self.object_type}:{self.object_id}"
