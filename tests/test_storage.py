@@ -67,7 +67,7 @@ def evidence_triggers() -> set[str]:
 
 class TriggerTests(BaseTestCase):
     def test_every_evidence_trigger_survives_the_hash_migration(self) -> None:
-        """0007 rebuilds the ledger table on SQLite; every guard of 0004 and 0006 is there after it."""
+        """0007 and 0008 rebuild the ledger table; every guard of 0004 and 0006 is there after them."""
         expected = {
             "evidence_record_no_update",
             "evidence_record_no_delete",

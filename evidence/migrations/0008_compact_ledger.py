@@ -21,9 +21,11 @@ app wrote). Any difference stops the migration and nothing is changed. A chain t
 broken (changed outside the app) is carried over exactly as it is, so verification still names the
 same record; a hash that is not 64 lowercase hex characters cannot be stored as 32 bytes and stops
 the migration, naming the record. Then drop the old columns, rename the new ones, make them NOT
-NULL, restore the hash's unique constraint, drop the two indexes, and create the triggers again
-exactly as 0004 and 0006 wrote them (tests/test_storage.py checks them, and the chains, after a
-migration from 0007 with data in it). Backwards, the same steps convert the columns back.
+NULL, restore the hash's unique constraint, drop the two indexes, narrow the history index, on
+PostgreSQL rewrite the table in padding-free column order (``lay_out_postgresql``), and create the
+triggers again exactly as 0004 and 0006 wrote them (tests/test_storage.py checks them, and the
+chains, after a migration from 0007 with data in it, on both databases). Backwards, the same steps
+convert the columns back to hex and text (the column order stays).
 """
 
 import importlib
