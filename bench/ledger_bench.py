@@ -105,7 +105,9 @@ def main() -> None:
     )
 
     start, cpu = time.perf_counter(), time.process_time()
-    report = verify_child(child.pk)
+    # The chain alone: this bench's log_entry records have no LogEntry rows behind them, so the
+    # logbook's current-state check (registered since) would report every one as missing.
+    report = verify_child(child.pk, check_current=False)
     verify_seconds = time.perf_counter() - start
     verify_cpu = time.process_time() - cpu
     assert report.ok and report.record_count == records, report.problem

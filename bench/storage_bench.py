@@ -17,6 +17,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 import zlib
 from pathlib import Path
 
@@ -116,6 +117,21 @@ def run(children: int) -> None:
         f"without a dictionary, {column_bytes('payload'):.0f} as stored"
     )
     print(f"hash and prev_hash as stored: {column_bytes('hash'):.0f} + {column_bytes('prev_hash'):.0f} bytes")
+    try:
+        from evidence.fields import decode_payload, encode_payload
+    except ImportError:  # before evidence/0008
+        pass
+    else:
+        start = time.process_time()
+        stored = [encode_payload(p) for p in payloads]
+        encode = time.process_time() - start
+        start = time.process_time()
+        assert [decode_payload(b) for b in stored] == payloads
+        decode = time.process_time() - start
+        print(
+            f"payload encoding, CPU time: {encode / records * 1e6:.1f} us to encode, "
+            f"{decode / records * 1e6:.1f} us to decode (and compare) a record"
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     entry = EvidenceRecord.objects.filter(child_id=child.pk, object_type="log_entry").values_list("object_id")[1000]

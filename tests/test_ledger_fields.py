@@ -124,6 +124,20 @@ class StoredRecordTests(BaseTestCase):
         with pytest.raises(ValueError, match="64 lowercase hex"):
             EvidenceRecord.objects.filter(hash="not a hash").exists()
 
+    def test_the_admin_finds_a_record_by_its_whole_hash_or_its_object_id(self) -> None:
+        from django.contrib import admin
+        from django.test import RequestFactory
+
+        record = self.record(LOG_ENTRY)
+        model_admin = admin.site._registry[EvidenceRecord]
+        request = RequestFactory().get("/")
+        everything = EvidenceRecord.objects.all()
+        for term in (record.hash, record.hash.upper(), f" {record.hash} "):
+            found, _ = model_admin.get_search_results(request, everything, term)
+            assert list(found) == [record]
+        found, _ = model_admin.get_search_results(request, everything, record.hash[:16])  # a part finds nothing
+        assert list(found) == []
+
     def test_the_payload_is_stored_deflated_and_read_as_its_text(self) -> None:
         record = self.record(LOG_ENTRY)
         stored = stored_bytes("payload", record.pk)
