@@ -7,8 +7,8 @@ Builds, in a throw-away database, ``--children`` households with one child each 
 of realistic logs (tests.reports_support.build_demo_child: 15 provisions, about 2,160 entries and as
 many ledger records a year), then measures each table with its indexes (SQLite: the dbstat virtual
 table after VACUUM; PostgreSQL: pg_total_relation_size after VACUUM FULL) and divides by the
-number of children. It also reports what the ledger's hex hashes, payloads and (on PostgreSQL) a
-``_like`` index on the hash would weigh. Results go in docs/benchmarks.md, section "Storage".
+number of children. It also splits the ledger into its rows and each index, and gives the payload's size as text, as
+zlib alone would make it and as stored. Results go in docs/benchmarks.md, section "Storage".
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 import zlib
 from pathlib import Path
 
@@ -52,14 +53,32 @@ def table_bytes() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def index_bytes(sql: str) -> int:
-    """PostgreSQL: the size of an index built for the measure and dropped again."""
+def ledger_parts() -> dict[str, int]:
+    """The ledger table's bytes by part: the rows (heap, or SQLite's table b-tree) and each index."""
+    table = "evidence_evidencerecord"
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        cursor.execute("SELECT pg_relation_size('bench_probe')")
-        size = cursor.fetchone()[0]
-        cursor.execute("DROP INDEX bench_probe")
-    return int(size)
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, SUM(pgsize) FROM dbstat WHERE name IN "
+                "(SELECT name FROM sqlite_master WHERE tbl_name = %s) GROUP BY name",
+                [table],
+            )
+            return {("rows" if name == table else name): int(size) for name, size in cursor.fetchall()}
+        cursor.execute(
+            "SELECT 'rows', pg_relation_size(%s::regclass) + COALESCE(pg_total_relation_size(reltoastrelid), 0) "
+            "FROM pg_class WHERE oid = %s::regclass UNION ALL "
+            "SELECT indexrelid::regclass::text, pg_relation_size(indexrelid) FROM pg_index WHERE indrelid = %s::regclass",
+            [table, table, table],
+        )
+        return {name: int(size) for name, size in cursor.fetchall()}
+
+
+def column_bytes(column: str) -> float:
+    """The average stored size of one ledger column, in bytes."""
+    size = "length" if connection.vendor == "sqlite" else "octet_length"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT AVG({size}({column})) FROM evidence_evidencerecord")
+        return float(cursor.fetchone()[0] or 0)
 
 
 def run(children: int) -> None:
@@ -87,22 +106,38 @@ def run(children: int) -> None:
     print(f"all tables: {total / children / 1e6:.2f} MB per child-year; ledger {ledger / total:.0%} of it")
     for name, size in sorted(sizes.items(), key=lambda item: -item[1])[:8]:
         print(f"  {name}: {size / children / 1e3:,.0f} KB per child-year")
+    print(f"ledger per record: {ledger / records:.0f} bytes, of which")
+    for name, size in sorted(ledger_parts().items(), key=lambda item: -item[1]):
+        print(f"  {name}: {size / records:.0f} bytes ({size / children / 1e3:,.0f} KB per child-year)")
     payloads = list(EvidenceRecord.objects.values_list("payload", flat=True))
     raw = sum(len(p.encode()) for p in payloads)
     packed = sum(len(zlib.compress(p.encode(), 9)) for p in payloads)
     print(
-        f"ledger per record: {ledger / records:.0f} bytes; payload {raw / records:.0f} bytes as JSON text, "
-        f"{packed / records:.0f} zlib-compressed one by one; hex hashes 2 x 64 bytes (32 each as binary)"
+        f"payload: {raw / records:.0f} bytes as JSON text, {packed / records:.0f} zlib-compressed one by one "
+        f"without a dictionary, {column_bytes('payload'):.0f} as stored"
     )
-    if connection.vendor == "postgresql":
-        like = index_bytes("CREATE INDEX bench_probe ON evidence_evidencerecord (hash varchar_pattern_ops)")
-        unique = index_bytes("CREATE INDEX bench_probe ON evidence_evidencerecord (hash)")
-        binary = index_bytes("CREATE INDEX bench_probe ON evidence_evidencerecord (decode(hash, 'hex'))")
+    print(f"hash and prev_hash as stored: {column_bytes('hash'):.0f} + {column_bytes('prev_hash'):.0f} bytes")
+    try:
+        from evidence.fields import decode_payload, encode_payload
+    except ImportError:  # before evidence/0008
+        pass
+    else:
+        start = time.process_time()
+        stored = [encode_payload(p) for p in payloads]
+        encode = time.process_time() - start
+        start = time.process_time()
+        assert [decode_payload(b) for b in stored] == payloads
+        decode = time.process_time() - start
         print(
-            f"hash indexes per child-year: a _like index {like / children / 1e3:,.0f} KB ({like / ledger:.0%} of the "
-            f"ledger as it is now), the unique one {unique / children / 1e3:,.0f} KB, on binary hashes "
-            f"{binary / children / 1e3:,.0f} KB"
+            f"payload encoding, CPU time: {encode / records * 1e6:.1f} us to encode, "
+            f"{decode / records * 1e6:.1f} us to decode (and compare) a record"
         )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    entry = EvidenceRecord.objects.filter(child_id=child.pk, object_type="log_entry").values_list("object_id")[1000]
+    history = EvidenceRecord.objects.filter(child_id=child.pk, object_type="log_entry", object_id=entry[0])
+    print("plan of an entry's history (logbook.services.entry_history):")
+    print("  " + history.order_by("seq").explain().replace("\n", "\n  "))
 
 
 def main() -> None:
@@ -112,7 +147,11 @@ def main() -> None:
     setup_test_environment()
     folder = tempfile.mkdtemp(prefix="iepright-storage-")
     test = connection.settings_dict.setdefault("TEST", {})
-    test["NAME"] = str(Path(folder) / "bench.sqlite3") if connection.vendor == "sqlite" else "bench_storage_iepright"
+    test["NAME"] = (
+        str(Path(folder) / "bench.sqlite3")
+        if connection.vendor == "sqlite"
+        else f"bench_storage_iepright_{os.getpid()}"
+    )
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         run(args.children)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from evidence.fields import SHA256_HEX
 from evidence.models import Attachment, EvidenceRecord
 
 
@@ -34,8 +36,19 @@ class EvidenceRecordAdmin(ReadOnlyAdmin):
         "recorded_by_name",
     ]
     list_filter = ["object_type", "kind"]
-    search_fields = ["hash", "object_id"]
+    search_fields = ["object_id"]
     ordering = ["child_id", "-seq"]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[EvidenceRecord], search_term: str
+    ) -> tuple[QuerySet[EvidenceRecord], bool]:
+        """By object id as usual, and by hash when the term is one: hashes are stored as bytes, so
+        only a whole hash is looked up (by the unique index), not a part of one."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip().lower()
+        if SHA256_HEX.fullmatch(term):
+            found |= queryset.filter(hash=term)
+        return found, may_have_duplicates
 
 
 @admin.register(Attachment)

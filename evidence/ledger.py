@@ -132,7 +132,8 @@ def append_many(*, child_id: int, entries: list[Entry], user: Any = None) -> lis
     if not entries:
         return []
     with transaction.atomic():
-        lock_chain(child_id)
+        household_id = lock_chain(child_id)
+        assert household_id is not None  # lock_chain raised if the child does not exist
         last = EvidenceRecord.objects.filter(child_id=child_id).order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = last if last else (0, GENESIS_HASH)
         recorded_at = timezone.now()
@@ -153,14 +154,18 @@ def append_many(*, child_id: int, entries: list[Entry], user: Any = None) -> lis
                 recorded_by=recorder,
                 recorded_by_name=recorder_name,
                 prev_hash=prev_hash,
+                household_id=household_id,
             )
             record.hash = prev_hash = compute_hash(record)
             records.append(record)
         return EvidenceRecord.objects.bulk_create(records)
 
 
-def lock_chain(child_id: int, *, must_exist: bool = True) -> None:
-    """Hold the write lock on ``child_id``'s chain until the current transaction ends.
+def lock_chain(child_id: int, *, must_exist: bool = True) -> int | None:
+    """Hold the write lock on ``child_id``'s chain until the current transaction ends; return its household.
+
+    The household id comes from the locked row itself (no query of its own): every append stores it
+    with the record (``EvidenceRecord.household_id``). None when the child does not exist.
 
     PostgreSQL: lock the child's row (``SELECT ... FOR NO KEY UPDATE``). Locking the last ledger
     record would not do: the first append has no record to lock. NO KEY UPDATE serializes appenders
@@ -174,16 +179,18 @@ def lock_chain(child_id: int, *, must_exist: bool = True) -> None:
     child_model = apps.get_model("plans", "Child")
     table = connection.ops.quote_name(child_model._meta.db_table)
     pk = connection.ops.quote_name(child_model._meta.pk.column)
-    sql = f"SELECT {pk} FROM {table} WHERE {pk} = %s"
+    household = connection.ops.quote_name(child_model._meta.get_field("household").column)
+    sql = f"SELECT {household} FROM {table} WHERE {pk} = %s"
     if connection.features.has_select_for_no_key_update:
         sql += " FOR NO KEY UPDATE"
     elif connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     with connection.cursor() as cursor:
         cursor.execute(sql, [child_id])
-        found = cursor.fetchone() is not None
-    if must_exist and not found:
+        row = cursor.fetchone()
+    if must_exist and row is None:
         raise ValueError(f"There is no child {child_id} to append a record to.")
+    return None if row is None else int(row[0])
 
 
 def lag_days(record: EvidenceRecord) -> int | None:

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from evidence.fields import LedgerPayloadField, Sha256Field
+
 
 class AppendOnlyError(RuntimeError):
     """Someone tried to change or remove a ledger record through the ORM."""
@@ -46,23 +48,36 @@ class EvidenceRecord(models.Model):
     section 5), which the DELETE trigger permits while a PurgeAuthorization row for the child exists.
     """
 
-    child = models.ForeignKey("plans.Child", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # No index of its own: the unique (child, seq) starts with the child and serves every lookup by child.
+    child = models.ForeignKey(
+        "plans.Child", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=40)  # e.g. "log_entry.created", "log_entry.edited", "iep.created"
     object_type = models.CharField(max_length=40)  # e.g. "log_entry"
     object_id = models.CharField(max_length=64)
     event_date = models.DateField(null=True, blank=True)  # the school day the record is about
-    payload = models.TextField()  # canonical JSON of the object's state after the change
+    # Canonical JSON of the object's state after the change; stored deflated (evidence.fields).
+    payload = LedgerPayloadField()
     recorded_at = models.DateTimeField()
+    # No index: nothing looks records up by their recorder.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
     )
     recorded_by_name = models.CharField(max_length=150)
-    prev_hash = models.CharField(max_length=64)
-    # Unique through a named constraint rather than unique=True: on PostgreSQL, unique=True on a
-    # CharField also builds a second "_like" index for LIKE 'abc%' lookups, which nothing here makes
-    # (13% of the ledger's bytes; docs/scaling.md, "Storage").
-    hash = models.CharField(max_length=64)
+    # Both hashes read as 64 lowercase hex characters and are stored as 32 bytes (evidence.fields).
+    prev_hash = Sha256Field()
+    # Unique through a named constraint (on PostgreSQL, unique=True on a CharField also built a
+    # "_like" index; docs/scaling.md, "Storage").
+    hash = Sha256Field()
+    # The child's household, for sharding by household (docs/scaling.md): not part of the hash, set
+    # by every append from the child's row, never changed (a child never moves to another household).
+    household_id = models.BigIntegerField()
 
     objects = EvidenceRecordQuerySet.as_manager()
 
@@ -72,7 +87,10 @@ class EvidenceRecord(models.Model):
             models.UniqueConstraint(fields=["child", "seq"], name="one_record_per_child_seq"),
             models.UniqueConstraint(fields=["hash"], name="evidence_record_hash_unique"),
         ]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # An entry's history (logbook.services.entry_history) looks its records up by child, object type
+        # and id: the id alone narrows them to a handful (ids are unique per table), in a third less
+        # space than an index on (object_type, object_id). Lookups by child and type use (child, seq).
+        indexes = [models.Index(fields=["object_id"], name="evidence_record_object_id")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind} {self.object_type}:{self.object_id}"

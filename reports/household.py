@@ -96,6 +96,10 @@ NOT_EXPORTED = {
     "reminders.CalendarFeed": "secret calendar links; make a new one after a restore",
 }
 USER_FIELDS = ["id", "email", "display_name", "first_name", "last_name", "is_active", "date_joined"]
+# A ledger row in the archive: the columns the hash covers, the id and the hash, as text
+# (docs/export-format.md). household_id is not among them: the import takes it from the child.
+LEDGER_FIELDS = ["id", "child_id", "seq", "kind", "object_type", "object_id", "event_date", "payload", "recorded_at"]
+LEDGER_FIELDS += ["recorded_by_id", "recorded_by_name", "prev_hash", "hash"]
 
 
 class ImportRefused(Exception):
@@ -178,7 +182,8 @@ def export_household(household: Household, out: IO[bytes]) -> Summary:
     user_ids = {row["user_id"] for row in rows_by_table["memberships"]}
     ledger_count = 0
     for child_id in child_ids:
-        records = [row_of(r) for r in EvidenceRecord.objects.filter(child_id=child_id).order_by("seq")]
+        ledger = EvidenceRecord.objects.filter(child_id=child_id).order_by("seq")
+        records = [row_of(r, LEDGER_FIELDS) for r in ledger]
         user_ids |= {r["recorded_by_id"] for r in records if r["recorded_by_id"]}
         files[f"ledger/child-{child_id}.json"] = _dump(records)
         ledger_count += len(records)
@@ -548,8 +553,7 @@ def _check_ledgers(
     ledgers: dict[int, list[EvidenceRecord]] = {}
     heads: dict[str, dict[str, Any]] = {}
     record_ids: set[Any] = set()
-    hashed = {"id", "child_id", "seq", "kind", "object_type", "object_id", "event_date", "payload", "recorded_at"}
-    hashed |= {"recorded_by_id", "recorded_by_name", "prev_hash", "hash"}
+    hashed = set(LEDGER_FIELDS)
     for child_id in child_ids:
         name = f"ledger/child-{child_id}.json"
         raw = archive.json(name, [])
@@ -646,9 +650,12 @@ def _insert(checked: _Checked, summary: Summary) -> None:
         summary.counts[table.name] = len(rows)
         touched.append(model)
     ledger_count = 0
-    for records in checked.ledgers.values():
+    household_of = {row["id"]: row["household_id"] for row in checked.rows["children"]}
+    for child_id, records in checked.ledgers.items():
         # Exactly as exported: recorded_by_id stays the original id (the hash covers it).
         _refuse_collisions(EvidenceRecord, [{"id": r.pk} for r in records], "an evidence record")
+        for record in records:
+            record.household_id = household_of[child_id]
         EvidenceRecord.objects.bulk_create(records, batch_size=500)
         ledger_count += len(records)
     summary.counts["ledger_records"] = ledger_count

@@ -377,6 +377,7 @@ def build_demo_child(
                 recorded_by=user,
                 recorded_by_name=user.name,
                 prev_hash=previous,
+                household_id=child.household_id,
             )
             record.hash = compute_hash(record)
             previous = record.hash
@@ -394,6 +395,7 @@ def build_demo_child(
             recorded_by=user,
             recorded_by_name=user.name,
             prev_hash=previous,
+            household_id=child.household_id,
         )
         record.hash = compute_hash(record)
         previous = record.hash

@@ -110,6 +110,9 @@ class HouseholdExportTests(TempFiles, BaseTestCase):
         stored = EvidenceRecord.objects.filter(child=self.child).order_by("seq")
         assert [r["payload"] for r in ledger_rows] == [r.payload for r in stored]
         assert [r["hash"] for r in ledger_rows] == [r.hash for r in stored]
+        # The archive keeps its format whatever the storage: hex hashes, payload text, no household_id.
+        assert all(set(r) == set(hh.LEDGER_FIELDS) for r in ledger_rows)
+        assert all(len(r["hash"]) == len(r["prev_hash"]) == 64 and isinstance(r["payload"], str) for r in ledger_rows)
         assert manifest["ledger_heads"][str(self.child.pk)] == {"head": stored.last().hash, "count": stored.count()}  # type: ignore[union-attr]
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             assert set(archive.namelist()) == set(manifest["files"]) | {"manifest.json"}
@@ -137,6 +140,9 @@ class HouseholdExportTests(TempFiles, BaseTestCase):
         assert {name: model._default_manager.count() for name, model in COUNTED.items()} == before
         assert hh.chain_heads([self.child.pk]) == heads
         assert summary.heads[str(self.child.pk)]["broken_at"] is None
+        assert set(EvidenceRecord.objects.filter(child=self.child).values_list("household_id", flat=True)) == {
+            household_id
+        }
         restored = LogEntry.objects.get(pk=self.entries[2].pk)
         assert restored.note == "Ünïcode note with #markup"
         assert restored.created_at == entry_before.created_at

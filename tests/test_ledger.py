@@ -198,11 +198,11 @@ class AppendOnlyDatabaseTests(BaseTestCase):
 
     COLUMNS = (
         "id, child_id, seq, kind, object_type, object_id, event_date, payload, recorded_at, "
-        "recorded_by_id, recorded_by_name, prev_hash, hash"
+        "recorded_by_id, recorded_by_name, prev_hash, hash, household_id"
     )
     FORGED = (
         'id, child_id, seq, kind, object_type, object_id, event_date, \'{"status":"delivered"}\', '
-        "recorded_at, recorded_by_id, recorded_by_name, prev_hash, hash"
+        "recorded_at, recorded_by_id, recorded_by_name, prev_hash, hash, household_id"
     )
 
     def test_the_database_refuses_insert_or_replace_of_a_record(self) -> None:
@@ -229,7 +229,7 @@ class AppendOnlyDatabaseTests(BaseTestCase):
             raw(
                 f"INSERT OR REPLACE INTO {TABLE} ({self.COLUMNS}) SELECT %s, child_id, seq, kind, object_type, "
                 f"object_id, event_date, payload, recorded_at, recorded_by_id, recorded_by_name, prev_hash, "
-                f"'f' || substr(hash, 2) FROM {TABLE} WHERE id = %s",
+                f"zeroblob(32), household_id FROM {TABLE} WHERE id = %s",
                 [new_id, record.pk],
             )
         assert EvidenceRecord.objects.filter(child_id=self.child.pk, seq=record.seq).get().pk == record.pk

@@ -1,13 +1,21 @@
-"""Storage: the ledger's hash is unique with one index, and the append-only triggers survived."""
+"""Storage: the ledger's compact columns and indexes, its migration, and the append-only triggers after it."""
 
 from __future__ import annotations
 
-import pytest
-from django.db import IntegrityError, connection, transaction
+import json
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from evidence.ledger import append
+import pytest
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.test import TransactionTestCase
+
+from accounts.models import Household, User
+from evidence.ledger import GENESIS_HASH, TIMESTAMP_FORMAT, append, canonical_json, chain_hash
 from evidence.models import EvidenceRecord
 from evidence.verify import verify_child
+from plans.models import Child
 from tests.base import BaseTestCase
 
 
@@ -59,7 +67,7 @@ def evidence_triggers() -> set[str]:
 
 class TriggerTests(BaseTestCase):
     def test_every_evidence_trigger_survives_the_hash_migration(self) -> None:
-        """0007 rebuilds the ledger table on SQLite; every guard of 0004 and 0006 is there after it."""
+        """0007 and 0008 rebuild the ledger table; every guard of 0004 and 0006 is there after them."""
         expected = {
             "evidence_record_no_update",
             "evidence_record_no_delete",
@@ -81,3 +89,172 @@ class TriggerTests(BaseTestCase):
                 "INSERT OR REPLACE INTO evidence_evidencerecord SELECT * FROM evidence_evidencerecord WHERE child_id = %s",
                 [self.child.pk],
             )
+
+
+LEDGER_COLUMNS = (
+    "id, child_id, seq, kind, object_type, object_id, event_date, payload, recorded_at, "
+    "recorded_by_id, recorded_by_name, prev_hash, hash"
+)
+BEFORE = ("evidence", "0007_hash_unique_without_like_index")
+COMPACT = ("evidence", "0008_compact_ledger")
+NOTES = ["", "Sub teacher — no extended time", "Café, naïve, 日本語, 🙂🚌", "x" * 5000, 'quote " and \\ backslash']
+
+
+def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | None = None) -> tuple[str, list[str]]:
+    """A chain written on 0007's schema (hex text, JSON text), as the app wrote it then; its head and hashes."""
+    prev, hashes = GENESIS_HASH, []
+    for seq in range(1, count + 1):
+        payload = {"child": child.pk, "n": seq, "note": NOTES[seq % len(NOTES)], "status": "missed", "minutes": None}
+        recorded_at = datetime(2026, 9, 1, 15, 0, tzinfo=UTC) + timedelta(minutes=seq)
+        event_date = date(2026, 9, 1) + timedelta(days=seq) if seq % 3 else None
+        recorder = user if seq % 2 else None
+        body = {
+            "child": child.pk,
+            "seq": seq,
+            "kind": "log_entry.created",
+            "object_type": "log_entry",
+            "object_id": str(seq),
+            "event_date": event_date.isoformat() if event_date else None,
+            "payload": payload,
+            "recorded_at": recorded_at.strftime(TIMESTAMP_FORMAT),
+            "recorded_by": recorder.pk if recorder else None,
+            "recorded_by_name": recorder.name if recorder else "system",
+            "prev_hash": prev,
+        }
+        digest = chain_hash(prev, body)
+        text = canonical_json(payload)
+        if seq == tamper_at:  # changed after it was written, as someone with SQL access could
+            text = text.replace("missed", "delivered")
+        Record.objects.create(
+            child_id=child.pk,
+            seq=seq,
+            kind="log_entry.created",
+            object_type="log_entry",
+            object_id=str(seq),
+            event_date=event_date,
+            payload=text,
+            recorded_at=recorded_at,
+            recorded_by_id=recorder.pk if recorder else None,
+            recorded_by_name=body["recorded_by_name"],
+            prev_hash=prev,
+            hash=digest,
+        )
+        prev = digest
+        hashes.append(digest)
+    return prev, hashes
+
+
+def _migrate(target: tuple[str, str]) -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate([target])
+
+
+class CompactLedgerMigrationTests(TransactionTestCase):
+    """evidence/0008 rewrites the ledger's columns: every chain verifies after it, with the same head."""
+
+    def setUp(self) -> None:
+        self.alice = User.objects.create_user(email="alice@example.com", password=None, display_name="Alice Rivera")
+        self.rivera = Household.objects.create(name="Rivera")
+        self.chen = Household.objects.create(name="Chen")
+        self.maya = Child.objects.create(household=self.rivera, name="Maya")
+        self.leo = Child.objects.create(household=self.rivera, name="Leo")
+        self.kai = Child.objects.create(household=self.chen, name="Kai")
+
+    def tearDown(self) -> None:
+        _migrate(COMPACT)  # whatever happened, leave the database at the latest schema
+
+    def old_chains(self) -> dict[int, tuple[str, list[str]]]:
+        _migrate(BEFORE)
+        Record = (
+            MigrationExecutor(connection).loader.project_state([BEFORE]).apps.get_model("evidence", "EvidenceRecord")
+        )
+        return {
+            self.maya.pk: _old_chain(Record, self.maya, self.alice, 40),
+            self.leo.pk: _old_chain(Record, self.leo, self.alice, 3),
+            self.kai.pk: _old_chain(Record, self.kai, self.alice, 12, tamper_at=7),
+        }
+
+    def test_every_chain_verifies_after_the_migration_with_the_same_head(self) -> None:
+        chains = self.old_chains()
+        _migrate(COMPACT)
+        for child in (self.maya, self.leo):
+            report = verify_child(child.pk, check_current=False, check_files=False, check_anchors=False)
+            assert report.ok, report.problem
+            head, hashes = chains[child.pk]
+            assert (report.head_hash, report.record_count) == (head, len(hashes))
+            assert list(EvidenceRecord.objects.filter(child=child).values_list("hash", flat=True)) == hashes
+        records = list(EvidenceRecord.objects.filter(child=self.maya))
+        assert [json.loads(r.payload)["note"] for r in records[:5]] == [NOTES[s % len(NOTES)] for s in range(1, 6)]
+        assert {r.household_id for r in records} == {self.rivera.pk}
+        assert set(EvidenceRecord.objects.filter(child=self.kai).values_list("household_id", flat=True)) == {
+            self.chen.pk
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT hash, prev_hash, payload FROM evidence_evidencerecord WHERE child_id = %s AND seq = 2",
+                [self.maya.pk],
+            )
+            digest, prev, payload = (bytes(value) for value in cursor.fetchone())
+        assert (digest.hex(), prev.hex()) == (chains[self.maya.pk][1][1], chains[self.maya.pk][1][0])
+        assert payload[0] in (0, 1) and len(payload) <= len(records[1].payload.encode()) + 1
+
+    def test_a_chain_broken_before_the_migration_is_named_at_the_same_record_after_it(self) -> None:
+        self.old_chains()
+        _migrate(COMPACT)
+        report = verify_child(self.kai.pk, check_current=False, check_files=False, check_anchors=False)
+        assert report.problem is not None and report.problem.seq == 7
+        assert "changed after it was written" in report.problem.message
+
+    def test_the_triggers_refuse_changes_after_the_migration(self) -> None:
+        self.old_chains()
+        _migrate(COMPACT)
+        expected = {"evidence_record_no_update", "evidence_record_no_delete", "evidence_purge_whole_chain"}
+        expected |= {"evidence_anchor_no_update", "evidence_anchor_no_delete"}
+        if connection.vendor == "sqlite":
+            expected |= {"evidence_record_no_replace", "evidence_anchor_no_replace"}
+        else:
+            expected |= {"evidence_record_no_truncate", "evidence_anchor_no_truncate"}
+        assert expected <= evidence_triggers()
+        statements = [
+            "UPDATE evidence_evidencerecord SET kind = 'edited'",
+            "UPDATE evidence_evidencerecord SET household_id = household_id + 1",
+            "DELETE FROM evidence_evidencerecord WHERE seq = 3",
+        ]
+        if connection.vendor == "sqlite":
+            statements.append(
+                f"INSERT OR REPLACE INTO evidence_evidencerecord ({LEDGER_COLUMNS}, household_id) "
+                f"SELECT {LEDGER_COLUMNS}, household_id FROM evidence_evidencerecord WHERE seq = 1"
+            )
+        else:
+            statements.append("TRUNCATE evidence_evidencerecord")
+        for sql in statements:
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql)
+        assert EvidenceRecord.objects.count() == 40 + 3 + 12
+        assert verify_child(self.maya.pk, check_current=False, check_files=False, check_anchors=False).ok
+
+    def test_the_migration_goes_back_to_hex_and_text_and_forward_again(self) -> None:
+        chains = self.old_chains()
+        _migrate(COMPACT)
+        _migrate(BEFORE)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT hash, payload FROM evidence_evidencerecord WHERE child_id = %s ORDER BY seq", [self.maya.pk]
+            )
+            rows = cursor.fetchall()
+        assert [digest for digest, _payload in rows] == chains[self.maya.pk][1]
+        assert json.loads(rows[3][1])["note"] == NOTES[4 % len(NOTES)]
+        _migrate(COMPACT)
+        report = verify_child(self.maya.pk, check_current=False, check_files=False, check_anchors=False)
+        assert report.ok and report.head_hash == chains[self.maya.pk][0]
+
+
+class IndexTests(BaseTestCase):
+    def test_the_ledger_has_no_index_on_the_child_alone_nor_on_the_recorder(self) -> None:
+        """(child, seq) serves every lookup by child; nothing looks records up by recorder; an entry's
+        history is found through the object id."""
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, "evidence_evidencerecord")
+        indexed = sorted(tuple(info["columns"]) for info in constraints.values() if info["index"] or info["unique"])
+        assert ("child_id",) not in indexed and ("recorded_by_id",) not in indexed
+        assert ("child_id", "seq") in indexed and ("object_id",) in indexed and ("hash",) in indexed

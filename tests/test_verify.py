@@ -16,6 +16,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Field
 from django.test import override_settings
 from django.urls import reverse
 
@@ -37,6 +38,15 @@ from plans.models import Absence, Provision
 from tests.base import BaseTestCase
 
 TABLE = EvidenceRecord._meta.db_table
+
+
+def stored(column: str, value: str) -> Any:
+    """``value`` (hex hash or payload text) as the column stores it: what someone with SQL access would write."""
+    field = EvidenceRecord._meta.get_field(column)
+    assert isinstance(field, Field)
+    return field.get_db_prep_value(value, connection)
+
+
 SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "verify_ledger_export.py"
 
 
@@ -114,7 +124,10 @@ class ChainVerificationTests(VerifyTestCase):
         assert report.ok and report.record_count == 0 and report.head_hash == GENESIS_HASH
 
     def test_a_changed_payload_is_named(self) -> None:
-        self.tamper(f"UPDATE {TABLE} SET payload = %s WHERE seq = %s", ['{"n":3,"status":"missed"}', self.seq(3)])
+        self.tamper(
+            f"UPDATE {TABLE} SET payload = %s WHERE seq = %s",
+            [stored("payload", '{"n":3,"status":"missed"}'), self.seq(3)],
+        )
         assert self.problem() == (
             self.seq(3),
             f"Record {self.seq(3)} was changed after it was written: "
@@ -122,14 +135,17 @@ class ChainVerificationTests(VerifyTestCase):
         )
 
     def test_a_payload_rewritten_in_another_form_is_named(self) -> None:
-        self.tamper(f"UPDATE {TABLE} SET payload = %s WHERE seq = %s", ['{"status": "delivered", "n": 2}', self.seq(2)])
+        self.tamper(
+            f"UPDATE {TABLE} SET payload = %s WHERE seq = %s",
+            [stored("payload", '{"status": "delivered", "n": 2}'), self.seq(2)],
+        )
         assert self.problem() == (
             self.seq(2),
             f"Record {self.seq(2)}'s content is not stored in its standard form: it was changed outside the app.",
         )
 
     def test_a_changed_hash_is_named(self) -> None:
-        self.tamper(f"UPDATE {TABLE} SET hash = %s WHERE seq = %s", ["f" * 64, self.seq(4)])
+        self.tamper(f"UPDATE {TABLE} SET hash = %s WHERE seq = %s", [stored("hash", "f" * 64), self.seq(4)])
         seq, message = self.problem()
         assert seq == self.seq(4)
         assert "changed after it was written" in message
@@ -158,7 +174,7 @@ class ChainVerificationTests(VerifyTestCase):
 
         self.tamper(
             f"UPDATE {TABLE} SET payload = %s, hash = %s WHERE seq = %s",
-            [record.payload, compute_hash(record), self.seq(2)],
+            [stored("payload", record.payload), stored("hash", compute_hash(record)), self.seq(2)],
         )
         seq, message = self.problem()
         assert seq == self.seq(3)
@@ -283,7 +299,10 @@ class VerifyLedgerCommandTests(VerifyTestCase):
         assert f"Verification OK: 1 chains: {checked}, 0 files re-hashed (0 bytes), 0 report heads, 0 anchors." in out
 
     def test_it_exits_1_and_names_the_first_broken_record(self) -> None:
-        self.tamper(f"UPDATE {TABLE} SET payload = %s WHERE seq = %s", ['{"n":3,"status":"missed"}', self.seq(3)])
+        self.tamper(
+            f"UPDATE {TABLE} SET payload = %s WHERE seq = %s",
+            [stored("payload", '{"n":3,"status":"missed"}'), self.seq(3)],
+        )
         code, _, err = self.run_command("--child", str(self.child.pk))
         assert code == 1
         assert (
