@@ -13,6 +13,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Household
 
@@ -228,13 +229,13 @@ class Provision(models.Model):
         OTHER = "other", "Other"
 
     class Schedule(models.TextChoices):
-        EVERY_DAY = "every_day", "Every school day the child attends"
-        WEEKDAYS = "weekdays", "Only on chosen weekdays"
-        FLEXIBLE = "flexible", "Flexible: the provider picks the days (e.g. “120 minutes a month”)"
+        EVERY_DAY = "every_day", _("Every school day the child attends")
+        WEEKDAYS = "weekdays", _("Only on chosen weekdays")
+        FLEXIBLE = "flexible", _("Flexible: the provider picks the days (e.g. “120 minutes a month”)")
 
     class Period(models.TextChoices):
-        WEEK = "week", "per week"
-        MONTH = "month", "per month"
+        WEEK = "week", _("per week")
+        MONTH = "month", _("per month")
 
     iep = models.ForeignKey(Iep, on_delete=models.CASCADE, related_name="provisions")
     # Copies of one provision across IEP versions share a lineage, so its history can be followed.
