@@ -43,7 +43,9 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
-    display_name = models.CharField(max_length=150, blank=True, help_text="How your name appears on logs and letters.")
+    display_name = models.CharField(
+        max_length=150, blank=True, help_text=_("How your name appears on logs and letters.")
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []  # type: ignore[misc]
