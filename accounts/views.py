@@ -38,17 +38,17 @@ JOINED_WITH_ACCESS = {
 
 # How the access log names the pages people looked at; other pages are named by their URL name.
 PAGE_WORDS = {
-    "plans:child": "overview",
-    "plans:ieps": "IEP versions",
-    "plans:iep": "IEP",
-    "plans:calendars": "school calendar",
-    "plans:calendar": "school calendar",
-    "plans:absences": "absences",
-    "reports:entries_csv": "log as a spreadsheet",
-    "reports:iep_dates_ics": "IEP dates calendar",
-    "reports:report_list": "a report",
-    "reports:report_download": "a saved report",
-    "reports:household_export": "the whole household archive",
+    "plans:child": gettext_lazy("overview"),
+    "plans:ieps": gettext_lazy("IEP versions"),
+    "plans:iep": gettext_lazy("IEP"),
+    "plans:calendars": gettext_lazy("school calendar"),
+    "plans:calendar": gettext_lazy("school calendar"),
+    "plans:absences": gettext_lazy("absences"),
+    "reports:entries_csv": gettext_lazy("log as a spreadsheet"),
+    "reports:iep_dates_ics": gettext_lazy("IEP dates calendar"),
+    "reports:report_list": gettext_lazy("a report"),
+    "reports:report_download": gettext_lazy("a saved report"),
+    "reports:household_export": gettext_lazy("the whole household archive"),
 }
 
 
@@ -62,7 +62,7 @@ def describe_access(household: Household, exclude_user: Any, limit: int = 20) ->
             view_name = resolve(entry.path).view_name
         except Resolver404:
             view_name = ""
-        page = PAGE_WORDS.get(view_name) or view_name.rpartition(":")[2].replace("_", " ") or "records"
+        page = PAGE_WORDS.get(view_name) or view_name.rpartition(":")[2].replace("_", " ") or _("records")
         child = names.get(entry.child_id, "") if entry.child_id else ""
         rows.append({"entry": entry, "what": f"{child}: {page}" if child else page})
     return rows

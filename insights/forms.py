@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from iepright.textclean import TextCheckMixin
 
@@ -21,12 +22,14 @@ PRESETS = [
 class InsightsFilterForm(TextCheckMixin, forms.Form):
     """Range (preset or custom from/to) and provisions. Field names are the GET parameters."""
 
-    range = forms.ChoiceField(label="Dates", choices=PRESETS, required=False, initial="year", widget=forms.RadioSelect)
+    range = forms.ChoiceField(
+        label=_("Dates"), choices=PRESETS, required=False, initial="year", widget=forms.RadioSelect
+    )
     provision = forms.MultipleChoiceField(
-        label="Provisions",
+        label=_("Provisions"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked to see every provision.",
+        help_text=_("Leave all unticked to see every provision."),
     )
 
     def __init__(self, *args: Any, provision_choices: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -35,10 +38,10 @@ class InsightsFilterForm(TextCheckMixin, forms.Form):
         date_input = {"type": "date"}
         # "from" is a Python keyword, so these two are added by name.
         self.fields["from"] = forms.DateField(
-            label="From", required=False, widget=forms.DateInput(attrs=date_input, format="%Y-%m-%d")
+            label=_("From"), required=False, widget=forms.DateInput(attrs=date_input, format="%Y-%m-%d")
         )
         self.fields["to"] = forms.DateField(
-            label="To", required=False, widget=forms.DateInput(attrs=date_input, format="%Y-%m-%d")
+            label=_("To"), required=False, widget=forms.DateInput(attrs=date_input, format="%Y-%m-%d")
         )
         self.fields["provision"].choices = [(str(pk), label) for pk, label in provision_choices]  # type: ignore[attr-defined]
 
@@ -50,14 +53,14 @@ class InsightsFilterForm(TextCheckMixin, forms.Form):
         data["range"] = preset
         if preset == "custom":
             if start is None:
-                self.add_error("from", "Choose the first day.")
+                self.add_error("from", _("Choose the first day."))
             if end is None:
-                self.add_error("to", "Choose the last day.")
+                self.add_error("to", _("Choose the last day."))
             if start and end:
                 if end < start:
-                    self.add_error("to", "The last day must be on or after the first day.")
+                    self.add_error("to", _("The last day must be on or after the first day."))
                 elif end - start > timedelta(days=MAX_DAYS):
-                    self.add_error("to", "Choose at most six years at a time.")
+                    self.add_error("to", _("Choose at most six years at a time."))
         return data
 
     def provision_ids(self) -> list[int] | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from logbook.models import DEFAULT_DAY_TAGS, DayNote, LogEntry, Status
 from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
@@ -172,12 +173,16 @@ class DayPlan:
         if self.provisions or self.flexible:
             return ""
         if not self.is_school_day:
-            return f"No school: {self.closed_reason}." if self.closed_reason else "No school on this day."
+            if self.closed_reason:
+                return _("No school: %(reason)s.") % {"reason": self.closed_reason}
+            return _("No school on this day.")
         if self.is_absent:
-            return f"Absent: {self.absence_reason}." if self.absence_reason else "Absent on this day."
+            if self.absence_reason:
+                return _("Absent: %(reason)s.") % {"reason": self.absence_reason}
+            return _("Absent on this day.")
         if self.iep is None:
-            return "No IEP was in force on this day, so there is nothing to log."
-        return "Nothing in the IEP is scheduled for this day."
+            return _("No IEP was in force on this day, so there is nothing to log.")
+        return _("Nothing in the IEP is scheduled for this day.")
 
     def entry_for(self, provision: Provision, is_makeup: bool = False) -> LogEntry | None:
         for entry in self.entries:

@@ -79,7 +79,7 @@ def _client_uuid(client_id: uuid.UUID | str) -> uuid.UUID:
     try:
         return client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
     except ValueError:
-        raise ValidationError({"client_id": ["This save had a malformed id. Please reload the page."]}) from None
+        raise ValidationError({"client_id": [_("This save had a malformed id. Please reload the page.")]}) from None
 
 
 def _add(errors: Errors, name: str, message: str | None) -> None:
@@ -385,7 +385,7 @@ def record_new_entries(
         slots = {(item.provision.pk, item.is_makeup) for item in ready}
         taken = LogEntry.objects.filter(child=child, date=day, provision__in=[pk for pk, _makeup in slots])
         if any((entry.provision_id, entry.is_makeup) in slots for entry in taken):
-            raise ValidationError({NON_FIELD_ERRORS: ["Some of these items are already logged for this day."]})
+            raise ValidationError({NON_FIELD_ERRORS: [_("Some of these items are already logged for this day.")]})
         entries = _create_batch(child, day, ready, user, cid)
         _keep_receipt(cid, child, "log_day", day.isoformat())
         return entries
@@ -410,7 +410,7 @@ def record_day_all_delivered(child: Child, day: date, user: Any, client_id: uuid
             return _batch_result(child, day, cid)
         plan = LogWindow(child, day, day).plan(day)
         if plan.asks_nothing:
-            raise ValidationError({NON_FIELD_ERRORS: [f"{plan.why_nothing} Nothing was saved."]})
+            raise ValidationError({NON_FIELD_ERRORS: [_("%(why)s Nothing was saved.") % {"why": plan.why_nothing}]})
         items = [
             NewEntry(
                 row.provision, minutes_delivered=row.provision.session_minutes if is_service(row.provision) else None

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from iepright.textclean import TextCheckMixin
 from plans import validation
@@ -65,11 +66,11 @@ class ChildForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = Child
         fields = ["name", "date_of_birth", "school", "grade", "district", "state"]
-        labels = {"name": "Child's name", "district": "School district", "state": "State"}
+        labels = {"name": _("Child's name"), "district": _("School district"), "state": _("State")}
         help_texts = {
-            "name": "As you would like it on reports, e.g. “Maya Rivera”.",
-            "grade": "e.g. 3, 7 or Kindergarten",
-            "state": "Rules and deadlines differ by state.",
+            "name": _("As you would like it on reports, e.g. “Maya Rivera”."),
+            "grade": _("e.g. 3, 7 or Kindergarten"),
+            "state": _("Rules and deadlines differ by state."),
         }
         widgets = {"date_of_birth": DateInput()}
 
@@ -81,9 +82,9 @@ class ChildForm(TextCheckMixin, forms.ModelForm):
 
 class IepForm(TextCheckMixin, forms.ModelForm):
     document = forms.FileField(
-        label="The IEP document",
+        label=_("The IEP document"),
         required=False,
-        help_text="A PDF of the IEP. It is kept with a fingerprint (SHA-256) that shows it was never changed.",
+        help_text=_("A PDF of the IEP. It is kept with a fingerprint (SHA-256) that shows it was never changed."),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
@@ -99,16 +100,16 @@ class IepForm(TextCheckMixin, forms.ModelForm):
             "case_manager_email",
         ]
         labels = {
-            "effective_to": "In effect until",
-            "annual_review_due": "Annual review due",
-            "reevaluation_due": "Reevaluation due",
-            "case_manager_name": "Case manager's name",
-            "case_manager_email": "Case manager's email",
+            "effective_to": _("In effect until"),
+            "annual_review_due": _("Annual review due"),
+            "reevaluation_due": _("Reevaluation due"),
+            "case_manager_name": _("Case manager's name"),
+            "case_manager_email": _("Case manager's email"),
         }
         help_texts = {
-            "effective_from": "The first day the school must follow this IEP.",
-            "effective_to": "Usually one year later. Leave empty if the IEP does not say.",
-            "reevaluation_due": "Usually every three years.",
+            "effective_from": _("The first day the school must follow this IEP."),
+            "effective_to": _("Usually one year later. Leave empty if the IEP does not say."),
+            "reevaluation_due": _("Usually every three years."),
         }
         widgets = {
             name: DateInput()
@@ -126,15 +127,15 @@ class IepForm(TextCheckMixin, forms.ModelForm):
 
 class AmendForm(TextCheckMixin, forms.Form):
     effective_from = forms.DateField(
-        label="The amendment is in effect from",
+        label=_("The amendment is in effect from"),
         widget=DateInput(),
-        help_text="The earlier version stays in your records and ends the day before.",
+        help_text=_("The earlier version stays in your records and ends the day before."),
     )
     note = forms.CharField(
-        label="What changed?",
+        label=_("What changed?"),
         max_length=300,
         required=False,
-        help_text="In a few words, e.g. “Added occupational therapy after the May meeting”.",
+        help_text=_("In a few words, e.g. “Added occupational therapy after the May meeting”."),
     )
 
     def __init__(self, *args: Any, iep: Iep, **kwargs: Any) -> None:
@@ -165,10 +166,10 @@ class ProvisionForm(TextCheckMixin, forms.ModelForm):
             "responsible_staff",
             "purpose",
         ]
-        labels = {"kind": "Type", "schedule": "When is it owed?", "minutes": "Minutes", "period": "Per"}
+        labels = {"kind": _("Type"), "schedule": _("When is it owed?"), "minutes": _("Minutes"), "period": _("Per")}
         help_texts = {
-            "minutes": "For services: the minutes the IEP requires, e.g. 120.",
-            "purpose": "Copy it from the IEP if it says why this item matters.",
+            "minutes": _("For services: the minutes the IEP requires, e.g. 120."),
+            "purpose": _("Copy it from the IEP if it says why this item matters."),
         }
         widgets = {
             "schedule": forms.RadioSelect,
@@ -243,7 +244,7 @@ class CalendarForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = SchoolCalendar
         fields = ["name", "first_day", "last_day"]
-        labels = {"name": "Name", "first_day": "First day of school", "last_day": "Last day of school"}
+        labels = {"name": _("Name"), "first_day": _("First day of school"), "last_day": _("Last day of school")}
         widgets = {"first_day": DateInput(), "last_day": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -265,8 +266,8 @@ class NonSchoolDayForm(TextCheckMixin, forms.ModelForm):
     class Meta:
         model = NonSchoolDay
         fields = ["name", "start", "end"]
-        labels = {"name": "What is it?", "start": "From", "end": "Until"}
-        help_texts = {"name": "e.g. Winter break", "end": "Leave empty for a single day."}
+        labels = {"name": _("What is it?"), "start": _("From"), "end": _("Until")}
+        help_texts = {"name": _("e.g. Winter break"), "end": _("Leave empty for a single day.")}
         widgets = {"start": DateInput(), "end": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -288,17 +289,17 @@ class NonSchoolDayForm(TextCheckMixin, forms.ModelForm):
 class AbsenceForm(TextCheckMixin, forms.ModelForm):
     # A multi-day absence as one range: every school day from "date" to "until" (issue 11).
     until = forms.DateField(
-        label="Until (for several days in a row)",
+        label=_("Until (for several days in a row)"),
         required=False,
         widget=DateInput(),
-        help_text="The last day absent, e.g. after a week of flu. Each school day is recorded.",
+        help_text=_("The last day absent, e.g. after a week of flu. Each school day is recorded."),
     )
 
     class Meta:
         model = Absence
         fields = ["date", "until", "reason"]
-        labels = {"date": "Day absent", "reason": "Reason"}
-        help_texts = {"reason": "e.g. sick, doctor's appointment"}
+        labels = {"date": _("Day absent"), "reason": _("Reason")}
+        help_texts = {"reason": _("e.g. sick, doctor's appointment")}
         widgets = {"date": DateInput()}
 
     def clean(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Household
 
@@ -140,7 +141,7 @@ class Iep(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     effective_from = models.DateField("in effect from")
     effective_to = models.DateField(
-        "in effect until", null=True, blank=True, help_text="Leave empty while this version is current."
+        "in effect until", null=True, blank=True, help_text=_("Leave empty while this version is current.")
     )
     meeting_date = models.DateField("IEP meeting date", null=True, blank=True)
     annual_review_due = models.DateField(null=True, blank=True)
@@ -153,7 +154,7 @@ class Iep(models.Model):
         null=True,
         blank=True,
         related_name="amendments",
-        help_text="The version this one replaces.",
+        help_text=_("The version this one replaces."),
     )
     amendment_note = models.CharField(max_length=300, blank=True)
     # The IEP document itself: an evidence.Attachment (stored by content hash).
@@ -228,13 +229,13 @@ class Provision(models.Model):
         OTHER = "other", "Other"
 
     class Schedule(models.TextChoices):
-        EVERY_DAY = "every_day", "Every school day the child attends"
-        WEEKDAYS = "weekdays", "Only on chosen weekdays"
-        FLEXIBLE = "flexible", "Flexible: the provider picks the days (e.g. “120 minutes a month”)"
+        EVERY_DAY = "every_day", _("Every school day the child attends")
+        WEEKDAYS = "weekdays", _("Only on chosen weekdays")
+        FLEXIBLE = "flexible", _("Flexible: the provider picks the days (e.g. “120 minutes a month”)")
 
     class Period(models.TextChoices):
-        WEEK = "week", "per week"
-        MONTH = "month", "per month"
+        WEEK = "week", _("per week")
+        MONTH = "month", _("per month")
 
     iep = models.ForeignKey(Iep, on_delete=models.CASCADE, related_name="provisions")
     # Copies of one provision across IEP versions share a lineage, so its history can be followed.
@@ -242,15 +243,15 @@ class Provision(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=24, choices=Kind.choices)
     label = models.CharField(
-        "short label", max_length=80, help_text="A few words you will recognise, e.g. “Extended time”."
+        "short label", max_length=80, help_text=_("A few words you will recognise, e.g. “Extended time”.")
     )
-    wording = models.TextField("exact IEP wording", help_text="Copy the words from the IEP exactly.")
-    setting = models.CharField("where", max_length=120, blank=True, help_text="e.g. general education classroom")
+    wording = models.TextField("exact IEP wording", help_text=_("Copy the words from the IEP exactly."))
+    setting = models.CharField("where", max_length=120, blank=True, help_text=_("e.g. general education classroom"))
     responsible_staff = models.CharField("who provides it", max_length=120, blank=True)
     schedule = models.CharField(max_length=12, choices=Schedule.choices, default=Schedule.EVERY_DAY)
     weekdays = models.PositiveSmallIntegerField(
         default=MONDAY_TO_FRIDAY,
-        help_text="Bit mask of weekdays (bit 0 = Monday) when the schedule is chosen weekdays.",
+        help_text=_("Bit mask of weekdays (bit 0 = Monday) when the schedule is chosen weekdays."),
     )
     minutes = models.PositiveIntegerField("minutes required", null=True, blank=True)
     period = models.CharField(max_length=8, choices=Period.choices, blank=True)
@@ -259,13 +260,13 @@ class Provision(models.Model):
         "number of sessions",
         null=True,
         blank=True,
-        help_text="Only if the IEP says how many sessions each week or month, e.g. 2.",
+        help_text=_("Only if the IEP says how many sessions each week or month, e.g. 2."),
     )
     session_minutes = models.PositiveIntegerField(
         "length of one session (minutes)",
         null=True,
         blank=True,
-        help_text="Only if the IEP says how long a session is. Used when you log a session as delivered.",
+        help_text=_("Only if the IEP says how long a session is. Used when you log a session as delivered."),
     )
     purpose = models.TextField("purpose or importance, as the IEP states it", blank=True)
 
@@ -332,10 +333,10 @@ class SchoolCalendar(models.Model):
     """One school year for one child: first and last day, regular weekdays, non-school days."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="calendars")
-    name = models.CharField(max_length=80, help_text="e.g. 2026-27 school year")
+    name = models.CharField(max_length=80, help_text=_("e.g. 2026-27 school year"))
     first_day = models.DateField()
     last_day = models.DateField()
-    weekdays = models.PositiveSmallIntegerField(default=MONDAY_TO_FRIDAY, help_text="Bit mask, bit 0 = Monday.")
+    weekdays = models.PositiveSmallIntegerField(default=MONDAY_TO_FRIDAY, help_text=_("Bit mask, bit 0 = Monday."))
 
     class Meta:
         ordering = ["child_id", "-first_day"]

@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from plans.models import Child, Iep, NonSchoolDay, Provision, SchoolCalendar
 from plans.schooldays import SchoolDays, days_between
 
@@ -50,20 +52,20 @@ class ChildSummary:
 
 
 KIND_PLURALS = {
-    Provision.Kind.ACCOMMODATION: "accommodations",
-    Provision.Kind.MODIFICATION: "modifications",
-    Provision.Kind.SERVICE: "services",
-    Provision.Kind.SUPPLEMENTARY_AID: "supplementary aids",
-    Provision.Kind.ASSISTIVE_TECHNOLOGY: "assistive technology",
-    Provision.Kind.BEHAVIOR_SUPPORT: "behavior supports",
-    Provision.Kind.STAFF_SUPPORT: "supports for school staff",
-    Provision.Kind.OTHER: "other",
+    Provision.Kind.ACCOMMODATION: _("accommodations"),
+    Provision.Kind.MODIFICATION: _("modifications"),
+    Provision.Kind.SERVICE: _("services"),
+    Provision.Kind.SUPPLEMENTARY_AID: _("supplementary aids"),
+    Provision.Kind.ASSISTIVE_TECHNOLOGY: _("assistive technology"),
+    Provision.Kind.BEHAVIOR_SUPPORT: _("behavior supports"),
+    Provision.Kind.STAFF_SUPPORT: _("supports for school staff"),
+    Provision.Kind.OTHER: _("other"),
 }
 
 
 def kind_count_label(kind: str, count: int) -> str:
     """ "accommodation" or "accommodations", as the count needs."""
-    return KIND_PLURALS[Provision.Kind(kind)] if count != 1 else Provision.Kind(kind).label.lower()
+    return str(KIND_PLURALS[Provision.Kind(kind)]) if count != 1 else str(Provision.Kind(kind).label).lower()
 
 
 def current_iep(ieps: list[Iep], today: date) -> Iep | None:

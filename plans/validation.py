@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from iepright.textclean import long_date
@@ -21,33 +22,37 @@ from plans.schooldays import SchoolDays
 def validate_not_before(later: date | None, earlier: date | None, earlier_name: str) -> None:
     """``later`` may not fall before ``earlier`` (either may be missing)."""
     if later is not None and earlier is not None and later < earlier:
-        raise ValidationError(f"This date is before the {earlier_name} ({long_date(earlier)}).", code="date_order")
+        raise ValidationError(
+            _("This date is before the %(earlier)s (%(date)s).")
+            % {"earlier": earlier_name, "date": long_date(earlier)},
+            code="date_order",
+        )
 
 
 def validate_not_in_future(day: date | None) -> None:
     if day is not None and day > timezone.localdate():
-        raise ValidationError("This date is in the future.", code="future")
+        raise ValidationError(_("This date is in the future."), code="future")
 
 
 def validate_period_for_minutes(minutes: int | None, period: str) -> None:
     """Minutes mean nothing without a period: 120 minutes per week and per month are very different."""
     if minutes is not None and not period:
-        raise ValidationError("Choose per week or per month for these minutes.", code="period_missing")
+        raise ValidationError(_("Choose per week or per month for these minutes."), code="period_missing")
 
 
 def validate_minutes_for_period(minutes: int | None, period: str) -> None:
     if period and minutes is None:
-        raise ValidationError("Enter the number of minutes, or leave “per” empty.", code="minutes_missing")
+        raise ValidationError(_("Enter the number of minutes, or leave “per” empty."), code="minutes_missing")
 
 
 def validate_minutes_positive(minutes: int | None) -> None:
     if minutes is not None and minutes <= 0:
-        raise ValidationError("Enter more than 0 minutes, or leave it empty.", code="zero_minutes")
+        raise ValidationError(_("Enter more than 0 minutes, or leave it empty."), code="zero_minutes")
 
 
 def validate_weekdays_chosen(schedule: str, weekdays: Iterable[object]) -> None:
     if schedule == Provision.Schedule.WEEKDAYS and not list(weekdays):
-        raise ValidationError("Choose at least one weekday.", code="no_weekday")
+        raise ValidationError(_("Choose at least one weekday."), code="no_weekday")
 
 
 def validate_flexible_has_amount(schedule: str, minutes: int | None, period: str) -> None:
@@ -74,7 +79,7 @@ def validate_sessions_positive(sessions: int | None) -> None:
 
 def validate_some_school_weekday(weekdays: Iterable[object]) -> None:
     if not list(weekdays):
-        raise ValidationError("Choose the weekdays your child has school.", code="no_weekday")
+        raise ValidationError(_("Choose the weekdays your child has school."), code="no_weekday")
 
 
 def validate_no_calendar_overlap(first: date | None, last: date | None, others: Iterable[SchoolCalendar]) -> None:
@@ -84,8 +89,8 @@ def validate_no_calendar_overlap(first: date | None, last: date | None, others: 
     for other in others:
         if first <= other.last_day and other.first_day <= last:
             raise ValidationError(
-                f"These dates overlap the school year “{other.name}” "
-                f"({long_date(other.first_day)} to {long_date(other.last_day)}).",
+                _("These dates overlap the school year “%(name)s” (%(first)s to %(last)s).")
+                % {"name": other.name, "first": long_date(other.first_day), "last": long_date(other.last_day)},
                 code="overlap",
             )
 
@@ -93,8 +98,8 @@ def validate_no_calendar_overlap(first: date | None, last: date | None, others: 
 def validate_inside_calendar(day: date | None, calendar: SchoolCalendar) -> None:
     if day is not None and not (calendar.first_day <= day <= calendar.last_day):
         raise ValidationError(
-            f"This date is outside the school year ({long_date(calendar.first_day)} to "
-            f"{long_date(calendar.last_day)}).",
+            _("This date is outside the school year (%(first)s to %(last)s).")
+            % {"first": long_date(calendar.first_day), "last": long_date(calendar.last_day)},
             code="outside_year",
         )
 
@@ -103,7 +108,8 @@ def validate_school_day(day: date | None, school_days: SchoolDays) -> None:
     """An absence can only be on a day the child would have had school."""
     if day is not None and not school_days.is_school_day(day):
         raise ValidationError(
-            f"{day:%A}, {long_date(day)} is not a school day in the calendar, so there is nothing to miss.",
+            _("%(weekday)s, %(date)s is not a school day in the calendar, so there is nothing to miss.")
+            % {"weekday": date_format(day, "l"), "date": long_date(day)},
             code="not_school_day",
         )
 
@@ -114,12 +120,13 @@ def validate_amendment_start(effective_from: date | None, iep: Iep) -> None:
         return
     if effective_from <= iep.effective_from:
         raise ValidationError(
-            f"An amendment starts after the current version, which began {long_date(iep.effective_from)}.",
+            _("An amendment starts after the current version, which began %(date)s.")
+            % {"date": long_date(iep.effective_from)},
             code="amendment_too_early",
         )
     if iep.effective_to is not None and effective_from > iep.effective_to:
         raise ValidationError(
-            f"This is after the IEP ends ({long_date(iep.effective_to)}). Add a new IEP instead.",
+            _("This is after the IEP ends (%(date)s). Add a new IEP instead.") % {"date": long_date(iep.effective_to)},
             code="amendment_too_late",
         )
 
@@ -131,7 +138,7 @@ def validate_absence_range(first: date | None, last: date | None, school_days: S
     """A multi-day absence: in order, at most two months, and with at least one school day in it."""
     if first is None or last is None:
         return
-    validate_not_before(last, first, "first day absent")
+    validate_not_before(last, first, _("first day absent"))
     if (last - first).days >= MAX_ABSENCE_RANGE_DAYS:
         raise ValidationError(_("Please enter at most two months at a time."), code="range_too_long")
     if school_days is not None and not any(
@@ -144,4 +151,6 @@ def validate_absence_range(first: date | None, last: date | None, school_days: S
 
 def validate_not_already_absent(child: Child, day: date) -> None:
     if Absence.objects.filter(child=child, date=day).exists():
-        raise ValidationError(f"{child.name} is already marked absent on this day.", code="already_absent")
+        raise ValidationError(
+            _("%(name)s is already marked absent on this day.") % {"name": child.name}, code="already_absent"
+        )
