@@ -126,9 +126,7 @@ YEAR_RUNS: list[Edit] = [
 ]
 
 VARIANTS = [
-    Variant(
-        "current", "the templates as they are (since issue 17: lean cells, fixed strokes, year runs)", True, as_is=True
-    ),
+    Variant("current", "the templates as they are (since issue 17: lean cells and fixed strokes)", True, as_is=True),
     Variant("before", "the layout before issue 17: one table, each of the 4 cells table.cell(breakable: m.long)", True),
     Variant(
         "no-rows",
