@@ -92,13 +92,15 @@ class CompressedPagesTests(BaseTestCase):
     def test_two_responses_differ_in_length_by_random_padding_or_masked_token(self) -> None:
         """Heal-the-Breach padding: each compressed page carries a random-length filename in its gzip
         header (Django's GZipMiddleware), so its length says little about its content."""
-        bodies = [bytes(self.insights().content) for _ in range(4)]  # type: ignore[attr-defined]
+        bodies = [bytes(self.insights().content) for _ in range(6)]  # type: ignore[attr-defined]
         assert len(set(bodies)) > 1
-        names = []
+        # Django pads with b"a" * secrets.randbelow(100): a length of 0 (no FNAME field) is one
+        # legitimate draw in a hundred, so the test asks for varied lengths, not for a name every time.
+        padding = []
         for body in bodies:
-            assert body[3] & gzip.FNAME, "the gzip header carries the random padding"
-            names.append(body[10 : body.index(b"\x00", 10)])
-        assert all(names) and len(set(names)) > 1
+            padding.append(body.index(b"\x00", 10) - 10 if body[3] & gzip.FNAME else 0)
+        assert sum(1 for length in padding if length) >= 4, padding
+        assert len(set(padding)) > 1, padding
 
     def test_a_422_page_that_echoes_what_was_typed_is_not_compressed(self) -> None:
         response = self.insights(range="custom", **{"from": "2026-09-16", "to": "2026-09-14"})

@@ -61,8 +61,11 @@ def make_flexible(apps: Any, schema_editor: Any) -> None:
 
     Provision = apps.get_model("plans", "Provision")
     EvidenceRecord = apps.get_model("evidence", "EvidenceRecord")
-    changed = [p for p in Provision.objects.select_related("iep").order_by("pk") if should_be_flexible(p)]
+    changed = [p for p in Provision.objects.select_related("iep__child").order_by("pk") if should_be_flexible(p)]
     recorded_at = timezone.now()
+    # Records name their household since evidence/0008, which runs after this migration; its test also
+    # runs this function against today's models, where the column is required.
+    names_household = any(f.name == "household_id" for f in EvidenceRecord._meta.get_fields())
     for provision in changed:
         provision.schedule = "flexible"
         provision.save(update_fields=["schedule"])
@@ -96,6 +99,7 @@ def make_flexible(apps: Any, schema_editor: Any) -> None:
             recorded_by_name="system",
             prev_hash=prev_hash,
             hash=chain_hash(prev_hash, body),
+            **({"household_id": provision.iep.child.household_id} if names_household else {}),
         )
 
 
