@@ -66,13 +66,25 @@ def _bytes(value: Any) -> bytes | None:
     return None
 
 
-class Sha256Field(models.Field):
-    """A SHA-256 stored as its 32 bytes, read and written as 64 lowercase hex characters."""
-
-    description = "SHA-256 digest (stored as 32 bytes, used as lowercase hex)"
+class _TextStoredAsBytes(models.Field):
+    """A value that Python code sees as text and the database keeps as bytes (``get_prep_value``)."""
 
     def get_internal_type(self) -> str:
         return "BinaryField"
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if not prepared:
+            value = self.get_prep_value(value)
+        return None if value is None else connection.Database.Binary(value)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return str(self.value_from_object(obj))
+
+
+class Sha256Field(_TextStoredAsBytes):
+    """A SHA-256 stored as its 32 bytes, read and written as 64 lowercase hex characters."""
+
+    description = "SHA-256 digest (stored as 32 bytes, used as lowercase hex)"
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
         # Lenient on purpose: a stored value of the wrong length (written outside the app) reads as its
@@ -107,22 +119,11 @@ class Sha256Field(models.Field):
                 f"Field '{self.name}' expected a SHA-256 as 64 lowercase hex characters but got {value!r}."
             ) from error
 
-    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
-        if not prepared:
-            value = self.get_prep_value(value)
-        return None if value is None else connection.Database.Binary(value)
 
-    def value_to_string(self, obj: models.Model) -> str:
-        return str(self.value_from_object(obj))
-
-
-class LedgerPayloadField(models.Field):
+class LedgerPayloadField(_TextStoredAsBytes):
     """A ledger payload: canonical JSON text in Python, ``encode_payload``'s bytes in the database."""
 
     description = "ledger payload text (stored with a version byte, usually deflated)"
-
-    def get_internal_type(self) -> str:
-        return "BinaryField"
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
         raw = _bytes(value)
@@ -153,11 +154,3 @@ class LedgerPayloadField(models.Field):
         if not isinstance(value, str):
             raise ValueError(f"Field '{self.name}' expected the payload's text but got {type(value).__name__}.")
         return encode_payload(value)
-
-    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
-        if not prepared:
-            value = self.get_prep_value(value)
-        return None if value is None else connection.Database.Binary(value)
-
-    def value_to_string(self, obj: models.Model) -> str:
-        return str(self.value_from_object(obj))
