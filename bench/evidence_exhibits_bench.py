@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -31,23 +30,19 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.scratch import scratch_database  # noqa: E402
 
 RUNS = 3
 PHOTOS, EMAILS = 20, 5
 
 
 def main() -> None:
-    setup_test_environment()
-    folder = tempfile.mkdtemp(prefix="iepright-bench-")
-    test = connection.settings_dict.setdefault("TEST", {})
-    test["NAME"] = str(Path(folder) / "bench.sqlite3") if connection.vendor == "sqlite" else "bench_exhibits_iepright"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        with override_settings(ATTACHMENT_ROOT=Path(folder) / "a", REPORT_ROOT=Path(folder) / "r", DEBUG=False):
-            run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    with (
+        scratch_database("exhibits") as folder,
+        override_settings(ATTACHMENT_ROOT=folder / "a", REPORT_ROOT=folder / "r", DEBUG=False),
+    ):
+        run()
 
 
 def run() -> None:

@@ -15,7 +15,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +27,8 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.scratch import scratch_database  # noqa: E402
 
 
 def run(years: int, runs: int) -> None:
@@ -70,16 +70,8 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=4)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    setup_test_environment()
-    folder = tempfile.mkdtemp(prefix="iepright-export-")
-    test = connection.settings_dict.setdefault("TEST", {})
-    test["NAME"] = str(Path(folder) / "bench.sqlite3") if connection.vendor == "sqlite" else "bench_export_iepright"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        with override_settings(REPORT_ROOT=Path(folder) / "reports"):
-            run(args.years, args.runs)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    with scratch_database("export") as folder, override_settings(REPORT_ROOT=folder / "reports"):
+        run(args.years, args.runs)
 
 
 if __name__ == "__main__":

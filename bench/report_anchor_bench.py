@@ -14,7 +14,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,9 +24,9 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.scratch import scratch_database  # noqa: E402
 
 
 def run(anchors: int, folder: str) -> None:
@@ -79,15 +78,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--anchors", type=int, default=30)
     options = parser.parse_args()
-    setup_test_environment()
-    folder = tempfile.mkdtemp(prefix="iepright-anchor-bench-")
-    test = connection.settings_dict.setdefault("TEST", {})
-    test["NAME"] = str(Path(folder) / "bench.sqlite3") if connection.vendor == "sqlite" else "bench_anchor_iepright"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        run(options.anchors, folder)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    with scratch_database("anchor") as folder:
+        run(options.anchors, str(folder))
 
 
 if __name__ == "__main__":

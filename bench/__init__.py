@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print numbers (docs/benchmarks.md says how to run each)."""
