@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+from collections import Counter
 from typing import Any
 
 import pypdf
@@ -58,3 +59,36 @@ def archival_markers(pdf: bytes) -> dict[str, object]:
         "associated_files": len(root.get("/AF", [])),
         "pages": len(reader.pages),
     }
+
+
+def structure_tables(pdf: bytes) -> list[Counter[str]]:
+    """For each /Table of the PDF's structure tree (the tags), how many of each structure type it holds."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()  # type: ignore[index]
+
+    def children(item: object) -> tuple[Any, list[object]]:
+        item = item.get_object() if hasattr(item, "get_object") else item
+        if isinstance(item, pypdf.generic.ArrayObject):
+            return None, list(item)
+        if isinstance(item, pypdf.generic.DictionaryObject):
+            return item, [item["/K"]] if "/K" in item else []
+        return None, []
+
+    def count(node: object) -> Counter[str]:
+        found: Counter[str] = Counter()
+        stack = [node]
+        while stack:
+            element, below = children(stack.pop())
+            if element is not None and "/S" in element:
+                found[str(element["/S"])] += 1
+            stack.extend(below)
+        return found
+
+    tables: list[Counter[str]] = []
+    stack: list[object] = [root]
+    while stack:
+        element, below = children(stack.pop())
+        if element is not None and str(element.get("/S", "")) == "/Table":
+            tables.append(count(element["/K"]))
+        stack.extend(below)
+    return tables

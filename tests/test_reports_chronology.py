@@ -4,19 +4,16 @@ was measured and changed for speed; these say what any change must keep)."""
 
 from __future__ import annotations
 
-import io
 import re
-from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
-import pypdf
 import time_machine
 
 from logbook.models import MissReason, Status
 from reports.services import generate_report
 from reports.storage import read_report
 from tests.base import BaseTestCase
-from tests.pdfcheck import flat, page_texts, pdf_text
+from tests.pdfcheck import flat, page_texts, pdf_text, structure_tables
 from tests.reports_support import TempFiles, log
 
 START, END = date(2026, 9, 1), date(2026, 10, 30)
@@ -30,41 +27,6 @@ def school_days() -> list[date]:
             days.append(day)
         day += timedelta(days=1)
     return days
-
-
-def table_rows(pdf: bytes) -> list[Counter[str]]:
-    """For each /Table of the structure tree, how many of each structure type it holds."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()  # type: ignore[index]
-
-    def count(node: object) -> Counter[str]:
-        found: Counter[str] = Counter()
-        stack = [node]
-        while stack:
-            item = stack.pop()
-            item = item.get_object() if hasattr(item, "get_object") else item
-            if isinstance(item, pypdf.generic.ArrayObject):
-                stack.extend(item)
-            elif isinstance(item, pypdf.generic.DictionaryObject):
-                if "/S" in item:
-                    found[str(item["/S"])] += 1
-                if "/K" in item:
-                    stack.append(item["/K"])
-        return found
-
-    tables: list[Counter[str]] = []
-    stack: list[object] = [root]
-    while stack:
-        item = stack.pop()
-        item = item.get_object() if hasattr(item, "get_object") else item
-        if isinstance(item, pypdf.generic.ArrayObject):
-            stack.extend(item)
-        elif isinstance(item, pypdf.generic.DictionaryObject):
-            if str(item.get("/S", "")) == "/Table":
-                tables.append(count(item["/K"]))
-            elif "/K" in item:
-                stack.append(item["/K"])
-    return tables
 
 
 class ChronologyLayoutTests(TempFiles, BaseTestCase):
@@ -119,7 +81,7 @@ class ChronologyLayoutTests(TempFiles, BaseTestCase):
         assert f"oldest first ({len(self.days)} entries)" in text
 
     def test_the_chronology_is_one_tagged_table_with_header_cells_and_a_row_per_entry(self) -> None:
-        tables = table_rows(self.report)
+        tables = structure_tables(self.report)
         chronology = max(tables, key=lambda kinds: kinds["/TR"])
         assert chronology["/TH"] == len(HEADER)  # the header once in the structure; its repeats are artifacts
         assert chronology["/TR"] == len(self.days) + 1

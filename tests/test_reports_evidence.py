@@ -22,7 +22,7 @@ from reports.services import generate_report
 from reports.storage import read_report
 from reports.texts import SCHOOL_CAUSED_WHY
 from tests.base import BaseTestCase
-from tests.pdfcheck import attachments, flat, page_texts, pdf_text
+from tests.pdfcheck import attachments, flat, page_texts, pdf_text, structure_tables
 from tests.reports_support import TempFiles, attach, log
 
 START, END = date(2026, 9, 1), date(2026, 9, 30)
@@ -30,41 +30,6 @@ START, END = date(2026, 9, 1), date(2026, 9, 30)
 
 def groups_of_8(digest: str) -> str:
     return " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))
-
-
-def struct_tables(pdf: bytes) -> list[set[str]]:
-    """For each /Table of the PDF's structure tree, the set of structure types inside it."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()  # type: ignore[index]
-    tables: list[set[str]] = []
-
-    def kinds(node: object) -> set[str]:
-        found: set[str] = set()
-        stack = [node]
-        while stack:
-            item = stack.pop()
-            item = item.get_object() if hasattr(item, "get_object") else item
-            if isinstance(item, pypdf.generic.ArrayObject):
-                stack.extend(item)
-            elif isinstance(item, pypdf.generic.DictionaryObject):
-                if "/S" in item:
-                    found.add(str(item["/S"]))
-                if "/K" in item:
-                    stack.append(item["/K"])
-        return found
-
-    stack: list[object] = [root]
-    while stack:
-        item = stack.pop()
-        item = item.get_object() if hasattr(item, "get_object") else item
-        if isinstance(item, pypdf.generic.ArrayObject):
-            stack.extend(item)
-        elif isinstance(item, pypdf.generic.DictionaryObject):
-            if str(item.get("/S", "")) == "/Table":
-                tables.append(kinds(item["/K"]))
-            if "/K" in item:
-                stack.append(item["/K"])
-    return tables
 
 
 class EvidenceFactsTests(TempFiles, BaseTestCase):
@@ -194,7 +159,7 @@ class EvidenceFactsTests(TempFiles, BaseTestCase):
     def test_every_table_has_header_cells(self) -> None:
         for kind in ("summary", "evidence"):
             _report, pdf = self.make(kind)
-            tables = struct_tables(pdf)
+            tables = structure_tables(pdf)
             assert tables, kind
             assert all("/TH" in kinds for kinds in tables), (kind, tables)
 
