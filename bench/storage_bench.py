@@ -53,9 +53,8 @@ def table_bytes() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def ledger_parts() -> dict[str, int]:
-    """The ledger table's bytes by part: the rows (heap, or SQLite's table b-tree) and each index."""
-    table = "evidence_evidencerecord"
+def table_parts(table: str) -> dict[str, int]:
+    """A table's bytes by part: the rows (heap, or SQLite's table b-tree) and each index."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -107,8 +106,12 @@ def run(children: int) -> None:
     for name, size in sorted(sizes.items(), key=lambda item: -item[1])[:8]:
         print(f"  {name}: {size / children / 1e3:,.0f} KB per child-year")
     print(f"ledger per record: {ledger / records:.0f} bytes, of which")
-    for name, size in sorted(ledger_parts().items(), key=lambda item: -item[1]):
+    for name, size in sorted(table_parts("evidence_evidencerecord").items(), key=lambda item: -item[1]):
         print(f"  {name}: {size / records:.0f} bytes ({size / children / 1e3:,.0f} KB per child-year)")
+    entries = LogEntry.objects.count()
+    print(f"log entries per entry: {sizes['logbook_logentry'] / entries:.0f} bytes, of which")
+    for name, size in sorted(table_parts("logbook_logentry").items(), key=lambda item: -item[1]):
+        print(f"  {name}: {size / entries:.0f} bytes ({size / children / 1e3:,.0f} KB per child-year)")
     payloads = list(EvidenceRecord.objects.values_list("payload", flat=True))
     raw = sum(len(p.encode()) for p in payloads)
     packed = sum(len(zlib.compress(p.encode(), 9)) for p in payloads)
