@@ -258,6 +258,7 @@ def _render_day(
         "can_edit": can_edit,
         "read_only": not may_edit,
         "remembered_by": remembered,
+        "files_per_save": services.MAX_FILES_PER_SAVE,
         "same_as_day": services.same_as_source_day(child, day, data.window) if can_edit and plan.unlogged else None,
         "same_as_client_id": str(uuid.uuid4()),
         "statuses": Status.choices,

@@ -21,6 +21,11 @@ PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 
 
+def photos(count: int, first: int = 0) -> list[SimpleUploadedFile]:
+    """``count`` different small PNGs (the last byte tells them apart), named page-<n>.png."""
+    return [SimpleUploadedFile(f"page-{n}.png", PNG + bytes([n]), "image/png") for n in range(first, first + count)]
+
+
 class EntryAttachmentTests(LogbookTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -93,10 +98,6 @@ class EntryAttachmentTests(LogbookTestCase):
         entry = self.log(TODAY, status=Status.MISSED)
         url = reverse("api:entry_attachments", kwargs={"child_id": self.child.pk, "entry_id": entry.pk})
         before = self.new_records().count()
-
-        def photos(count: int) -> list[SimpleUploadedFile]:
-            return [SimpleUploadedFile(f"page-{n}.png", PNG + bytes([n]), "image/png") for n in range(count)]
-
         save_id = new_id()
         refused = self.client.post(url, {"files": photos(MAX_FILES_PER_SAVE + 1), "client_id": save_id})
         assert refused.status_code == 422
@@ -108,6 +109,31 @@ class EntryAttachmentTests(LogbookTestCase):
         kept = self.client.post(url, {"files": photos(MAX_FILES_PER_SAVE), "client_id": save_id})
         assert kept.status_code == 200
         assert len(kept.json()) == MAX_FILES_PER_SAVE == Attachment.objects.count()
+
+    def test_the_day_page_tells_the_offline_queue_how_many_files_one_save_takes(self) -> None:
+        """The offline queue (static/js/offline-queue.js) splits a day's photos into saves of this size."""
+        html = self.client.get(reverse("logbook:day", args=[self.child.pk, TODAY])).content.decode()
+        assert f'data-files-per-save="{MAX_FILES_PER_SAVE}"' in html
+
+    def test_twelve_photos_sent_as_two_saves_are_all_kept_once(self) -> None:
+        """Given twelve photos taken offline for one entry, when the queue sends them as two saves of
+        MAX_FILES_PER_SAVE with their own client ids (and the answer to the first is lost, so it is
+        sent again), then all twelve are kept, each once, and the chain verifies."""
+        entry = self.log(TODAY, status=Status.MISSED)
+        url = reverse("api:entry_attachments", kwargs={"child_id": self.child.pk, "entry_id": entry.pk})
+        first_id, second_id = new_id(), new_id()
+        first = self.client.post(url, {"files": photos(MAX_FILES_PER_SAVE), "client_id": first_id})
+        retried = self.client.post(url, {"files": photos(MAX_FILES_PER_SAVE), "client_id": first_id})
+        second = self.client.post(
+            url, {"files": photos(12 - MAX_FILES_PER_SAVE, first=MAX_FILES_PER_SAVE), "client_id": second_id}
+        )
+        assert [first.status_code, retried.status_code, second.status_code] == [200, 200, 200]
+        assert retried.json() == first.json()
+        kept = Attachment.objects.filter(object_type="log_entry", object_id=str(entry.pk)).order_by("pk")
+        assert [a.original_name for a in kept] == [f"page-{n}.png" for n in range(12)]
+        assert [a.size for a in kept] == [len(PNG) + 1] * 12
+        assert self.new_records().filter(kind="attachment.created").count() == 12
+        assert verify_child(self.child.pk).ok
 
     def test_a_viewer_cannot_add_files(self) -> None:
         entry = self.log(TODAY, status=Status.MISSED)

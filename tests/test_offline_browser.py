@@ -45,6 +45,18 @@ def signed_in_context(browser: Any, live_server: Any, user: Any) -> Any:  # noqa
     return context
 
 
+def plan_in_ledger(family: dict[str, Any]) -> tuple[Any, Any]:  # noqa: F811
+    """Record the family's calendar, IEP and two provisions in the ledger, as the app would have."""
+    child, alice = family["child"], family["alice"]
+    record_fixture_in_ledger(
+        alice,
+        SchoolCalendar.objects.get(child=child),
+        Iep.objects.get(child=child),
+        [family["extended"], family["speech"]],
+    )
+    return child, alice
+
+
 def waiting_text(page: Any) -> str:
     return page.evaluate(
         "() => { const b = document.getElementById('sync-count'); return b.hidden ? '' : b.textContent; }"
@@ -57,13 +69,7 @@ def test_installable_then_a_day_logged_offline_reaches_the_server_once(
     family: dict[str, Any],  # noqa: F811
     attachment_root: Path,
 ) -> None:
-    child, alice = family["child"], family["alice"]
-    record_fixture_in_ledger(
-        alice,
-        SchoolCalendar.objects.get(child=child),
-        Iep.objects.get(child=child),
-        [family["extended"], family["speech"]],
-    )
+    child, alice = plan_in_ledger(family)
     today_path = f"/children/{child.pk}/today/"
     context = signed_in_context(browser, live_server, alice)
     page = context.new_page()
@@ -123,6 +129,90 @@ def test_installable_then_a_day_logged_offline_reaches_the_server_once(
     assert (attachment_root / photos[0].sha256[:2]).exists() or any(attachment_root.rglob(photos[0].sha256))
     report = verify_child(child.pk)
     assert report.ok, str(report.problem)
+    context.close()
+
+
+def on_a_day_page(browser: Any, live_server: Any, family: dict[str, Any]) -> tuple[Any, Any]:  # noqa: F811
+    """A signed-in phone on a school day's page of the family's child, its plan in the ledger."""
+    child, alice = plan_in_ledger(family)
+    context = signed_in_context(browser, live_server, alice)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(live_server.url + f"/children/{child.pk}/day/{school_days_back(1)[0].isoformat()}/")
+    return context, page
+
+
+def photos_of(entry: LogEntry) -> list[Attachment]:
+    return list(Attachment.objects.filter(object_type="log_entry", object_id=str(entry.pk)).order_by("pk"))
+
+
+def test_twelve_photos_taken_offline_all_reach_the_server(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    family: dict[str, Any],  # noqa: F811
+    attachment_root: Path,
+) -> None:
+    """Given a parent offline who picks 12 photos for one entry (more than one save takes), when the
+    connection returns, then the queue sends them in saves the server accepts and all 12 are kept."""
+    context, page = on_a_day_page(browser, live_server, family)
+    context.set_offline(True)
+    speech = page.locator("article.entry").filter(has_text="Speech therapy")
+    speech.locator("input[type=file]").set_input_files(
+        [{"name": f"page-{n}.png", "mimeType": "image/png", "buffer": PNG + bytes([n])} for n in range(12)]
+    )
+    speech.get_by_role("button", name="Delivered", exact=True).click()
+    # The entry, then the photos as two saves of six (logbook.services.MAX_FILES_PER_SAVE).
+    page.wait_for_function("() => document.getElementById('sync-count').textContent.startsWith('3 ')")
+    assert waiting_text(page) == "3 entries waiting to sync"
+
+    context.set_offline(False)
+    page.wait_for_function("() => document.getElementById('sync-count').hidden", timeout=30000)
+    entry = LogEntry.objects.get(child=family["child"])
+    kept = photos_of(entry)
+    assert [(a.original_name, a.size) for a in kept] == [(f"page-{n}.png", len(PNG) + 1) for n in range(12)]
+    assert page.locator("#save-status").inner_text() == "Saved: files 7\N{EN DASH}12 of 12."
+    report = verify_child(family["child"].pk)
+    assert report.ok, str(report.problem)
+    context.close()
+
+
+def test_photos_queued_by_the_earlier_app_are_sent_one_by_one(
+    browser: Any,  # noqa: F811
+    live_server: Any,
+    family: dict[str, Any],  # noqa: F811
+    attachment_root: Path,
+) -> None:
+    """Given 8 photos that the earlier app queued as one save (no batch size on the item), when the
+    connection returns, then they are sent one per save instead of being refused, and all 8 are kept."""
+    context, page = on_a_day_page(browser, live_server, family)
+    context.set_offline(True)
+    page.locator("article.entry").filter(has_text="Extended time").get_by_role(
+        "button", name="Delivered", exact=True
+    ).click()
+    page.wait_for_function("() => document.getElementById('sync-count').textContent.startsWith('1 ')")
+    page.evaluate(
+        """async ([png, child]) => {
+          const db = await new Promise(ok => { const r = indexedDB.open("iepright", 1); r.onsuccess = () => ok(r.result); });
+          const store = mode => db.transaction("queue", mode).objectStore("queue");
+          const items = await new Promise(ok => { const r = store("readonly").getAll(); r.onsuccess = () => ok(r.result); });
+          const entry = items.find(i => i.kind === "entry");
+          const files = [...Array(8).keys()].map(n => ({
+            name: `old-${n}.png`, type: "image/png",
+            blob: new Blob([new Uint8Array(png), new Uint8Array([n])], { type: "image/png" }),
+          }));
+          await new Promise(ok => {
+            const r = store("readwrite").add({ kind: "files", user: entry.user, day: entry.day, child: String(child),
+              entryClientId: entry.body.client_id, clientId: crypto.randomUUID(), files, label: "8 files" });
+            r.onsuccess = ok;
+          });
+        }""",
+        [list(PNG), family["child"].pk],
+    )
+
+    context.set_offline(False)
+    page.wait_for_function("() => document.getElementById('sync-count').hidden", timeout=30000)
+    kept = photos_of(LogEntry.objects.get(child=family["child"]))
+    assert [(a.original_name, a.size) for a in kept] == [(f"old-{n}.png", len(PNG) + 1) for n in range(8)]
     context.close()
 
 

@@ -20,16 +20,6 @@
     absent: "A", no_school: "–", nothing_expected: "·", future: ""
   };
 
-  function uuid4() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
-    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
-  }
-
-
   var clearTimer = null;
 
   /* Say what happened in the live region (it floats at the bottom of the screen). "Saved" goes after
@@ -74,7 +64,7 @@
 
   function renew(form) {
     var input = form.querySelector("input[name=client_id]");
-    if (input) { input.value = uuid4(); }
+    if (input) { input.value = queue.newId(); }
   }
 
   function showEntry(entry) {
@@ -337,7 +327,8 @@
       input.value = "";
     });
     if (files.length) {
-      enqueue({ kind: "files", day: day, child: (/children\/(\d+)\//.exec(root.getAttribute("data-entries-url") || "") || [])[1], entryClientId: entryClientId, clientId: uuid4(), files: files, label: files.length + " file" + (files.length === 1 ? "" : "s") });
+      /* The queue sends them in saves of at most perSave files, the most the server keeps in one. */
+      enqueue({ kind: "files", day: day, child: (/children\/(\d+)\//.exec(root.getAttribute("data-entries-url") || "") || [])[1], entryClientId: entryClientId, files: files, perSave: parseInt(root.getAttribute("data-files-per-save"), 10) || 1 });
     }
   }
 

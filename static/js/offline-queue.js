@@ -8,9 +8,10 @@
  * - Each save carries its own client id, so a save that reached the server but whose answer was
  *   lost is answered again without being applied twice.
  * - Photos taken offline wait as files, after the entry they belong to; they are sent once the
- *   entry has its id on the server.
+ *   entry has its id on the server, in saves of at most the number the server keeps in one
+ *   (logbook.services.MAX_FILES_PER_SAVE, which the day page gives as the item's perSave).
  * - "N entries waiting to sync" shows in #sync-count on every page.
- * window.IEPQueue: add(item), flush(), count(), onResult({applied, refused, waiting}).
+ * window.IEPQueue: add(item), flush(), count(), onResult({applied, refused, waiting}), newId().
  */
 (function () {
   "use strict";
@@ -26,6 +27,36 @@
   var sending = false;
   var retryTimer = null;
   var memory = { queue: [], sent: {}, seq: 0 }; /* when IndexedDB is not there (private mode) */
+
+  function newId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  /* A "files" item as the saves the server takes: at most perSave files each, each with its own
+     client id, so a retry of one is answered without storing it twice. An item queued before
+     perSave existed is sent one file at a time, which the server always accepts. */
+  function inBatches(item) {
+    if (item.kind !== "files") { return [item]; }
+    var size = item.perSave || 1;
+    var total = item.files.length;
+    var batches = [];
+    for (var start = 0; start < total; start += size) {
+      var files = item.files.slice(start, start + size);
+      var batch = {};
+      Object.keys(item).forEach(function (key) { if (key !== "seq") { batch[key] = item[key]; } });
+      batch.files = files;
+      batch.perSave = size;
+      batch.clientId = newId();
+      batch.label = total <= size ? total + " file" + (total === 1 ? "" : "s") : "files " + (start + 1) + "–" + (start + files.length) + " of " + total;
+      batches.push(batch);
+    }
+    return batches;
+  }
 
   function openDb() {
     return new Promise(function (resolve) {
@@ -85,6 +116,21 @@
     return tx("queue", "readwrite", function (store) {
       if (!store) { memory.queue = memory.queue.filter(function (i) { return i.seq !== seq; }); return null; }
       return req(store.delete(seq));
+    });
+  }
+
+  /* Put an item's batches in its place, in one transaction: the files are never both gone and unsent. */
+  function replaceWithBatches(item) {
+    var batches = inBatches(item);
+    return tx("queue", "readwrite", function (store) {
+      batches.forEach(function (batch) { batch.user = USER; });
+      if (!store) {
+        memory.queue = memory.queue.filter(function (i) { return i.seq !== item.seq; });
+        batches.forEach(function (batch) { memory.seq += 1; batch.seq = memory.seq; memory.queue.push(batch); });
+        return null;
+      }
+      batches.forEach(function (batch) { store.add(batch); });
+      return req(store.delete(item.seq));
     });
   }
 
@@ -178,6 +224,9 @@
     return all().then(function (items) {
       if (!items.length) { sending = false; return showCount(); }
       var item = items[0];
+      if (item.kind === "files" && !item.perSave && item.files.length > 1) {
+        return replaceWithBatches(item).then(function () { sending = false; return flush(); }, function () { sending = false; });
+      }
       return request(item).then(function (result) {
         if (result.status >= 500) { sending = false; emit("waiting", item); later(); return showCount(); }
         if (result.status === 403 && !csrfRetried && /CSRF/i.test(JSON.stringify(result.data))) {
@@ -209,7 +258,8 @@
 
   function add(item) {
     item.queuedAt = new Date().toISOString();
-    return put(item).then(showCount).then(function () { flush(); });
+    return inBatches(item).reduce(function (p, batch) { return p.then(function () { return put(batch); }); }, Promise.resolve())
+      .then(showCount).then(function () { flush(); });
   }
 
   /* Saves kept by the earlier localStorage queue move here once. */
@@ -224,6 +274,7 @@
 
   window.IEPQueue = {
     add: add,
+    newId: newId,
     flush: flush,
     count: function () { return all().then(function (items) { return items.length; }); },
     onResult: function (listener) { listeners.push(listener); }
