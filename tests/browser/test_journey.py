@@ -1,15 +1,16 @@
 """The whole journey of one family in a real browser, once on a phone (390x844) and once on a laptop
 (1280x800), with the clock on Thursday, November 19, 2026.
 
-Dana signs up and confirms her email, adds Ella, enters the IEP by hand and the school calendar, logs
-today as a normal day, logs yesterday's misses with a photo, opens the insights, makes the meeting
+Dana signs up and confirms her email, adds Ella, enters the IEP by hand (with one item sent back for a
+missing period) and the school calendar with its days off, records an absence, logs today as a normal day, logs yesterday's misses with a photo, opens the insights, makes the meeting
 summary and the evidence report and downloads both, logs a call with the case manager and gets the
 follow-up email drafted, checks the record on the verification page and the report on the public one,
 invites Sam (co-parent) who signs up and logs a day, and Pat (advocate) who can read but not edit.
 
 On every page it reaches it runs axe-core (0 violations of any impact), checks that every
 ``aria-describedby`` names an element on the page and that the page does not scroll sideways, and
-saves a screenshot under ``test-results/journey-<viewport>/``. After the journey the laptop run opens
+saves a screenshot under ``test-results/journey-<viewport>/`` (or ``$SCREENSHOT_DIR/journey-<viewport>/``:
+this is the screenshot tour, ``bench/screenshots.py`` runs the phone half). After the journey the laptop run opens
 every page again at 640x400 (1280x800 at 200% zoom) and at 320x640 (WCAG 1.4.10 reflow): no page
 scrolls sideways.
 
@@ -23,7 +24,7 @@ import os
 import re
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ from logbook.models import LogEntry, MissReason, Source, Status
 from plans.models import Child
 from tests.browser.axe import axe_version, run_axe
 from tests.browser.chromium import CHROMIUM, launch
+from tests.browser.steps import add_provision, fill_child, sign_up
 
 pytestmark = [
     pytest.mark.browser,
@@ -51,8 +53,7 @@ pytestmark = [
 ]
 
 NOW = datetime(2026, 11, 19, 15, 30, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Thursday, a school day
-PASSWORD = "a calm long password 2026"
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+RESULTS = Path(os.environ.get("SCREENSHOT_DIR") or Path(__file__).resolve().parents[2] / "test-results")
 VIEWPORTS: dict[str, ViewportSize] = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1280, "height": 800}}
 
 PAGE_CHECKS = r"""() => {
@@ -111,6 +112,10 @@ class Journey:
         if path not in self.visited:
             self.visited.append(path)
 
+    def looks(self, step: str) -> Callable[[str], None]:
+        """``look`` for a shared step (tests/browser/steps.py): its pages become ``<step>-<page>``."""
+        return lambda page: self.look(f"{step}-{page}")
+
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
@@ -132,41 +137,6 @@ def clock(transactional_db: Any, settings: Any, tmp_path: Path) -> Iterator[None
 def new_person(browser: Browser, live_server: Any, viewport: str, who: str, errors: list[str]) -> Journey:
     context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=live_server.url, accept_downloads=True)
     return Journey(context, viewport, who, errors)
-
-
-def sign_up(j: Journey, mailbox: list[Any], name: str, email: str, step: str) -> None:
-    page = j.page
-    expect(page.get_by_role("heading", name="Create your account")).to_be_visible()
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    j.look(f"{step}-check-your-email")
-    match = re.search(r"https?://\S+/account/confirm-email/\S+", str(mailbox[-1].body))
-    assert match, mailbox[-1].body
-    page.goto(match.group(0))
-    expect(page.get_by_text(email)).to_be_visible()
-    j.look(f"{step}-confirm-email")
-    page.get_by_role("button", name="Yes, confirm").click()
-
-
-def add_provision(j: Journey, kind: str, label: str, wording: str, step: str, **service: str) -> None:
-    page = j.page
-    page.get_by_role("link", name="Add an item").click()
-    page.get_by_label("Type").select_option(kind)
-    page.get_by_label("Short label").fill(label)
-    page.get_by_label("Exact IEP wording").fill(wording)
-    if service:
-        page.get_by_label("Only on chosen weekdays").check()
-        for day in service["days"].split():
-            page.get_by_label(day, exact=True).check()
-        page.get_by_label("Minutes (optional)", exact=True).fill(service["minutes"])
-        page.get_by_label("Per (optional)", exact=True).select_option(service["period"])
-    j.look(step)
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text(f"“{label}” added.")).to_be_visible()
 
 
 def child_nav(page: Page, name: str) -> None:
@@ -199,7 +169,7 @@ def test_a_family_goes_the_whole_way(
     dana.look("01-landing")
     page.get_by_role("link", name="Create a free account").click()
     dana.look("02-sign-up")
-    sign_up(dana, mailoutbox, "Dana Okafor", "dana@example.com", "03")
+    sign_up(page, mailoutbox, "Dana Okafor", "dana@example.com", dana.looks("03"))
     expect(page.get_by_role("heading", name="Your children")).to_be_visible()
     dana.look("04-home-empty")
 
@@ -216,12 +186,7 @@ def test_a_family_goes_the_whole_way(
         for i in described.split()
     ), described
     dana.look("05-child-form-errors")
-    name_field.fill("Ella Okafor")
-    page.get_by_label("Grade").fill("3")
-    page.get_by_label("School (optional)", exact=True).fill("Lincoln Elementary School")
-    page.get_by_label("State").select_option("CA")
-    page.get_by_role("button", name="Add child").click()
-    expect(page.get_by_role("heading", name="Ella Okafor", level=1)).to_be_visible()
+    fill_child(page)
     expect(page.get_by_text("Grade 3 · Lincoln Elementary School, California")).to_be_visible()
     dana.look("06-child")
 
@@ -234,13 +199,23 @@ def test_a_family_goes_the_whole_way(
     dana.look("07-iep-form")
     page.get_by_role("button", name="Save and add items").click()
     expect(page.get_by_text("Draft.", exact=True)).to_be_visible()
-    add_provision(dana, "accommodation", "Extended time", "Extended time (1.5x) on tests and quizzes.", "08-item-form")
     add_provision(
-        dana,
+        page, "accommodation", "Extended time", "Extended time (1.5x) on tests and quizzes.", dana.looks("08-item")
+    )
+    # Minutes without "per week" or "per month" are sent back with the reason.
+    page.get_by_role("link", name="Add an item").click()
+    page.get_by_label("Type").select_option("service")
+    page.get_by_label("Minutes (optional)", exact=True).fill("120")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Choose per week or per month for these minutes.")).to_be_visible()
+    dana.look("08b-item-form-errors")
+    page.get_by_role("link", name="Cancel").click()
+    add_provision(
+        page,
         "service",
         "Speech therapy",
         "Speech-language therapy, 30 minutes per session, Wednesday and Thursday, in the speech room.",
-        "09-service-form",
+        dana.looks("09-service"),
         days="Wednesday Thursday",
         minutes="60",
         period="week",
@@ -258,13 +233,29 @@ def test_a_family_goes_the_whole_way(
     for day in ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]:
         page.get_by_label(day).check()
     page.get_by_role("button", name="Save").click()
-    page.get_by_label("What is it?").fill("Thanksgiving break")
-    page.get_by_label("From").fill("2026-11-23")
-    page.get_by_label("Until").fill("2026-11-27")
-    page.get_by_role("button", name="Add", exact=True).click()
-    expect(page.get_by_text("“Thanksgiving break” added.")).to_be_visible()
+    for name, start, end in [
+        ("Labor Day", "2026-09-07", ""),  # one day: no "Until"
+        ("Thanksgiving break", "2026-11-23", "2026-11-27"),
+        ("Winter break", "2026-12-21", "2027-01-01"),
+    ]:
+        page.get_by_label("What is it?").fill(name)
+        page.get_by_label("From").fill(start)
+        page.get_by_label("Until").fill(end)
+        page.get_by_role("button", name="Add", exact=True).click()
+        expect(page.get_by_text(f"“{name}” added.")).to_be_visible()
     dana.look("11-calendar")
     child = Child.objects.get(name="Ella Okafor")
+
+    # A day Ella was off sick (a Tuesday: Speech therapy was not due, Extended time was).
+    child_nav(page, "Absences")
+    page.get_by_label("Day absent").fill("2026-11-10")
+    page.get_by_label("Reason").fill("Sick")
+    page.get_by_role("button", name="Add absence").click()
+    expect(page.get_by_text("Tuesday, November 10, 2026")).to_be_visible()
+    dana.look("11b-absences")
+    child_nav(page, "Overview")
+    expect(page.get_by_text("2 items: 1 accommodation, 1 service.")).to_be_visible()
+    dana.look("11c-child-overview")
 
     # Today, a normal day: one tap.
     child_nav(page, "Today")
@@ -389,7 +380,7 @@ def test_a_family_goes_the_whole_way(
     expect(sam.page.get_by_text("to log and edit records")).to_be_visible()
     sam.look("21-invitation")
     sam.page.get_by_role("link", name="Create an account").click()
-    sign_up(sam, mailoutbox, "Sam Okafor", "sam@example.com", "22")
+    sign_up(sam.page, mailoutbox, "Sam Okafor", "sam@example.com", sam.looks("22"))
     sam.page.get_by_role("button", name="Accept and join").click()
     sam.page.goto(f"/children/{child.pk}/day/2026-11-17/")
     sam.look("23-coparent-day")
@@ -406,7 +397,7 @@ def test_a_family_goes_the_whole_way(
     open_invitation(pat, mailoutbox, "pat@example.com")
     expect(pat.page.get_by_text("to read the records")).to_be_visible()
     pat.page.get_by_role("link", name="Create an account").click()
-    sign_up(pat, mailoutbox, "Pat Rivera", "pat@example.com", "24")
+    sign_up(pat.page, mailoutbox, "Pat Rivera", "pat@example.com", pat.looks("24"))
     pat.page.get_by_role("button", name="Accept and join").click()
     pat.page.goto(f"/children/{child.pk}/day/2026-11-18/")
     pat.look("25-advocate-reads-a-day")

@@ -22,7 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from plans.models import Iep, SchoolCalendar
 from tests.browser.chromium import CHROMIUM
-from tests.browser.test_foundation import add_child, page, shot, sign_up_and_verify  # noqa: F401 (page is a fixture)
+from tests.browser.steps import add_child, shot, sign_up_and_verify
 from tests.iep_samples import twelve_item_sample
 from tests.test_calendar_import import district_ics
 
@@ -36,7 +36,7 @@ SECONDS_PER_DAY_READ = 2.0  # glance at one proposed day off
 SECONDS_PER_FILE_PICK = 8.0  # find the file in the phone's file picker (counted as 2 taps too)
 
 
-def maybe_shot(page: Page, name: str) -> None:  # noqa: F811
+def maybe_shot(page: Page, name: str) -> None:
     """A screenshot only when asked for (``SCREENSHOT_DIR``): they take time the timer would count."""
     if os.environ.get("SCREENSHOT_DIR"):
         shot(page, name)
@@ -62,7 +62,7 @@ class Counter:
 
 
 def test_a_twelve_item_iep_and_a_school_year_in_a_few_minutes(
-    page: Page,  # noqa: F811
+    page: Page,
     mailoutbox: list[Any],
     tmp_path: Path,
 ) -> None:
