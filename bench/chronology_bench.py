@@ -5,7 +5,7 @@
     .venv/bin/python bench/chronology_bench.py --callgrind --years 1 --runs 1   # instruction counts
 
 Builds one demo-like child with four school years of logs (tests.reports_support.build_demo_child)
-in a throw-away SQLite database, and takes the exact inputs ``generate_report`` hands the renderer
+in a throw-away database (bench/scratch.py), and takes the exact inputs ``generate_report`` hands the renderer
 for the evidence report of its first school year and of all four years (data, ledger file,
 timestamp). It then compiles them in the real render worker with copies of the templates that
 differ only in the chronology's layout (``VARIANTS``). The figure is the worker's own CPU time
@@ -315,21 +315,16 @@ def capture(folder: Path) -> dict[int, dict[str, Any]]:
     import django
 
     django.setup()
-    from django.db import connection
     from django.test import override_settings
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
-    scratch = Path(tempfile.mkdtemp(prefix="iepright-chrono-"))
-    test = connection.settings_dict.setdefault("TEST", {})
-    test["NAME"] = str(scratch / "bench.sqlite3") if connection.vendor == "sqlite" else "bench_chrono_iepright"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        with override_settings(ATTACHMENT_ROOT=scratch / "a", REPORT_ROOT=scratch / "r", DEBUG=False):
-            inputs = _capture(folder)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(scratch, ignore_errors=True)
+    from bench.scratch import scratch_database
+
+    with (
+        scratch_database("chrono") as scratch,
+        override_settings(ATTACHMENT_ROOT=scratch / "a", REPORT_ROOT=scratch / "r", DEBUG=False),
+    ):
+        inputs = _capture(folder)
+    shutil.rmtree(scratch, ignore_errors=True)  # the reports and files it made; the inputs are copied out
     saved.write_text(json.dumps({str(k): v for k, v in inputs.items()}, ensure_ascii=False))
     return inputs
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/ledger_bench.py [--records 50000]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iepright .venv/bin/python bench/ledger_bench.py
 
-Runs against a throw-away database (created and dropped here, like a test database) and prints:
+Runs against a throw-away database (bench/scratch.py, like a test database) and prints:
 appends per second committed one by one (each its own transaction, as a parent's tap is) and
 batched 1,000 per transaction (as seed_demo or an import does), then the time to verify the whole
 chain, to export it, and to check the export with tools/verify_ledger_export.py. Beside the
@@ -32,6 +32,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+
+from bench.scratch import scratch_database  # noqa: E402
 
 SINGLE_APPENDS = 1000
 BATCH = 1000
@@ -137,13 +139,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    settings_dict = connection.settings_dict
-    if connection.vendor == "sqlite":
-        settings_dict["TEST"]["NAME"] = str(ROOT / "data" / "bench-ledger.sqlite3")
-    else:
-        settings_dict["TEST"]["NAME"] += "_bench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with scratch_database("ledger"):
         main()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/pdf_size_bench.py [--runs 3]
 
-Builds, in a throw-away SQLite database, the demo-like child of ``bench/reports_bench.py`` (15
+Builds, in a throw-away database (bench/scratch.py), the demo-like child of ``bench/reports_bench.py`` (15
 provisions, realistic logs) for one school year and, apart, for four; makes through
 ``generate_report`` (what the Reports page calls) the meeting summary and the evidence report of the
 year, the evidence report again once 20 worksheet photos, 5 saved emails and the IEP as a PDF are kept
@@ -27,7 +27,6 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -41,9 +40,9 @@ import time_machine
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+
+from bench.scratch import scratch_database  # noqa: E402
 
 PHOTOS, EMAILS = 20, 5
 
@@ -53,22 +52,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="a folder to write each report to, as Typst wrote it and as stored")
     args = parser.parse_args()
-    setup_test_environment()
-    folder = tempfile.mkdtemp(prefix="iepright-bench-")
-    test = connection.settings_dict.setdefault("TEST", {})
-    test["NAME"] = str(Path(folder) / "bench.sqlite3") if connection.vendor == "sqlite" else "bench_pdfsize_iepright"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     print(f"Report file sizes, {args.runs} runs each, started {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
-    try:
-        # The demo children's records are written as of each school day's evening, up to June 2030: the
-        # reports (and their own ledger records) come after, as a chain's clock never runs backwards.
-        with (
-            override_settings(ATTACHMENT_ROOT=Path(folder) / "a", REPORT_ROOT=Path(folder) / "r", DEBUG=False),
-            time_machine.travel(datetime(2030, 7, 1, 12, 0, tzinfo=UTC), tick=True),
-        ):
-            run(args.runs, args.keep)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    # The demo children's records are written as of each school day's evening, up to June 2030: the
+    # reports (and their own ledger records) come after, as a chain's clock never runs backwards.
+    with (
+        scratch_database("pdfsize") as folder,
+        override_settings(ATTACHMENT_ROOT=folder / "a", REPORT_ROOT=folder / "r", DEBUG=False),
+        time_machine.travel(datetime(2030, 7, 1, 12, 0, tzinfo=UTC), tick=True),
+    ):
+        run(args.runs, args.keep)
     print(f"\nDone at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average {os.getloadavg()[0]:.1f}")
 
 

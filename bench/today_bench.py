@@ -3,7 +3,7 @@
     .venv/bin/python bench/today_bench.py [--households 200] [--years 5] [--runs 60]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iepright .venv/bin/python bench/today_bench.py
 
-Builds, in a throw-away database (created and dropped here, like a test database): one child with
+Builds, in a throw-away database (bench/scratch.py, like a test database): one child with
 ``--years`` school years of daily logs (6 provisions, recorded through ``logbook.demo`` and so
 through the services and the ledger), and ``--households`` other households with a child and a few
 weeks of logs each. The clock is frozen on a Thursday in November at school pick-up time.
@@ -38,10 +38,11 @@ import django  # noqa: E402
 django.setup()
 
 import time_machine  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from bench.scratch import scratch_database  # noqa: E402
 
 NOW = datetime(2026, 11, 5, 16, 0, tzinfo=ZoneInfo("America/New_York"))
 TODAY = NOW.date()
@@ -240,15 +241,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host name
-    settings_dict = connection.settings_dict
-    if connection.vendor == "sqlite":
-        settings_dict["TEST"]["NAME"] = str(ROOT / "data" / "bench-today.sqlite3")
-    else:
-        settings_dict["TEST"]["NAME"] += "_today_bench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        with time_machine.travel(NOW, tick=True):
-            main()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    # The scratch database's test environment lets the test client's host name ("testserver") in.
+    with scratch_database("today"), time_machine.travel(NOW, tick=True):
+        main()
