@@ -11,17 +11,20 @@ import json
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from evidence.models import EvidenceRecord
 from plans.models import Child
+from reports.labels import choice_label
 from reports.ledger_facts import History
 
-CHANNELS = {
-    "email": "Email",
-    "call": "Phone call",
-    "meeting": "Meeting",
-    "letter": "Letter",
-    "portal": "Portal message",
-    "other": "Other",
+CHANNELS = {  # translated when a report is built (reports.labels.choice_label)
+    "email": gettext_noop("Email"),
+    "call": gettext_noop("Phone call"),
+    "meeting": gettext_noop("Meeting"),
+    "letter": gettext_noop("Letter"),
+    "portal": gettext_noop("Portal message"),
+    "other": gettext_noop("Other"),
 }
 
 
@@ -84,7 +87,7 @@ def communications_data(
             {
                 "date": _text(day),
                 "direction": "Parent to school" if sent else "School to parent",
-                "channel": CHANNELS.get(p["channel"], p["channel"]),
+                "channel": choice_label(CHANNELS, p["channel"]),
                 "with": ", ".join(x for x in (p.get("counterpart_name"), p.get("counterpart_role")) if x),
                 "subject": p.get("subject") or "",
                 "status": status,

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from evidence.models import EvidenceRecord
 from evidence.verify import ChainReport, ChainWalk, finish_check, walk_chain
@@ -28,22 +29,26 @@ from insights.compliance import Compliance, compute_compliance
 from insights.numbers import format_p_value, percent
 from insights.patterns import find_patterns
 from logbook.models import SCHOOL_CAUSED_REASONS, MissReason, Source, Status
-from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
+from plans.models import US_STATES, WEEKDAY_NAMES, Child, Iep, Provision
 from reports import ledger_copy
 from reports import ledger_facts as lf
 from reports.communications import communications_data
+from reports.labels import choice_label
 from reports.stages import stage
 from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, SCHOOL_CAUSED_WHY, declaration, method_sections
 
+# Choice labels, translated when a report is built (reports.labels.choice_label), never before.
 KIND_LABELS = dict(Provision.Kind.choices)
+IEP_STATUSES = dict(Iep.Status.choices)
+STATES = dict(US_STATES)
 REASONS = dict(MissReason.choices)
 SOURCES = dict(Source.choices)
 STATUS_WORDS: dict[str, str] = {
-    Status.DELIVERED: "Delivered",
-    Status.PARTIAL: "Partly delivered",
-    Status.MISSED: "Missed",
-    Status.NOT_APPLICABLE: "Not applicable",
-    Status.UNKNOWN: "Not known",
+    Status.DELIVERED: gettext_noop("Delivered"),
+    Status.PARTIAL: gettext_noop("Partly delivered"),
+    Status.MISSED: gettext_noop("Missed"),
+    Status.NOT_APPLICABLE: gettext_noop("Not applicable"),
+    Status.UNKNOWN: gettext_noop("Not known"),
 }
 CHART_COLORS = ("delivered", "mixed", "missed", "not_logged", "off")
 
@@ -298,7 +303,7 @@ def _data(
             "school": child.school,
             "grade": child.grade,
             "district": child.district,
-            "state": child.get_state_display() if child.state else "",
+            "state": choice_label(STATES, child.state),
         },
         "range": {
             "start": day_text(inputs.start),
@@ -400,7 +405,9 @@ def _provision(p: Any) -> dict[str, Any]:
         "school_caused": d.missed_school_caused,
         "other": d.missed_other,
         "reasons": [
-            {"label": r.label, "count": r.count, "school_caused": r.school_caused} for r in p.miss_reasons if r.count
+            {"label": choice_label(REASONS, r.reason), "count": r.count, "school_caused": r.school_caused}
+            for r in p.miss_reasons
+            if r.count
         ],
         "service": None,
     }
@@ -530,14 +537,14 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "weekday": f"{day:%a}",
                 "label": provision.label,
                 "wording": provision.wording,
-                "status": STATUS_WORDS.get(entry["status"], entry["status"]),
+                "status": choice_label(STATUS_WORDS, entry["status"]),
                 "makeup": bool(entry.get("is_makeup")),
                 "makeup_text": " (make-up session)" if entry.get("is_makeup") else "",
                 "minutes_text": _minutes_of(entry.get("minutes_delivered"), provision),
-                "reason": REASONS.get(reason, reason) if entry.get("miss_reason") else "No reason given",
+                "reason": choice_label(REASONS, entry.get("miss_reason", ""), empty=gettext_noop("No reason given")),
                 "school_caused": reason in SCHOOL_CAUSED_REASONS,
                 "cause_text": _cause_text(reason),
-                "source": SOURCES.get(entry.get("source", ""), entry.get("source", "")) or "Not stated",
+                "source": choice_label(SOURCES, entry.get("source", ""), empty=gettext_noop("Not stated")),
                 "reporter_text": f"; reported by {entry['reported_by']}" if entry.get("reported_by") else "",
                 "note": entry.get("note", ""),
                 # A long note may break across pages (nothing lost); a short row stays on one page.
@@ -574,9 +581,9 @@ def _retractions(in_range: list[lf.History]) -> list[dict[str, Any]]:
         entry = history.latest.payload
         day = date.fromisoformat(entry["date"])
         provision = provisions[entry["provision"]]
-        said = STATUS_WORDS.get(entry["status"], entry["status"])
+        said = choice_label(STATUS_WORDS, entry["status"])
         if entry.get("miss_reason"):
-            said += f" ({REASONS.get(entry['miss_reason'], entry['miss_reason'])})"
+            said += f" ({choice_label(REASONS, entry['miss_reason'])})"
         rows.append(
             {
                 "date": day_text(day),
@@ -721,7 +728,7 @@ def _ieps(child: Child, inputs: ReportInputs, compliance: Compliance) -> list[di
                 "number": number,
                 "from": day_text(iep.effective_from),
                 "to": day_text(iep.effective_to),
-                "status": iep.get_status_display(),
+                "status": choice_label(IEP_STATUSES, iep.status),
                 "meeting": day_text(iep.meeting_date),
                 "annual_review_due": day_text(iep.annual_review_due),
                 "reevaluation_due": day_text(iep.reevaluation_due),
@@ -731,7 +738,7 @@ def _ieps(child: Child, inputs: ReportInputs, compliance: Compliance) -> list[di
                 "provisions": [
                     {
                         "label": p.label,
-                        "kind": KIND_LABELS.get(p.kind, p.kind),
+                        "kind": choice_label(KIND_LABELS, p.kind),
                         "wording": p.wording,
                         "schedule": schedule_text(p),
                         "setting": p.setting,
