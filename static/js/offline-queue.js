@@ -104,33 +104,27 @@
     });
   }
 
-  function put(item) {
-    item.user = USER;
+  /* Add items to the queue in one transaction, in place of the item numbered oldSeq when given: a
+     save split in batches is never half kept, and never both gone and unsent. */
+  function putAll(items, oldSeq) {
+    items.forEach(function (item) { item.user = USER; });
     return tx("queue", "readwrite", function (store) {
-      if (!store) { memory.seq += 1; item.seq = memory.seq; memory.queue.push(item); return item.seq; }
-      return req(store.add(item));
+      if (!store) {
+        memory.queue = memory.queue.filter(function (i) { return i.seq !== oldSeq; });
+        items.forEach(function (item) { memory.seq += 1; item.seq = memory.seq; memory.queue.push(item); });
+        return null;
+      }
+      items.forEach(function (item) { store.add(item); });
+      return oldSeq === undefined ? null : req(store.delete(oldSeq));
     });
   }
+
+  function put(item) { return putAll([item]); }
 
   function remove(seq) {
     return tx("queue", "readwrite", function (store) {
       if (!store) { memory.queue = memory.queue.filter(function (i) { return i.seq !== seq; }); return null; }
       return req(store.delete(seq));
-    });
-  }
-
-  /* Put an item's batches in its place, in one transaction: the files are never both gone and unsent. */
-  function replaceWithBatches(item) {
-    var batches = inBatches(item);
-    return tx("queue", "readwrite", function (store) {
-      batches.forEach(function (batch) { batch.user = USER; });
-      if (!store) {
-        memory.queue = memory.queue.filter(function (i) { return i.seq !== item.seq; });
-        batches.forEach(function (batch) { memory.seq += 1; batch.seq = memory.seq; memory.queue.push(batch); });
-        return null;
-      }
-      batches.forEach(function (batch) { store.add(batch); });
-      return req(store.delete(item.seq));
     });
   }
 
@@ -225,7 +219,7 @@
       if (!items.length) { sending = false; return showCount(); }
       var item = items[0];
       if (item.kind === "files" && !item.perSave && item.files.length > 1) {
-        return replaceWithBatches(item).then(function () { sending = false; return flush(); }, function () { sending = false; });
+        return putAll(inBatches(item), item.seq).then(function () { sending = false; return flush(); }, function () { sending = false; });
       }
       return request(item).then(function (result) {
         if (result.status >= 500) { sending = false; emit("waiting", item); later(); return showCount(); }
@@ -258,8 +252,7 @@
 
   function add(item) {
     item.queuedAt = new Date().toISOString();
-    return inBatches(item).reduce(function (p, batch) { return p.then(function () { return put(batch); }); }, Promise.resolve())
-      .then(showCount).then(function () { flush(); });
+    return putAll(inBatches(item)).then(showCount).then(function () { flush(); });
   }
 
   /* Saves kept by the earlier localStorage queue move here once. */
