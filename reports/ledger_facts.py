@@ -64,19 +64,18 @@ class History:
 class HistoryReader:
     """Every object of the wanted types with its records, gathered from records handed over in order.
 
-    A report hands it the records while ``evidence.verify.verify_child`` reads the chain (with the
-    parsed body verification made of each), so the facts it prints come from the very records that
-    were verified, read once.
+    A report hands it the records it read for the proof (``reports.data.read_chain``), so the facts
+    it prints come from the very records that are verified, read once.
     """
 
     def __init__(self, object_types: tuple[str, ...]) -> None:
         self.found: dict[str, dict[str, History]] = {object_type: {} for object_type in object_types}
 
-    def add(self, record: EvidenceRecord, body: dict[str, Any] | None) -> None:
+    def add(self, record: Any) -> None:
         wanted = self.found.get(record.object_type)
         if wanted is None:
             return
-        payload = body["payload"] if body is not None else json.loads(record.payload)
+        payload = json.loads(record.payload)
         version = Version(
             record.seq,
             record.hash,
