@@ -30,10 +30,11 @@ class Version:
     at: datetime
     by: str
     payload: dict[str, Any]
+    day: date | None = None  # the local day of ``at``, when the reader worked it out (once per report)
 
     @property
     def local_day(self) -> date:
-        return timezone.localdate(self.at)
+        return self.day if self.day is not None else timezone.localdate(self.at)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class HistoryReader:
 
     def __init__(self, object_types: tuple[str, ...]) -> None:
         self.found: dict[str, dict[str, History]] = {object_type: {} for object_type in object_types}
+        self.zone = timezone.get_current_timezone()  # looked up once: a report reads thousands of records
 
     def add(self, record: Any) -> None:
         wanted = self.found.get(record.object_type)
@@ -83,6 +85,7 @@ class HistoryReader:
             record.recorded_at,
             record.recorded_by_name,
             payload,
+            record.recorded_at.astimezone(self.zone).date(),
         )
         wanted.setdefault(record.object_id, History(record.object_id)).versions.append(version)
 
