@@ -20,8 +20,10 @@ benchmark all call it):
 from __future__ import annotations
 
 import contextvars
+import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -107,7 +109,7 @@ def generate_report(
         worker = start_worker(TEMPLATES[kind])
     chain: ChainRead | None = None
     try:
-        with stage("read snapshot: read, render and verify (with commit)"), read_snapshot():
+        with stage("read snapshot: read, render and verify (with commit)"), collections_paused(), read_snapshot():
             data, chain = report_data(inputs)
             exhibits: list[Exhibit] = data.pop("exhibit_files")
             attachments, files = _attachments(child, data, chain, exhibits)
@@ -228,6 +230,36 @@ def _while_rendering(render: Callable[[], Rendered], check: Callable[[], None], 
         raise outcome["error"]
     rendered: Rendered = outcome["rendered"]
     return rendered
+
+
+_paused_lock = threading.Lock()
+_paused = 0
+_was_enabled = True
+
+
+@contextmanager
+def collections_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a report reads and proves its chain (reference counting
+    still frees everything else).
+
+    The read keeps tens of thousands of new objects alive (the records, their payloads, the
+    histories), which sets off full collections that scan the whole process: a quarter to a third of
+    the parent's CPU time for four years (docs/benchmarks.md). Nested or concurrent reports share one
+    pause; collection resumes, if it was on, when the last one ends.
+    """
+    global _paused, _was_enabled
+    with _paused_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
 
 
 def _check_since(child: Child, chain: ChainRead) -> None:

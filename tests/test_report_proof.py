@@ -5,6 +5,7 @@ its kept ledger export, exist only if that proof passed."""
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from datetime import UTC, date, datetime
@@ -21,7 +22,7 @@ from reports.data import ChainBroken
 from reports.ledger_copy import export_folder
 from reports.models import BatesCounter, GeneratedReport
 from reports.render import Worker
-from reports.services import generate_report
+from reports.services import collections_paused, generate_report
 from reports.storage import read_report
 from tests.base import BaseTestCase
 from tests.pdfcheck import attachments
@@ -156,6 +157,37 @@ class ProofWhileCompilingTests(TempFiles, BaseTestCase):
         with mock.patch("evidence.verify.stored_hash", wraps=stored_hash) as hashed:
             second = self.make()
         assert hashed.call_count == second.ledger_count
+
+    def test_cyclic_collection_is_paused_while_the_report_reads_and_resumes_after_even_on_a_refusal(self) -> None:
+        seen: list[bool] = []
+        real = report_data_module.compute_compliance
+
+        def numbers(*args: Any, **kwargs: Any) -> Any:
+            seen.append(gc.isenabled())
+            return real(*args, **kwargs)
+
+        assert gc.isenabled()
+        with mock.patch.object(report_data_module, "compute_compliance", numbers):
+            self.make()
+            assert gc.isenabled()
+            self.tamper_payload(1, "{not json")
+            with self.assertRaises(ChainBroken):
+                self.make()
+        assert seen == [False, False] and gc.isenabled()  # both reads paused it
+
+    def test_a_pause_inside_another_and_a_collector_switched_off_before_are_left_as_they_were(self) -> None:
+        with collections_paused():
+            with collections_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            with collections_paused():
+                pass
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
 
     def test_an_empty_chain_reads_as_the_genesis_head(self) -> None:
         chain = report_data_module.read_chain(self.make_child_without_records(), evidence=False)
