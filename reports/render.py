@@ -80,6 +80,7 @@ class Rendered:
     typst_size: int = 0  # bytes of the PDF as Typst wrote it, before recompression
     recompress_cpu_seconds: float = 0.0  # the worker's CPU time spent recompressing
     ready_seconds: float = 0.0  # the worker's start, imports and font scan, before it was handed the data
+    idle_seconds: float = 0.0  # how long the ready worker then waited for the data (0: the data waited for it)
 
 
 def _limits() -> tuple[int, float]:
@@ -294,4 +295,5 @@ def _run_worker(
         typst_size=int(status.get("typst_size", len(pdf))),
         recompress_cpu_seconds=float(status.get("recompress_cpu_seconds", 0.0)),
         ready_seconds=float(status.get("ready_seconds", 0.0)),
+        idle_seconds=float(status.get("idle_seconds", 0.0)),
     )

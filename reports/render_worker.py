@@ -107,7 +107,9 @@ def main() -> int:
 
         compiler = typst.Compiler(where["source"], root=where["root"])
         ready = time.perf_counter()
-        request = json.loads(sys.stdin.buffer.read())
+        received = sys.stdin.buffer.read()
+        arrived = time.perf_counter()
+        request = json.loads(received)
         compile_started = time.perf_counter()
         result, warnings = compiler.compile_with_warnings(
             sys_inputs=request["inputs"],
@@ -126,7 +128,8 @@ def main() -> int:
             "typst_size": len(result),
             "warnings": [getattr(w, "message", str(w)) for w in warnings],
             "ready_seconds": round(ready - started, 4),
-            "read_seconds": round(compile_started - ready, 4),
+            "idle_seconds": round(arrived - ready, 4),  # ready, waiting for the data
+            "read_seconds": round(compile_started - arrived, 4),
             "compile_seconds": round(compile_seconds, 4),
             "recompress_cpu_seconds": round(time.process_time() - cpu_before, 4),
         }

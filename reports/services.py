@@ -192,8 +192,10 @@ def _render(
         rendered = render_pdf(
             TEMPLATES[kind], data, attachments=attachments, timestamp=moment, files=files, worker=worker
         )
-    note("  worker: ready before the data (start, imports, fonts; overlapped)", rendered.ready_seconds)
-    note("  worker: read, recompress, write (wall)", rendered.seconds - rendered.compile_seconds)
+    note("  worker: start, imports, fonts (overlapping the read)", rendered.ready_seconds)
+    note("  worker: ready, waiting for the data", rendered.idle_seconds)
+    note("  worker: from the hand-over, all but the compile (wall)", rendered.seconds - rendered.compile_seconds)
+    note("  worker: recompress (its CPU)", 0.0, rendered.recompress_cpu_seconds)
     note("  worker: Typst compile (wall)", rendered.compile_seconds)
     note("  worker: own CPU, start to end", rendered.seconds, rendered.cpu_seconds)
     return rendered
