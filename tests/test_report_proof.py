@@ -215,3 +215,19 @@ def test_recorded_at_is_hashed_in_utc_whatever_the_zone_it_is_read_in() -> None:
     here = SimpleNamespace(**base, recorded_at=moment.astimezone(ZoneInfo("America/Chicago")))
     there = SimpleNamespace(**base, recorded_at=moment)
     assert stored_hash(here) == stored_hash(there) == compute_hash(there)  # type: ignore[arg-type]
+
+
+def test_each_distinct_string_is_made_printable_once_per_report() -> None:
+    """Given rows that repeat their labels, then every string comes out as ``page_text`` makes it, and
+    ``page_text`` runs once per distinct string."""
+    from reports import fonts
+
+    row = {"label": "Extended time", "note": "not\u202emissed\r\nagain", "n": 3, "tags": ["sub", "sub"]}
+    data = {"rows": [dict(row) for _ in range(50)], "title": "Extended time"}
+    with mock.patch.object(fonts, "page_text", wraps=fonts.page_text) as page_text:
+        printed = fonts.printable_data(data)
+    assert page_text.call_count == 3  # "Extended time", the note and "sub"
+    assert printed == {
+        "rows": [{"label": "Extended time", "note": "not[U+202E]missed\nagain", "n": 3, "tags": ["sub", "sub"]}] * 50,
+        "title": "Extended time",
+    }
