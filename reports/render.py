@@ -3,7 +3,8 @@
 The ``typst`` binding keeps about 50 MB of caches between compiles, so no long-lived process
 compiles: each render starts a fresh worker (``reports/render_worker.py``, a plain Python process
 that imports only ``typst`` and ``pikepdf``), which compiles once, writes the PDF to its standard
-output and exits, giving all its memory back. Before handing the PDF back, the worker packs Typst's
+output and exits, giving all its memory back. ``start_worker`` starts it before its data exist (a
+report starts it before it reads the chain), so its start, imports and font scan overlap the reading. Before handing the PDF back, the worker packs Typst's
 uncompressed objects into compressed object streams (``pikepdf``, i.e. qpdf): the file stored,
 hashed and recorded is that smaller one, still PDF/A-3b and PDF/UA-1 (docs/reports.md, "Smaller
 files"). The worker reports its own peak memory (``VmHWM``; ``ru_maxrss`` would include the web
