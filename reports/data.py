@@ -251,9 +251,20 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], ChainRead]:
     rows counted, and no other household's write waits while a report reads. The proof of the chain
     (``ChainRead.prove``) is the caller's, before it keeps the report.
     """
+    chain = read_chain(inputs.child, evidence=inputs.kind == "evidence")
+    try:
+        return _report_data(inputs, chain), chain
+    except Exception:
+        # The facts come from records not yet proven: one changed outside the app can upset them.
+        # Then the problem to show is the chain's, in the proof's words, not the error it caused.
+        chain.discard_export()
+        chain.prove()
+        raise
+
+
+def _report_data(inputs: ReportInputs, chain: ChainRead) -> dict[str, Any]:
     child = inputs.child
     evidence = inputs.kind == "evidence"
-    chain = read_chain(child, evidence=evidence)
     head, count = chain.head, chain.count
     with stage("  compliance"):
         compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
@@ -291,7 +302,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], ChainRead]:
         communications=communications,
     )
     data["exhibit_files"] = exhibits
-    return data, chain
+    return data
 
 
 def _data(

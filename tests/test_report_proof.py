@@ -143,6 +143,17 @@ class ProofWhileCompilingTests(TempFiles, BaseTestCase):
         render.assert_not_called()
         assert not GeneratedReport.objects.exists() and files_kept(self.child.pk) == []
 
+    def test_a_payload_rewritten_to_upset_the_report_is_named_as_the_chains_problem_not_a_crash(self) -> None:
+        """Given an entry's record rewritten (valid JSON, a day that is no date), when a report
+        is asked for, then the facts it cannot make are not an error page: the proof names the record."""
+        target = EvidenceRecord.objects.filter(child=self.child, object_type="log_entry").order_by("seq").last()
+        assert target is not None
+        rewritten = {"date": "2026-09-0x", "provision": self.extended_time.pk, "status": "missed"}
+        self.tamper_payload(target.seq, json.dumps(rewritten, sort_keys=True, separators=(",", ":")))
+        with self.assertRaisesMessage(ChainBroken, f"record {target.seq}: Record {target.seq} was changed after it"):
+            self.make()
+        assert not GeneratedReport.objects.exists() and files_kept(self.child.pk) == []
+
     def test_the_export_is_kept_once_the_proof_passed_and_carries_the_chain_it_proved(self) -> None:
         report = self.make()
         assert files_kept(self.child.pk) == [f"{self.child.pk}-{report.ledger_count}-{report.ledger_head}.json"]
