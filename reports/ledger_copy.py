@@ -183,7 +183,8 @@ def ledger_export_file(child: Child) -> tuple[Path, str, int]:
     serialising only the records added since (each report adds one, its own). The file is handed to
     the render worker as a file, not a string, so the text is never escaped into the worker's
     request. ``forget_exports`` removes it when the child is erased. A report builds it with
-    ``ExportBuilder`` while it verifies the chain; this reads the records itself.
+    ``ExportBuilder`` from the records it read (and keeps it only once they verified); this reads the
+    records itself.
     """
     head, count = ledger_head(child)
     path = export_folder() / f"{child.pk}-{count}-{head}.json"

@@ -3,9 +3,9 @@
 Who recorded an entry, when it was first recorded, every later edit with its reason, a retraction
 with its reason, and the files kept with an entry or an IEP: all of it comes from the child's
 ``EvidenceRecord`` rows, never from the mutable columns of the current rows (``created_at``,
-``created_by``, ``status``...). The report is made only after ``evidence.verify.verify_child`` has
-checked the chain and compared it with the current rows (``reports.services``), so these records are
-the ones the attached JSON carries.
+``created_by``, ``status``...). A report is kept only once every check of ``evidence.verify.verify_child`` has
+passed on the very records these facts were read from (``reports.data.ChainRead.prove``, run while the
+PDF compiles), and the attached JSON carries the same records.
 """
 
 from __future__ import annotations
