@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
-from evidence.ledger import GENESIS_HASH, canonical_json_unchecked, chain_hash, record_body
+from evidence.ledger import GENESIS_HASH, TIMESTAMP_FORMAT, canonical_json_unchecked
 from evidence.models import Anchor, EvidenceRecord, PurgeAuthorization
 
 CurrentStateLoader = Callable[[int], dict[str, dict[str, Any]]]
@@ -104,37 +104,60 @@ def _label(object_type: str) -> str:
     return {"iep": "IEP"}.get(object_type, object_type.replace("_", " "))
 
 
-def _record_problem(
-    record: EvidenceRecord, expected_seq: int, prev_hash: str
-) -> tuple[str | None, dict[str, Any] | None]:
-    """What is wrong with ``record`` as the next link after ``prev_hash`` (or None), and its parsed body."""
+def _record_problem(record: Any, expected_seq: int, prev_hash: str) -> str | None:
+    """What is wrong with ``record`` as the next link after ``prev_hash``, or None."""
     seq = record.seq
     if seq != expected_seq:
         if expected_seq == 1:
-            return f"The chain does not start at record 1: its first record is number {seq}.", None
+            return f"The chain does not start at record 1: its first record is number {seq}."
         if seq > expected_seq:
-            return f"Record {expected_seq} is missing: the records jump from {expected_seq - 1} to {seq}.", None
-        return f"Record {seq} appears twice or out of place after record {expected_seq - 1}.", None
+            return f"Record {expected_seq} is missing: the records jump from {expected_seq - 1} to {seq}."
+        return f"Record {seq} appears twice or out of place after record {expected_seq - 1}."
     if record.prev_hash != prev_hash:
         if seq == 1:
-            return "Record 1 does not start from the beginning of the chain (its link should be all zeros).", None
+            return "Record 1 does not start from the beginning of the chain (its link should be all zeros)."
         return (
             f"Record {seq} does not link to record {seq - 1} before it: "
             "records were removed, added or put in a different order."
-        ), None
-    try:
-        body = record_body(record)
-        canonical = canonical_json_unchecked(body["payload"]) == record.payload
-    except (ValueError, TypeError):
-        return f"Record {seq}'s content cannot be read as a ledger payload: it was changed outside the app.", None
-    if not canonical:
-        return f"Record {seq}'s content is not stored in its standard form: it was changed outside the app.", None
-    if chain_hash(record.prev_hash, body) != record.hash:
-        return (
-            f"Record {seq} was changed after it was written: its content no longer matches its fingerprint (hash).",
-            None,
         )
-    return None, body
+    try:
+        canonical = canonical_json_unchecked(json.loads(record.payload)) == record.payload
+    except (ValueError, TypeError):
+        return f"Record {seq}'s content cannot be read as a ledger payload: it was changed outside the app."
+    if not canonical:
+        return f"Record {seq}'s content is not stored in its standard form: it was changed outside the app."
+    if stored_hash(record) != record.hash:
+        return f"Record {seq} was changed after it was written: its content no longer matches its fingerprint (hash)."
+    return None
+
+
+def stored_hash(record: Any) -> str:
+    """``evidence.ledger.compute_hash(record)`` for a record whose payload is stored in canonical form.
+
+    The canonical body has sorted keys, so the payload's canonical text sits between "object_type"
+    and "prev_hash": the stored text is put there as it is, instead of being parsed and written out
+    again (the caller has checked that it is canonical; tests check the two agree).
+    """
+    before = canonical_json_unchecked(
+        {
+            "child": record.child_id,
+            "event_date": record.event_date.isoformat() if record.event_date else None,
+            "kind": record.kind,
+            "object_id": record.object_id,
+            "object_type": record.object_type,
+        }
+    )
+    after = canonical_json_unchecked(
+        {
+            "prev_hash": record.prev_hash,
+            "recorded_at": record.recorded_at.astimezone(UTC).strftime(TIMESTAMP_FORMAT),
+            "recorded_by": record.recorded_by_id,
+            "recorded_by_name": record.recorded_by_name,
+            "seq": record.seq,
+        }
+    )
+    text = f'{record.prev_hash}{before[:-1]},"payload":{record.payload},{after[1:]}'
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _clock_problem(record: EvidenceRecord, previous_at: datetime | None) -> str | None:
@@ -175,7 +198,11 @@ def _report_head_problem(record: EvidenceRecord, hash_at: Callable[[int], str | 
     return None
 
 
-RecordReader = Callable[[EvidenceRecord, dict[str, Any] | None], None]
+# What the walk reads of each record: the hashed fields and the hash, as plain tuples (no model instances).
+RECORD_FIELDS = (
+    "child_id", "seq", "kind", "object_type", "object_id", "event_date", "payload",
+    "recorded_at", "recorded_by_id", "recorded_by_name", "prev_hash", "hash",
+)  # fmt: skip
 
 
 def verify_child(
@@ -184,7 +211,6 @@ def verify_child(
     check_current: bool = True,
     check_files: bool = True,
     check_anchors: bool = True,
-    each_record: RecordReader | None = None,
 ) -> ChainReport:
     """Recompute ``child_id``'s chain, then check current tables, stored files and anchors against it.
 
@@ -192,21 +218,22 @@ def verify_child(
     record's stated head. Once the chain is whole: the registered current tables, every stored file
     the latest records name (re-hashed), and every RFC 3161 anchor (its head still in the chain at its
     place, its token over that head, the records' times on the right side of the authority's time).
-    The first problem found is reported, in that order.
-
-    ``each_record``, when given, is called with every record as the walk reads it and the record's
-    hashed fields as parsed for the check (``evidence.ledger.record_body``; None once a problem was
-    found), so a caller that needs the records too (a report) reads the chain once. The two steps
-    are ``walk_chain`` and ``finish_check``, for a caller that does other work in between.
+    The first problem found is reported, in that order. The two steps are ``walk_chain`` and
+    ``finish_check``, for a caller that does other work in between.
     """
-    walk = walk_chain(child_id, each_record=each_record)
+    walk = walk_chain(child_id, chain_rows(child_id))
     return finish_check(walk, check_current=check_current, check_files=check_files, check_anchors=check_anchors)
 
 
-def walk_chain(child_id: int, *, each_record: RecordReader | None = None) -> ChainWalk:
-    """The record walk of ``verify_child``: every record of the chain read once, in order, and checked."""
-    records = EvidenceRecord.objects.filter(child_id=child_id).order_by("seq").iterator(chunk_size=2000)
-    return _walk(child_id, records, each_record=each_record)
+def chain_rows(child_id: int) -> Iterator[Any]:
+    """Every record of the child's chain in order, as named tuples of ``RECORD_FIELDS`` (one query)."""
+    rows = EvidenceRecord.objects.filter(child_id=child_id).order_by("seq").values_list(*RECORD_FIELDS, named=True)
+    return rows.iterator(chunk_size=2000)
+
+
+def walk_chain(child_id: int, records: Iterable[Any]) -> ChainWalk:
+    """The record walk of ``verify_child`` over ``records`` (``chain_rows``, or rows the caller read with it)."""
+    return _walk(child_id, records)
 
 
 def finish_check(
@@ -239,9 +266,8 @@ class ChainWalk:
 
 def _walk(
     child_id: int,
-    records: Iterable[EvidenceRecord],
+    records: Iterable[Any],
     *,
-    each_record: RecordReader | None = None,
     after: ChainReport | None = None,
     earlier: dict[int, str] | None = None,
 ) -> ChainWalk:
@@ -266,9 +292,8 @@ def _walk(
         report.record_count += 1
         if report.first_recorded_at is None and after is None:
             report.first_recorded_at = record.recorded_at
-        body = None
         if report.problem is None:
-            message, body = _record_problem(record, expected_seq, prev_hash)
+            message = _record_problem(record, expected_seq, prev_hash)
             if message is None and record.child_id != child_id:
                 message = f"Record {record.seq} belongs to child {record.child_id}, not to this chain."
             message = message or _clock_problem(record, report.last_recorded_at)
@@ -277,9 +302,6 @@ def _walk(
                 report.report_heads_checked += message is None
             if message:
                 report.problem = Problem(child_id, record.seq, message, record.object_type, record.object_id)
-                body = None
-        if each_record is not None:
-            each_record(record, body)
         report.last_recorded_at = record.recorded_at
         walk.latest[(record.object_type, record.object_id)] = _Latest(record.seq, record.kind, record.payload)
         walk.hashes.append(record.hash)
@@ -298,7 +320,11 @@ def verify_since(child_id: int, verified: ChainReport) -> ChainReport:
     a report checks, under the write lock, that the chain it was made from still stands.
     """
     base = verified.record_count
-    records = list(EvidenceRecord.objects.filter(child_id=child_id, seq__gte=max(base, 1)).order_by("seq"))
+    records = list(
+        EvidenceRecord.objects.filter(child_id=child_id, seq__gte=max(base, 1))
+        .order_by("seq")
+        .values_list(*RECORD_FIELDS, named=True)
+    )
     if base:
         if not records or records[0].seq != base or records[0].hash != verified.head_hash:
             report = ChainReport(child_id=child_id, record_count=base, head_hash=verified.head_hash)

@@ -23,8 +23,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from evidence.models import EvidenceRecord
-from evidence.verify import ChainReport, ChainWalk, finish_check, walk_chain
+from evidence.ledger import GENESIS_HASH
+from evidence.verify import ChainReport, chain_rows, finish_check, walk_chain
 from insights.compliance import Compliance, compute_compliance
 from insights.numbers import format_p_value, percent
 from insights.patterns import find_patterns
@@ -173,59 +173,79 @@ def schedule_text(provision: Provision) -> str:
     return when
 
 
-@dataclass(frozen=True)
+@dataclass
 class ChainRead:
-    """The child's chain as a report read it: its records walked and checked once, the facts and the
-    export made in that same read. ``finish`` checks the rest (current rows, stored files, anchors)."""
+    """The child's chain as a report read it: every record read once, as tuples, and the ledger facts
+    and the export made from them straight away, without the proof. ``prove`` then checks those same
+    records (links, canonical payloads, hashes, time order) and the rest of ``verify_child`` (current
+    rows, stored files, anchors); the report runs it while its worker compiles and keeps nothing
+    unless it passes. No result of a proof is kept for the next report: each report proves the whole
+    chain again.
+    """
 
-    walk: ChainWalk
+    child_id: int
+    rows: list[Any]
     histories: lf.HistoryReader
-    ledger_file: Path | None  # the export the evidence report carries (None for a summary)
+    export: ledger_copy.ExportBuilder | None
+    ledger_file: Path | None  # the export the evidence report carries (None for a summary), pending
+    head: str
+    count: int
+    proven: ChainReport | None = None
 
     @property
     def check(self) -> ChainReport:
-        return self.walk.report
+        """The report of the proof (``prove`` must have passed)."""
+        assert self.proven is not None, "the chain was not proven"
+        return self.proven
 
-    @property
-    def head(self) -> str:
-        return self.walk.report.head_hash
-
-    @property
-    def count(self) -> int:
-        return self.walk.report.record_count
-
-    def finish(self) -> None:
-        """The checks of ``evidence.verify.verify_child`` after the walk; raises ChainBroken on a problem."""
-        report = finish_check(self.walk)
+    def prove(self) -> None:
+        """Every check of ``evidence.verify.verify_child`` on the records read; raises ChainBroken on a problem."""
+        with stage("  verify: the records (while rendering)"):
+            walk = walk_chain(self.child_id, self.rows)
+        with stage("  verify: current rows, files, anchors (while rendering)"):
+            report = finish_check(walk)
         if report.problem is not None:
             raise ChainBroken.at(report.problem)
+        assert (report.head_hash, report.record_count) == (self.head, self.count)
+        self.proven = report
+
+    def keep_export(self) -> Path | None:
+        """Keep the export for the next report (after ``prove``); the path it now has, if it moved."""
+        assert self.proven is not None, "an export is kept only once its chain verified"
+        return self.export.keep() if self.export is not None else None
+
+    def discard_export(self) -> None:
+        if self.export is not None:
+            self.export.discard()
 
 
 def read_chain(child: Child, *, evidence: bool) -> ChainRead:
-    """Walk the child's chain once: check every record and, in the same read, gather the ledger facts
-    and the export. Raises ChainBroken when a record does not check out.
+    """Read the child's chain once (one query, tuples) and gather the ledger facts and the export from it.
 
-    A report states facts as recorded, so it is made only from a chain that verifies at this moment:
-    the caller runs ``ChainRead.finish`` (current rows, stored files, anchors) before it keeps the report.
+    Nothing is verified here: the caller runs ``ChainRead.prove`` before it keeps the report (a
+    report states facts as recorded, so it is kept only from a chain that verifies at this moment),
+    and ``keep_export`` or ``discard_export`` after it. A record whose payload cannot be read stops
+    the read with the proof's own words (ChainBroken).
     """
     histories = lf.HistoryReader(("log_entry", "attachment", "communication") if evidence else ("log_entry",))
-    export = ledger_copy.ExportBuilder(child) if evidence else None
-
-    def each_record(record: EvidenceRecord, body: dict[str, Any] | None) -> None:
-        histories.add(record, body)
-        if export is not None:
-            export.add(record, body)
-
-    with stage("  verify: the records, read once"):
-        walk = walk_chain(child.pk, each_record=each_record)
-    if walk.report.problem is not None:
-        raise ChainBroken.at(walk.report.problem)
-    with stage("  ledger export file"):
-        ledger_file = None
-        if export is not None:  # the whole chain goes inside the PDF
-            ledger_file, head, count = export.write()
-            assert (head, count) == (walk.report.head_hash, walk.report.record_count)
-    return ChainRead(walk, histories, ledger_file)
+    with stage("  read the records"):
+        rows = list(chain_rows(child.pk))
+    head, count = (rows[-1].hash, len(rows)) if rows else (GENESIS_HASH, 0)
+    chain = ChainRead(child.pk, rows, histories, None, None, head, count)
+    with stage("  ledger facts from the records"):
+        try:
+            for row in rows:
+                histories.add(row)
+        except (ValueError, TypeError):
+            chain.prove()  # names the record
+            raise
+    if evidence:  # the whole chain goes inside the PDF
+        with stage("  ledger export file (pending)"):
+            chain.export = ledger_copy.ExportBuilder(child, rows)
+            for row in rows:
+                chain.export.add(row)
+            chain.ledger_file, *_rest = chain.export.write(pending=True)
+    return chain
 
 
 def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], ChainRead]:
@@ -233,12 +253,23 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], ChainRead]:
 
     Call it inside ``reports.snapshot.read_snapshot`` (``generate_report`` does), so everything is
     read at one moment: the head printed on the cover is the head of the attached records and of the
-    rows counted, and no other household's write waits while a report reads. The chain's records are
-    checked here; the checks after them (``ChainRead.finish``) are the caller's, before it keeps the report.
+    rows counted, and no other household's write waits while a report reads. The proof of the chain
+    (``ChainRead.prove``) is the caller's, before it keeps the report.
     """
+    chain = read_chain(inputs.child, evidence=inputs.kind == "evidence")
+    try:
+        return _report_data(inputs, chain), chain
+    except Exception:
+        # The facts come from records not yet proven: one changed outside the app can upset them.
+        # Then the problem to show is the chain's, in the proof's words, not the error it caused.
+        chain.discard_export()
+        chain.prove()
+        raise
+
+
+def _report_data(inputs: ReportInputs, chain: ChainRead) -> dict[str, Any]:
     child = inputs.child
     evidence = inputs.kind == "evidence"
-    chain = read_chain(child, evidence=evidence)
     head, count = chain.head, chain.count
     with stage("  compliance"):
         compliance = compute_compliance(child, inputs.start, inputs.end, inputs.provision_ids)
@@ -276,7 +307,7 @@ def report_data(inputs: ReportInputs) -> tuple[dict[str, Any], ChainRead]:
         communications=communications,
     )
     data["exhibit_files"] = exhibits
-    return data, chain
+    return data
 
 
 def _data(

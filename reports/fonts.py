@@ -181,12 +181,21 @@ def printable(text: str) -> str:
     return "".join(c if ord(c) in ok else f"[U+{ord(c):04X}]" for c in text)
 
 
-def printable_data(value: object) -> object:
-    """``value`` (JSON-like) with ``page_text`` applied to every string in it."""
+def printable_data(value: object, done: dict[str, str] | None = None) -> object:
+    """``value`` (JSON-like) with ``page_text`` applied to every string in it.
+
+    ``page_text`` depends on the string alone, so each distinct string is worked out once per call
+    (a report repeats its labels, wordings and reasons on every row of the chronology).
+    """
+    if done is None:
+        done = {}
     if isinstance(value, str):
-        return page_text(value)
+        text = done.get(value)
+        if text is None:
+            text = done[value] = page_text(value)
+        return text
     if isinstance(value, dict):
-        return {key: printable_data(item) for key, item in value.items()}
+        return {key: printable_data(item, done) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [printable_data(item) for item in value]
+        return [printable_data(item, done) for item in value]
     return value

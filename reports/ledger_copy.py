@@ -8,6 +8,9 @@ but the PDF: extract the attachment, run the script, compare the head hash with 
 from __future__ import annotations
 
 import json
+import os
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -17,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from evidence.export import FORMAT, VERSION, export_anchor, ledger_export
-from evidence.files import write_durably
+from evidence.files import fsync_dir, write_durably
 from evidence.ledger import GENESIS_HASH, TIMESTAMP_FORMAT, record_body
 from evidence.models import Anchor, EvidenceRecord
 from plans.models import Child
@@ -66,34 +69,37 @@ def _kept(child: Child) -> _Kept | None:
 class ExportBuilder:
     """The child's whole chain as an export file, made from the kept export and the records after it.
 
-    ``add`` is handed the chain's records in order (a report hands them over while
-    ``evidence.verify.verify_child`` reads them, so the chain is read once); it serialises only those
-    after the kept export and checks on the way that the kept export's last record is still in the
-    chain with its hash. ``write`` then writes ``<child>-<count>-<head>.json`` and removes the older file.
+    ``add`` is handed the chain's records in order; it serialises only those after the kept export
+    and notes on the way whether the kept export's last record is still in the chain with its hash.
+    ``write`` then writes ``<child>-<count>-<head>.json`` and removes the older file. A report writes
+    its export ``pending`` instead (a file the next report does not take for a kept export) and
+    ``keep``s it only once its whole chain has verified (``discard`` otherwise); ``every`` holds the
+    whole chain when the caller read it all, so that a fresh export needs no second read.
     """
 
-    def __init__(self, child: Child) -> None:
+    def __init__(self, child: Child, every: Sequence[Any] | None = None) -> None:
         self.child = child
+        self.every = every
         self.kept = _kept(child)
         self.start = self.kept.count if self.kept else 0
         self.kept_confirmed = self.kept is None
         self.added: list[bytes] = []
         self.count, self.head = 0, GENESIS_HASH
+        self.pending: Path | None = None
 
-    def add(self, record: EvidenceRecord, body: dict[str, Any] | None) -> None:
+    def add(self, record: Any) -> None:
         if self.kept is not None and record.seq == self.kept.count:
             self.kept_confirmed = record.hash == self.kept.head
         if record.seq > self.start:
-            fields = body if body is not None else record_body(record)
-            self.added.append(json.dumps({**fields, "hash": record.hash}, ensure_ascii=False).encode())
+            self.added.append(json.dumps({**record_body(record), "hash": record.hash}, ensure_ascii=False).encode())
         self.count, self.head = record.seq, record.hash
 
-    def write(self) -> tuple[Path, str, int]:
+    def write(self, *, pending: bool = False) -> tuple[Path, str, int]:
         """The export file, its head hash and record count (the kept file itself if nothing was added)."""
         if not self.kept_confirmed:  # a kept file this chain does not continue: start afresh
             assert self.kept is not None
             self.kept.path.unlink(missing_ok=True)
-            return ledger_export_file(self.child)
+            return self._fresh(pending)
         if self.kept is not None and not self.added and self.kept.count == self.count:
             return self.kept.path, self.kept.head, self.kept.count
         kept = b""
@@ -103,7 +109,7 @@ class ExportBuilder:
                 kept = text[text.index(_RECORDS) + len(_RECORDS) : text.rindex(_ANCHORS)]
             except ValueError:  # not an export this code wrote (cut short?): start afresh
                 self.kept.path.unlink(missing_ok=True)
-                return ledger_export_file(self.child)
+                return self._fresh(pending)
         header = {
             "format": FORMAT,
             "version": VERSION,
@@ -112,7 +118,6 @@ class ExportBuilder:
             "record_count": self.count,
             "head_hash": self.head,
         }
-        path = export_folder() / f"{self.child.pk}-{self.count}-{self.head}.json"
         anchors = [export_anchor(a) for a in Anchor.objects.filter(child_id=self.child.pk, seq__lte=self.count)]
         records = b", ".join(([kept] if kept else []) + self.added)
         chunks = [
@@ -123,11 +128,50 @@ class ExportBuilder:
             json.dumps(anchors, ensure_ascii=False).encode(),
             b"}",
         ]
+        if pending:
+            self.pending = export_folder() / f".{self.child.pk}-{uuid.uuid4().hex}.pending.json"
+            write_durably(self.pending, chunks)
+            return self.pending, self.head, self.count
+        path = self._final()
         write_durably(path, chunks)
+        self._forget_older(path)
+        return path, self.head, self.count
+
+    def keep(self) -> Path | None:
+        """Keep the pending export for the next report (its chain verified); its kept path."""
+        if self.pending is None:
+            return None
+        path = self._final()
+        os.replace(self.pending, path)
+        fsync_dir(path.parent)
+        self.pending = None
+        self._forget_older(path)
+        return path
+
+    def discard(self) -> None:
+        """Remove the pending export (its chain did not verify, or no report was made)."""
+        if self.pending is not None:
+            self.pending.unlink(missing_ok=True)
+            self.pending = None
+
+    def _final(self) -> Path:
+        return export_folder() / f"{self.child.pk}-{self.count}-{self.head}.json"
+
+    def _forget_older(self, path: Path) -> None:
         for older in export_folder().glob(f"{self.child.pk}-*.json"):
             if older != path:
                 older.unlink(missing_ok=True)
-        return path, self.head, self.count
+
+    def _fresh(self, pending: bool) -> tuple[Path, str, int]:
+        if self.every is None:
+            return ledger_export_file(self.child)
+        fresh = ExportBuilder(self.child, self.every)
+        fresh.start, fresh.kept, fresh.kept_confirmed = 0, None, True
+        for record in self.every:
+            fresh.add(record)
+        path, head, count = fresh.write(pending=pending)
+        self.pending = fresh.pending
+        return path, head, count
 
 
 def ledger_export_file(child: Child) -> tuple[Path, str, int]:
@@ -139,7 +183,8 @@ def ledger_export_file(child: Child) -> tuple[Path, str, int]:
     serialising only the records added since (each report adds one, its own). The file is handed to
     the render worker as a file, not a string, so the text is never escaped into the worker's
     request. ``forget_exports`` removes it when the child is erased. A report builds it with
-    ``ExportBuilder`` while it verifies the chain; this reads the records itself.
+    ``ExportBuilder`` from the records it read (and keeps it only once they verified); this reads the
+    records itself.
     """
     head, count = ledger_head(child)
     path = export_folder() / f"{child.pk}-{count}-{head}.json"
@@ -161,13 +206,13 @@ def ledger_export_file(child: Child) -> tuple[Path, str, int]:
         .order_by("seq")
         .iterator(chunk_size=2000)
     ):
-        builder.add(record, None)
+        builder.add(record)
     return builder.write()
 
 
 def forget_exports(child_id: int) -> None:
     """Remove the kept export of a child (erasing the child)."""
-    for path in export_folder().glob(f"{child_id}-*.json"):
+    for path in [*export_folder().glob(f"{child_id}-*.json"), *export_folder().glob(f".{child_id}-*.pending.json")]:
         path.unlink(missing_ok=True)
 
 

@@ -3,9 +3,9 @@
 Who recorded an entry, when it was first recorded, every later edit with its reason, a retraction
 with its reason, and the files kept with an entry or an IEP: all of it comes from the child's
 ``EvidenceRecord`` rows, never from the mutable columns of the current rows (``created_at``,
-``created_by``, ``status``...). The report is made only after ``evidence.verify.verify_child`` has
-checked the chain and compared it with the current rows (``reports.services``), so these records are
-the ones the attached JSON carries.
+``created_by``, ``status``...). A report is kept only once every check of ``evidence.verify.verify_child`` has
+passed on the very records these facts were read from (``reports.data.ChainRead.prove``, run while the
+PDF compiles), and the attached JSON carries the same records.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ class Version:
     at: datetime
     by: str
     payload: dict[str, Any]
+    day: date | None = None  # the local day of ``at``, when the reader worked it out (once per report)
 
     @property
     def local_day(self) -> date:
-        return timezone.localdate(self.at)
+        return self.day if self.day is not None else timezone.localdate(self.at)
 
 
 @dataclass
@@ -64,19 +65,19 @@ class History:
 class HistoryReader:
     """Every object of the wanted types with its records, gathered from records handed over in order.
 
-    A report hands it the records while ``evidence.verify.verify_child`` reads the chain (with the
-    parsed body verification made of each), so the facts it prints come from the very records that
-    were verified, read once.
+    A report hands it the records it read for the proof (``reports.data.read_chain``), so the facts
+    it prints come from the very records that are verified, read once.
     """
 
     def __init__(self, object_types: tuple[str, ...]) -> None:
         self.found: dict[str, dict[str, History]] = {object_type: {} for object_type in object_types}
+        self.zone = timezone.get_current_timezone()  # looked up once: a report reads thousands of records
 
-    def add(self, record: EvidenceRecord, body: dict[str, Any] | None) -> None:
+    def add(self, record: Any) -> None:
         wanted = self.found.get(record.object_type)
         if wanted is None:
             return
-        payload = body["payload"] if body is not None else json.loads(record.payload)
+        payload = json.loads(record.payload)
         version = Version(
             record.seq,
             record.hash,
@@ -84,6 +85,7 @@ class HistoryReader:
             record.recorded_at,
             record.recorded_by_name,
             payload,
+            record.recorded_at.astimezone(self.zone).date(),
         )
         wanted.setdefault(record.object_id, History(record.object_id)).versions.append(version)
 

@@ -3,7 +3,8 @@
 The ``typst`` binding keeps about 50 MB of caches between compiles, so no long-lived process
 compiles: each render starts a fresh worker (``reports/render_worker.py``, a plain Python process
 that imports only ``typst`` and ``pikepdf``), which compiles once, writes the PDF to its standard
-output and exits, giving all its memory back. Before handing the PDF back, the worker packs Typst's
+output and exits, giving all its memory back. ``start_worker`` starts it before its data exist (a
+report starts it before it reads the chain), so its start, imports and font scan overlap the reading. Before handing the PDF back, the worker packs Typst's
 uncompressed objects into compressed object streams (``pikepdf``, i.e. qpdf): the file stored,
 hashed and recorded is that smaller one, still PDF/A-3b and PDF/UA-1 (docs/reports.md, "Smaller
 files"). The worker reports its own peak memory (``VmHWM``; ``ru_maxrss`` would include the web
@@ -78,7 +79,9 @@ class Rendered:
     compile_seconds: float = 0.0  # the Typst compile alone, inside the worker
     cpu_seconds: float = 0.0  # the worker's CPU time, start to end (less sensitive to a busy machine)
     typst_size: int = 0  # bytes of the PDF as Typst wrote it, before recompression
-    recompress_cpu_seconds: float = 0.0  # the worker's CPU time spent recompressing (pikepdf import included)
+    recompress_cpu_seconds: float = 0.0  # the worker's CPU time spent recompressing
+    ready_seconds: float = 0.0  # the worker's start, imports and font scan, before it was handed the data
+    idle_seconds: float = 0.0  # how long the ready worker then waited for the data (0: the data waited for it)
 
 
 def _limits() -> tuple[int, float]:
@@ -114,6 +117,7 @@ def render_pdf(
     timeout: float | None = None,
     files: dict[str, Path] | None = None,
     recompress: bool = True,
+    worker: Worker | None = None,
 ) -> Rendered:
     """Render ``reports/typst/<template>.typ`` with ``data`` into a PDF/A-3b + PDF/UA-1 file.
 
@@ -121,45 +125,127 @@ def render_pdf(
     report font has become ``[U+XXXX]``). ``timestamp`` is the document's creation date (now by
     default). ``files`` maps a name to a file on disk; the template reads it as ``/exhibits/<name>``.
     ``recompress=False`` returns the file exactly as Typst wrote it (for tests and the benchmark).
-    Raises RenderTimeout, RenderBusy or RenderError.
+    ``worker``: a worker ``start_worker`` started for this template (the caller closes it); without
+    one, a worker is started and closed here. Raises RenderTimeout, RenderBusy or RenderError.
+    """
+    if worker is None:
+        with start_worker(template, timeout=timeout) as own:
+            return own.render(data, attachments=attachments, timestamp=timestamp, files=files, recompress=recompress)
+    return worker.render(data, attachments=attachments, timestamp=timestamp, files=files, recompress=recompress)
+
+
+def start_worker(template: str, *, timeout: float | None = None) -> Worker:
+    """Start the worker of one render before its data exists (it waits for them on its standard input).
+
+    Python's start, the imports and Typst's font scan then overlap whatever the caller reads meanwhile.
+    Takes one of this process's render slots until the worker is closed.
     """
     source = TEMPLATE_DIR / f"{template}.typ"
     if not re.fullmatch(r"[a-z_]+", template) or not source.is_file():
         raise RenderError(f"No report template named {template!r}.")
-    text_families, mono_families = fonts.available_families()
-    payload = {
-        "data": json.dumps(fonts.printable_data(data), ensure_ascii=False),
-        "fonts": json.dumps({"text": list(text_families) + list(mono_families), "mono": list(mono_families)}),
-        "attachments": json.dumps(
-            [
-                {"name": a.name, "description": a.description, "mime": a.mime_type, "path": a.path}
-                for a in attachments or []
-            ]
-        ),
-    }
-    for number, attachment in enumerate(attachments or []):
-        if not attachment.path:
-            payload[f"file{number}"] = attachment.content
-    stamp = (timestamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     _per_process, default_timeout = _limits()
     limit = timeout if timeout is not None else default_timeout
     slots = _render_slots()
     if not slots.acquire(timeout=limit):
         raise RenderBusy("Another report is being made. Please try again in a minute.")
     try:
-        with tempfile.TemporaryDirectory(prefix="iepright-render-") as folder:
-            root = _prepare_root(Path(folder), files or {})
-            return _run_worker(str(root / source.name), payload, stamp, limit, root, recompress)
-    finally:
+        return Worker(source.name, limit, slots)
+    except BaseException:
         slots.release()
+        raise
 
 
-def _prepare_root(root: Path, files: dict[str, Path]) -> Path:
-    """A private root for one render: the templates, and the exhibit files under ``exhibits/``."""
+class Worker:
+    """One render worker process and its private root, from its start to its one answer.
+
+    The first line on its standard input names the template and the root (the worker imports
+    ``typst`` and ``pikepdf`` and scans the fonts for it, then waits); ``render`` links the files
+    into the root, hands over the data and reads the PDF. ``close`` stops a worker that never got its
+    data, removes the root and gives the render slot back.
+    """
+
+    def __init__(self, source_name: str, limit: float, slots: threading.BoundedSemaphore) -> None:
+        self.limit, self._slots, self._closed = limit, slots, False
+        self._folder = tempfile.TemporaryDirectory(prefix="iepright-render-")
+        self.root = _prepare_root(Path(self._folder.name))
+        self.source = str(self.root / source_name)
+        self.process = subprocess.Popen(
+            [sys.executable, str(WORKER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=str(self.root),
+        )
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps({"source": self.source, "root": str(self.root)}).encode() + b"\n")
+            self.process.stdin.flush()
+        except OSError:  # it died at once: render() reports what it said
+            pass
+
+    def render(
+        self,
+        data: dict[str, Any],
+        *,
+        attachments: list[Attachment] | None = None,
+        timestamp: datetime | None = None,
+        files: dict[str, Path] | None = None,
+        recompress: bool = True,
+    ) -> Rendered:
+        text_families, mono_families = fonts.available_families()
+        payload = {
+            "data": json.dumps(fonts.printable_data(data), ensure_ascii=False),
+            "fonts": json.dumps({"text": list(text_families) + list(mono_families), "mono": list(mono_families)}),
+            "attachments": json.dumps(
+                [
+                    {"name": a.name, "description": a.description, "mime": a.mime_type, "path": a.path}
+                    for a in attachments or []
+                ]
+            ),
+        }
+        for number, attachment in enumerate(attachments or []):
+            if not attachment.path:
+                payload[f"file{number}"] = attachment.content
+        _link_files(self.root, files or {})
+        stamp = (timestamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+        return _run_worker(self, payload, stamp, self.limit, recompress)
+
+    def kill(self) -> None:
+        """Stop the worker now (its render is not wanted); safe while another thread waits for it."""
+        if self.process.poll() is None:
+            self.process.kill()
+
+    def close(self) -> None:
+        """Stop the worker if it still runs, remove its root, give the render slot back (once)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if pipe is not None:
+                pipe.close()
+        self._folder.cleanup()
+        self._slots.release()
+
+    def __enter__(self) -> Worker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _prepare_root(root: Path) -> Path:
+    """A private root for one render: the templates, and an empty ``exhibits/`` for its files."""
     for template in TEMPLATE_DIR.glob("*.typ"):
         shutil.copyfile(template, root / template.name)
+    (root / "exhibits").mkdir()
+    return root
+
+
+def _link_files(root: Path, files: dict[str, Path]) -> None:
+    """The files the template reads, under ``exhibits/`` in the worker's root."""
     folder = root / "exhibits"
-    folder.mkdir()
     for name, path in files.items():
         if not re.fullmatch(r"[0-9A-Za-z._-]+", name):
             raise RenderError(f"Not a usable file name: {name!r}")
@@ -167,16 +253,13 @@ def _prepare_root(root: Path, files: dict[str, Path]) -> Path:
             os.link(path, folder / name)  # same file system: no copy
         except OSError:
             shutil.copyfile(path, folder / name)
-    return root
 
 
 def _run_worker(
-    source: str, inputs: dict[str, str], stamp: datetime, limit: float, root: Path, recompress: bool = True
+    worker: Worker, inputs: dict[str, str], stamp: datetime, limit: float, recompress: bool = True
 ) -> Rendered:
     request = json.dumps(
         {
-            "source": source,
-            "root": str(root),
             "inputs": inputs,
             "standards": PDF_STANDARDS,
             "timestamp": stamp.isoformat(),
@@ -184,14 +267,8 @@ def _run_worker(
         },
         ensure_ascii=False,
     ).encode()
+    process = worker.process
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, str(WORKER)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=str(root),
-    )
     try:
         out, err = process.communicate(request, timeout=limit)
     except subprocess.TimeoutExpired:
@@ -218,4 +295,6 @@ def _run_worker(
         cpu_seconds=float(status.get("cpu_seconds", 0.0)),
         typst_size=int(status.get("typst_size", len(pdf))),
         recompress_cpu_seconds=float(status.get("recompress_cpu_seconds", 0.0)),
+        ready_seconds=float(status.get("ready_seconds", 0.0)),
+        idle_seconds=float(status.get("idle_seconds", 0.0)),
     )

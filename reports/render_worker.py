@@ -2,10 +2,13 @@
 
 Started by ``reports.render`` as ``python reports/render_worker.py``; it imports nothing of the
 project (only ``typst``, ``pikepdf`` and the standard library), so it starts in a few tens of
-milliseconds and gives all of its memory back when it exits. Protocol: a JSON request on standard
-input (``source``, ``root``, ``inputs``, ``standards``, ``timestamp``, ``recompress``); on standard
-output one JSON status line (``ok``, ``error``, ``pages``, ``peak_memory_kb``, ``warnings``...)
-followed, when ok, by the PDF bytes.
+milliseconds and gives all of its memory back when it exits. Protocol, on standard input: first a
+line of JSON naming the template and the private root (``source``, ``root``), sent as soon as the
+worker starts, so that its imports and Typst's font scan overlap the parent's reading; then, once
+the parent has the data, the JSON request (``inputs``, ``standards``, ``timestamp``,
+``recompress``) up to the end of input. On standard output: one JSON status line (``ok``,
+``error``, ``pages``, ``peak_memory_kb``, ``warnings``, ``ready_seconds``...) followed, when ok,
+by the PDF bytes.
 
 Typst writes its structure objects (the tags of PDF/UA, the page tree, fonts' dictionaries) as
 plain uncompressed objects: about half of each report. ``recompress`` packs them into compressed
@@ -16,10 +19,12 @@ stored, hashed, Bates-counted and recorded in the ledger is the compressed one (
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import resource
 import sys
+import threading
 import time
 from datetime import datetime
 from typing import Any
@@ -89,16 +94,24 @@ def finish(pdf: bytes, recompress: bool) -> tuple[bytes, int]:
 
 def main() -> int:
     started = time.perf_counter()
-    request = json.loads(sys.stdin.buffer.read())
+    # First line: the template and the root, known before the data (reports.render.start_worker). The
+    # imports and the font scan happen now, while the parent still reads; then the data arrive.
+    where = json.loads(sys.stdin.buffer.readline())
     status: dict[str, object] = {"ok": False}
     pdf = b""
+    # pikepdf (0.1 s to import) is needed only after the compile: imported in a thread meanwhile.
+    importing = threading.Thread(target=importlib.import_module, args=("pikepdf",), daemon=True)
+    importing.start()
     try:
         import typst
 
+        compiler = typst.Compiler(where["source"], root=where["root"])
+        ready = time.perf_counter()
+        received = sys.stdin.buffer.read()
+        arrived = time.perf_counter()
+        request = json.loads(received)
         compile_started = time.perf_counter()
-        result, warnings = typst.compile_with_warnings(
-            request["source"],
-            root=request["root"],
+        result, warnings = compiler.compile_with_warnings(
             sys_inputs=request["inputs"],
             pdf_standards=request["standards"],
             timestamp=datetime.fromisoformat(request["timestamp"]),
@@ -106,6 +119,7 @@ def main() -> int:
         if not isinstance(result, bytes):
             raise RuntimeError("Typst returned no PDF.")
         compile_seconds = time.perf_counter() - compile_started
+        importing.join()
         cpu_before = time.process_time()
         pdf, pages = finish(result, bool(request.get("recompress", True)))
         status = {
@@ -113,14 +127,16 @@ def main() -> int:
             "pages": pages,
             "typst_size": len(result),
             "warnings": [getattr(w, "message", str(w)) for w in warnings],
-            "read_seconds": round(compile_started - started, 4),
+            "ready_seconds": round(ready - started, 4),
+            "idle_seconds": round(arrived - ready, 4),  # ready, waiting for the data
+            "read_seconds": round(compile_started - arrived, 4),
             "compile_seconds": round(compile_seconds, 4),
             "recompress_cpu_seconds": round(time.process_time() - cpu_before, 4),
         }
     except Exception as error:
         message = getattr(error, "message", None) or str(error)
-        where = getattr(error, "diagnostic", "") or ""
-        status = {"ok": False, "error": message, "where": str(where)[-2000:]}
+        where_text = getattr(error, "diagnostic", "") or ""
+        status = {"ok": False, "error": message, "where": str(where_text)[-2000:]}
     usage = resource.getrusage(resource.RUSAGE_SELF)
     status["peak_memory_kb"] = own_peak_memory_kb()
     status["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 4)

@@ -3,9 +3,13 @@
 ``generate_report`` is the one way a report is made (the reports page, the ``report`` command and the
 benchmark all call it):
 
-1. ``reports.data.report_data`` verifies the child's chain and reads the numbers and the ledger facts
-   in one read-only snapshot, reading the chain once (no write lock: nobody's writes wait for it);
-2. the Typst worker renders them (``reports.render``), still without any lock;
+0. the Typst worker (``reports.render.start_worker``) is started first: its start, imports and font
+   scan overlap the reading;
+1. ``reports.data.report_data`` reads the chain once (as tuples), the ledger facts, the export and
+   the numbers in one read-only snapshot (no write lock: nobody's writes wait for it);
+2. the worker renders them, still without any lock, while this process proves the chain it read
+   (every record re-hashed, every link, the current rows, stored files and anchors:
+   ``reports.data.ChainRead.prove``); the PDF is kept only if the proof passed, and only then the export;
 3. one short write transaction checks that the chain it was read from still stands (the records
    appended since link on: ``evidence.verify.verify_since``), takes the Bates range, stores the file
    by its SHA-256 and saves the ``GeneratedReport`` row and its ledger record;
@@ -16,8 +20,10 @@ benchmark all call it):
 from __future__ import annotations
 
 import contextvars
+import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,7 +42,7 @@ from reports.data import ChainBroken, ChainRead, Exhibit, ReportInputs, ReportNo
 from reports.ledger_copy import ATTACHMENT_NAME
 from reports.models import GeneratedReport
 from reports.receipts import after_report_soon
-from reports.render import Attachment, Rendered, render_pdf
+from reports.render import Attachment, Rendered, Worker, render_pdf, start_worker
 from reports.snapshot import read_snapshot
 from reports.stages import note, stage
 from reports.storage import store_report
@@ -96,17 +102,29 @@ def generate_report(
         generated_at=moment,
         declarant=_name(user),
     )
-    # One read-only snapshot, no lock held: the chain walked once (verified, facts, export), the
-    # numbers read, then the render in a thread while this one finishes the verification.
-    with stage("read snapshot: verify, read, render (with commit)"), read_snapshot():
-        data, chain = report_data(inputs)
-        exhibits: list[Exhibit] = data.pop("exhibit_files")
-        attachments, files = _attachments(child, data, chain, exhibits)
+    # The worker first: its start, imports and font scan overlap the reading. Then one read-only
+    # snapshot, no lock held: the chain read once (facts, export), the numbers read, and the render
+    # in a thread while this one proves the chain it was read from.
+    with stage("start the render worker"):
+        worker = start_worker(TEMPLATES[kind])
+    chain: ChainRead | None = None
+    try:
+        with stage("read snapshot: read, render and verify (with commit)"), collections_paused(), read_snapshot():
+            data, chain = report_data(inputs)
+            exhibits: list[Exhibit] = data.pop("exhibit_files")
+            attachments, files = _attachments(child, data, chain, exhibits)
 
-        def render() -> Rendered:
-            return _render(kind, data, attachments, moment, files)
+            def render() -> Rendered:
+                return _render(kind, data, attachments, moment, files, worker)
 
-        rendered = _while_rendering(render, chain.finish)
+            rendered = _while_rendering(render, chain.prove, worker.kill)
+        kept = chain.keep_export()  # only now: the chain it holds verified
+        if kept is not None and chain.ledger_file is not None:
+            files[chain.ledger_file.name] = kept  # a new render (Bates below) reads it from there
+    finally:
+        worker.close()
+        if chain is not None:
+            chain.discard_export()
     for _try in range(BATES_TRIES):
         # Only now the write lock: the chain it was made from still stands, the page numbers, the record.
         with stage("write transaction (with commit)"), transaction.atomic():
@@ -163,22 +181,33 @@ def _attachments(
 
 
 def _render(
-    kind: str, data: dict[str, Any], attachments: list[Attachment], moment: datetime, files: dict[str, Path]
+    kind: str,
+    data: dict[str, Any],
+    attachments: list[Attachment],
+    moment: datetime,
+    files: dict[str, Path],
+    worker: Worker | None = None,
 ) -> Rendered:
     with stage("render (parent and worker)"):
-        rendered = render_pdf(TEMPLATES[kind], data, attachments=attachments, timestamp=moment, files=files)
-    note("  worker: start, read, write (wall)", rendered.seconds - rendered.compile_seconds)
+        rendered = render_pdf(
+            TEMPLATES[kind], data, attachments=attachments, timestamp=moment, files=files, worker=worker
+        )
+    note("  worker: start, imports, fonts (overlapping the read)", rendered.ready_seconds)
+    note("  worker: ready, waiting for the data", rendered.idle_seconds)
+    note("  worker: from the hand-over, all but the compile (wall)", rendered.seconds - rendered.compile_seconds)
+    note("  worker: recompress (its CPU)", 0.0, rendered.recompress_cpu_seconds)
     note("  worker: Typst compile (wall)", rendered.compile_seconds)
     note("  worker: own CPU, start to end", rendered.seconds, rendered.cpu_seconds)
     return rendered
 
 
-def _while_rendering(render: Callable[[], Rendered], check: Callable[[], None]) -> Rendered:
+def _while_rendering(render: Callable[[], Rendered], check: Callable[[], None], cancel: Callable[[], None]) -> Rendered:
     """Render in a thread while this thread runs ``check``; the PDF only if the check passed.
 
-    The render is a worker process (another core) and the check reads this process's database
-    snapshot, so the two overlap. If the check fails, its error is raised once the render is over and
-    the PDF is thrown away: a report is made only from a chain that verified.
+    The render is a worker process (another core) and the check reads the records this process
+    already holds and its database snapshot, so the two overlap. If the check fails, the render is
+    cancelled (``cancel`` stops the worker) and the check's error raised: a report is made only from
+    a chain that verified.
     """
     outcome: dict[str, Any] = {}
 
@@ -193,14 +222,46 @@ def _while_rendering(render: Callable[[], Rendered], check: Callable[[], None]) 
     thread = threading.Thread(target=contextvars.copy_context().run, args=(run,), name="report-render")
     thread.start()
     try:
-        with stage("  verify: current rows, files, anchors (while rendering)"):
-            check()
+        check()
+    except BaseException:
+        cancel()
+        raise
     finally:
         thread.join()
     if "error" in outcome:
         raise outcome["error"]
     rendered: Rendered = outcome["rendered"]
     return rendered
+
+
+_paused_lock = threading.Lock()
+_paused = 0
+_was_enabled = True
+
+
+@contextmanager
+def collections_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a report reads and proves its chain (reference counting
+    still frees everything else).
+
+    The read keeps tens of thousands of new objects alive (the records, their payloads, the
+    histories), which sets off full collections that scan the whole process: a quarter to a third of
+    the parent's CPU time for four years (docs/benchmarks.md). Nested or concurrent reports share one
+    pause; collection resumes, if it was on, when the last one ends.
+    """
+    global _paused, _was_enabled
+    with _paused_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
 
 
 def _check_since(child: Child, chain: ChainRead) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from unittest import mock
@@ -65,6 +66,28 @@ def chain_reads(queries: list[dict[str, Any]]) -> list[str]:
         if f'FROM "{RECORDS}"' in q["sql"] and '"seq" >' not in q["sql"] and "DESC" not in q["sql"]
         and "INSERT" not in q["sql"] and '"seq" IN' not in q["sql"] and '"seq" =' not in q["sql"]
     ]  # fmt: skip
+
+
+def overlaps_the_render(module: Any, name: str, make: Callable[[], Any]) -> list[bool]:
+    """Run ``make`` with ``module.name`` and the render each waiting (up to 5 s) for the other to have
+    started: both see the other (``[True, True]``) only if they overlap."""
+    started, rendering = threading.Event(), threading.Event()
+    real, real_render = getattr(module, name), services_module.render_pdf
+    overlapped: list[bool] = []
+
+    def check(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        overlapped.append(rendering.wait(timeout=5))
+        return real(*args, **kwargs)
+
+    def render(*args: Any, **kwargs: Any) -> Any:
+        rendering.set()
+        overlapped.append(started.wait(timeout=5))
+        return real_render(*args, **kwargs)
+
+    with mock.patch.object(module, name, check), mock.patch.object(services_module, "render_pdf", render):
+        make()
+    return overlapped
 
 
 class ReportReadsTests(TempFiles, BaseTestCase):
@@ -161,26 +184,11 @@ class ReportReadsTests(TempFiles, BaseTestCase):
         assert BatesCounter.objects.get(household=self.household).next_number == 41 + report.pages
 
     def test_the_rows_files_and_anchors_are_checked_while_the_worker_renders(self) -> None:
-        """Each waits (up to 5 s) for the other to have started: both see the other only if they overlap."""
-        checking, rendering = threading.Event(), threading.Event()
-        real_finish, real_render = report_data_module.finish_check, services_module.render_pdf
-
-        def finish(*args: Any, **kwargs: Any) -> Any:
-            checking.set()
-            overlapped.append(rendering.wait(timeout=5))
-            return real_finish(*args, **kwargs)
-
-        def render(*args: Any, **kwargs: Any) -> Any:
-            rendering.set()
-            overlapped.append(checking.wait(timeout=5))
-            return real_render(*args, **kwargs)
-
-        overlapped: list[bool] = []
-        with (
-            mock.patch.object(report_data_module, "finish_check", finish),
-            mock.patch.object(services_module, "render_pdf", render),
-        ):
-            generate_report(self.child, user=self.alice, kind="summary", start=START, end=END)
+        overlapped = overlaps_the_render(
+            report_data_module,
+            "finish_check",
+            lambda: generate_report(self.child, user=self.alice, kind="summary", start=START, end=END),
+        )
         assert overlapped == [True, True]
 
     def test_an_anchor_token_found_good_is_not_checked_again(self) -> None:

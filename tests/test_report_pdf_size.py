@@ -17,6 +17,7 @@ import tempfile
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
+from threading import BoundedSemaphore
 from typing import Any
 from unittest import mock
 
@@ -199,10 +200,15 @@ class StoredReportTests(TempFiles, BaseTestCase):
         typst_files: list[bytes] = []
 
         def both(*args: Any, **kwargs: Any) -> render.Rendered:
-            typst_files.append(real(*args, **kwargs, recompress=False).pdf)
+            # A started worker renders once: the extra render as Typst wrote it starts its own.
+            typst_files.append(real(*args, **{**kwargs, "worker": None}, recompress=False).pdf)
             return real(*args, **kwargs)
 
-        with mock.patch.object(services_module, "render_pdf", both):
+        # The report's own worker holds this process's render slot meanwhile: a second slot for the extra render.
+        with (
+            mock.patch.object(services_module, "render_pdf", both),
+            mock.patch.object(render, "_slots", BoundedSemaphore(2)),
+        ):
             report = generate_report(
                 self.child, user=self.alice, kind=kind, start=START, end=END, bates_prefix="RIVERA-"
             )
