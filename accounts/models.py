@@ -42,7 +42,7 @@ class User(AbstractUser):
     """A person who signs in with an email address."""
 
     username = None  # type: ignore[assignment]
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(
         max_length=150, blank=True, help_text=_("How your name appears on logs and letters.")
     )
@@ -112,7 +112,7 @@ class Invitation(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
-    role = models.CharField(max_length=10, choices=[(Role.EDITOR, "Editor"), (Role.VIEWER, "Viewer")])
+    role = models.CharField(max_length=10, choices=[(Role.EDITOR, _("Editor")), (Role.VIEWER, _("Viewer"))])
     token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

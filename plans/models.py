@@ -18,58 +18,58 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Household
 
 US_STATES = [
-    ("AL", "Alabama"),
-    ("AK", "Alaska"),
-    ("AZ", "Arizona"),
-    ("AR", "Arkansas"),
-    ("CA", "California"),
-    ("CO", "Colorado"),
-    ("CT", "Connecticut"),
-    ("DE", "Delaware"),
-    ("DC", "District of Columbia"),
-    ("FL", "Florida"),
-    ("GA", "Georgia"),
-    ("HI", "Hawaii"),
-    ("ID", "Idaho"),
-    ("IL", "Illinois"),
-    ("IN", "Indiana"),
-    ("IA", "Iowa"),
-    ("KS", "Kansas"),
-    ("KY", "Kentucky"),
-    ("LA", "Louisiana"),
-    ("ME", "Maine"),
-    ("MD", "Maryland"),
-    ("MA", "Massachusetts"),
-    ("MI", "Michigan"),
-    ("MN", "Minnesota"),
-    ("MS", "Mississippi"),
-    ("MO", "Missouri"),
-    ("MT", "Montana"),
-    ("NE", "Nebraska"),
-    ("NV", "Nevada"),
-    ("NH", "New Hampshire"),
-    ("NJ", "New Jersey"),
-    ("NM", "New Mexico"),
-    ("NY", "New York"),
-    ("NC", "North Carolina"),
-    ("ND", "North Dakota"),
-    ("OH", "Ohio"),
-    ("OK", "Oklahoma"),
-    ("OR", "Oregon"),
-    ("PA", "Pennsylvania"),
-    ("PR", "Puerto Rico"),
-    ("RI", "Rhode Island"),
-    ("SC", "South Carolina"),
-    ("SD", "South Dakota"),
-    ("TN", "Tennessee"),
-    ("TX", "Texas"),
-    ("UT", "Utah"),
-    ("VT", "Vermont"),
-    ("VA", "Virginia"),
-    ("WA", "Washington"),
-    ("WV", "West Virginia"),
-    ("WI", "Wisconsin"),
-    ("WY", "Wyoming"),
+    ("AL", _("Alabama")),
+    ("AK", _("Alaska")),
+    ("AZ", _("Arizona")),
+    ("AR", _("Arkansas")),
+    ("CA", _("California")),
+    ("CO", _("Colorado")),
+    ("CT", _("Connecticut")),
+    ("DE", _("Delaware")),
+    ("DC", _("District of Columbia")),
+    ("FL", _("Florida")),
+    ("GA", _("Georgia")),
+    ("HI", _("Hawaii")),
+    ("ID", _("Idaho")),
+    ("IL", _("Illinois")),
+    ("IN", _("Indiana")),
+    ("IA", _("Iowa")),
+    ("KS", _("Kansas")),
+    ("KY", _("Kentucky")),
+    ("LA", _("Louisiana")),
+    ("ME", _("Maine")),
+    ("MD", _("Maryland")),
+    ("MA", _("Massachusetts")),
+    ("MI", _("Michigan")),
+    ("MN", _("Minnesota")),
+    ("MS", _("Mississippi")),
+    ("MO", _("Missouri")),
+    ("MT", _("Montana")),
+    ("NE", _("Nebraska")),
+    ("NV", _("Nevada")),
+    ("NH", _("New Hampshire")),
+    ("NJ", _("New Jersey")),
+    ("NM", _("New Mexico")),
+    ("NY", _("New York")),
+    ("NC", _("North Carolina")),
+    ("ND", _("North Dakota")),
+    ("OH", _("Ohio")),
+    ("OK", _("Oklahoma")),
+    ("OR", _("Oregon")),
+    ("PA", _("Pennsylvania")),
+    ("PR", _("Puerto Rico")),
+    ("RI", _("Rhode Island")),
+    ("SC", _("South Carolina")),
+    ("SD", _("South Dakota")),
+    ("TN", _("Tennessee")),
+    ("TX", _("Texas")),
+    ("UT", _("Utah")),
+    ("VT", _("Vermont")),
+    ("VA", _("Virginia")),
+    ("WA", _("Washington")),
+    ("WV", _("West Virginia")),
+    ("WI", _("Wisconsin")),
+    ("WY", _("Wyoming")),
 ]
 
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -107,7 +107,7 @@ class Child(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
-        verbose_name_plural = "children"
+        verbose_name_plural = _("children")
 
     def __str__(self) -> str:
         return self.name
@@ -133,17 +133,17 @@ class Iep(models.Model):
     """One version of a child's IEP. An amendment is a new version, never an edit of the old one."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        SUPERSEDED = "superseded", "Superseded"
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        SUPERSEDED = "superseded", _("Superseded")
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="ieps")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
-    effective_from = models.DateField("in effect from")
+    effective_from = models.DateField(_("in effect from"))
     effective_to = models.DateField(
-        "in effect until", null=True, blank=True, help_text=_("Leave empty while this version is current.")
+        _("in effect until"), null=True, blank=True, help_text=_("Leave empty while this version is current.")
     )
-    meeting_date = models.DateField("IEP meeting date", null=True, blank=True)
+    meeting_date = models.DateField(_("IEP meeting date"), null=True, blank=True)
     annual_review_due = models.DateField(null=True, blank=True)
     reevaluation_due = models.DateField(null=True, blank=True)
     case_manager_name = models.CharField(max_length=120, blank=True)
@@ -166,8 +166,8 @@ class Iep(models.Model):
 
     class Meta:
         ordering = ["child_id", "-effective_from"]
-        verbose_name = "IEP"
-        verbose_name_plural = "IEPs"
+        verbose_name = _("IEP")
+        verbose_name_plural = _("IEPs")
 
     def __str__(self) -> str:
         return f"IEP of {self.child} from {self.effective_from:%Y-%m-%d}"
@@ -219,14 +219,14 @@ class Provision(models.Model):
     """One accommodation, modification, service or support, in the IEP's exact words."""
 
     class Kind(models.TextChoices):
-        ACCOMMODATION = "accommodation", "Accommodation"
-        MODIFICATION = "modification", "Modification"
-        SERVICE = "service", "Service"
-        SUPPLEMENTARY_AID = "supplementary_aid", "Supplementary aid"
-        ASSISTIVE_TECHNOLOGY = "assistive_technology", "Assistive technology"
-        BEHAVIOR_SUPPORT = "behavior_support", "Behavior support"
-        STAFF_SUPPORT = "staff_support", "Support for school staff"
-        OTHER = "other", "Other"
+        ACCOMMODATION = "accommodation", _("Accommodation")
+        MODIFICATION = "modification", _("Modification")
+        SERVICE = "service", _("Service")
+        SUPPLEMENTARY_AID = "supplementary_aid", _("Supplementary aid")
+        ASSISTIVE_TECHNOLOGY = "assistive_technology", _("Assistive technology")
+        BEHAVIOR_SUPPORT = "behavior_support", _("Behavior support")
+        STAFF_SUPPORT = "staff_support", _("Support for school staff")
+        OTHER = "other", _("Other")
 
     class Schedule(models.TextChoices):
         EVERY_DAY = "every_day", _("Every school day the child attends")
@@ -243,32 +243,32 @@ class Provision(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=24, choices=Kind.choices)
     label = models.CharField(
-        "short label", max_length=80, help_text=_("A few words you will recognise, e.g. “Extended time”.")
+        _("short label"), max_length=80, help_text=_("A few words you will recognise, e.g. “Extended time”.")
     )
-    wording = models.TextField("exact IEP wording", help_text=_("Copy the words from the IEP exactly."))
-    setting = models.CharField("where", max_length=120, blank=True, help_text=_("e.g. general education classroom"))
-    responsible_staff = models.CharField("who provides it", max_length=120, blank=True)
+    wording = models.TextField(_("exact IEP wording"), help_text=_("Copy the words from the IEP exactly."))
+    setting = models.CharField(_("where"), max_length=120, blank=True, help_text=_("e.g. general education classroom"))
+    responsible_staff = models.CharField(_("who provides it"), max_length=120, blank=True)
     schedule = models.CharField(max_length=12, choices=Schedule.choices, default=Schedule.EVERY_DAY)
     weekdays = models.PositiveSmallIntegerField(
         default=MONDAY_TO_FRIDAY,
         help_text=_("Bit mask of weekdays (bit 0 = Monday) when the schedule is chosen weekdays."),
     )
-    minutes = models.PositiveIntegerField("minutes required", null=True, blank=True)
+    minutes = models.PositiveIntegerField(_("minutes required"), null=True, blank=True)
     period = models.CharField(max_length=8, choices=Period.choices, blank=True)
     # Where the IEP states them: "2 sessions of 30 minutes per week" (design.md section 4).
     sessions = models.PositiveIntegerField(
-        "number of sessions",
+        _("number of sessions"),
         null=True,
         blank=True,
         help_text=_("Only if the IEP says how many sessions each week or month, e.g. 2."),
     )
     session_minutes = models.PositiveIntegerField(
-        "length of one session (minutes)",
+        _("length of one session (minutes)"),
         null=True,
         blank=True,
         help_text=_("Only if the IEP says how long a session is. Used when you log a session as delivered."),
     )
-    purpose = models.TextField("purpose or importance, as the IEP states it", blank=True)
+    purpose = models.TextField(_("purpose or importance, as the IEP states it"), blank=True)
 
     class Meta:
         ordering = ["iep_id", "position", "pk"]

@@ -41,7 +41,7 @@ class ReminderSettings(models.Model):
     weekly_day = models.PositiveSmallIntegerField(_("weekly summary on"), choices=WEEKDAYS, default=6)
 
     class Meta:
-        verbose_name_plural = "reminder settings"
+        verbose_name_plural = _("reminder settings")
 
     def __str__(self) -> str:
         return f"Reminder settings of {self.user_id}"

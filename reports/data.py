@@ -420,7 +420,7 @@ def _provision(p: Any) -> dict[str, Any]:
     latest = p.versions[-1] if p.versions else None
     row: dict[str, Any] = {
         "label": p.label,
-        "kind": KIND_LABELS.get(p.kind, p.kind),
+        "kind": choice_label(KIND_LABELS, p.kind),
         "wording": latest.wording if latest else "",
         "staff": p.responsible_staff,
         "versions": len(p.versions),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from plans.models import Child
 
@@ -16,8 +17,8 @@ class GeneratedReport(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SUMMARY = "summary", "Meeting summary"
-        EVIDENCE = "evidence", "Evidence report"
+        SUMMARY = "summary", _("Meeting summary")
+        EVIDENCE = "evidence", _("Evidence report")
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="generated_reports")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -32,10 +33,10 @@ class GeneratedReport(models.Model):
     pages = models.PositiveIntegerField()
     bates_first = models.CharField(max_length=60, blank=True)
     bates_last = models.CharField(max_length=60, blank=True)
-    ledger_head = models.CharField("ledger head hash at generation", max_length=64)
-    ledger_count = models.PositiveIntegerField("ledger records at generation")
+    ledger_head = models.CharField(_("ledger head hash at generation"), max_length=64)
+    ledger_count = models.PositiveIntegerField(_("ledger records at generation"))
     render_seconds = models.FloatField(default=0)
-    render_peak_kb = models.PositiveIntegerField("render worker's peak memory (KiB)", default=0)
+    render_peak_kb = models.PositiveIntegerField(_("render worker's peak memory (KiB)"), default=0)
 
     class Meta:
         ordering = ["child_id", "-generated_at", "-pk"]
