@@ -72,8 +72,9 @@ class EvidenceRecord(models.Model):
     recorded_by_name = models.CharField(max_length=150)
     # Both hashes read as 64 lowercase hex characters and are stored as 32 bytes (evidence.fields).
     prev_hash = Sha256Field()
-    # Unique through a named constraint (on PostgreSQL, unique=True on a CharField also built a
-    # "_like" index; docs/scaling.md, "Storage").
+    # No index and no unique constraint (evidence/0009): every lookup by hash names the child and the
+    # seq, and the hash covers both, so two records with one hash would need a SHA-256 collision or
+    # one (child, seq), which the constraint below refuses (docs/verification.md).
     hash = Sha256Field()
     # The child's household, for sharding by household (docs/scaling.md): not part of the hash, set
     # by every append from the child's row, never changed (a child never moves to another household).
@@ -85,7 +86,6 @@ class EvidenceRecord(models.Model):
         ordering = ["child_id", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["child", "seq"], name="one_record_per_child_seq"),
-            models.UniqueConstraint(fields=["hash"], name="evidence_record_hash_unique"),
         ]
         # An entry's history (logbook.services.entry_history) looks its records up by child, object type
         # and id: the id alone narrows them to a handful (ids are unique per table), in a third less

@@ -26,19 +26,33 @@ def hash_indexes() -> list[str]:
     return sorted(name for name, info in constraints.items() if info["columns"] == ["hash"])
 
 
-class HashIndexTests(BaseTestCase):
-    def test_the_hash_has_exactly_one_index_and_it_is_unique(self) -> None:
-        names = hash_indexes()
-        assert len(names) == 1, names
-        assert not any(name.endswith("_like") for name in names)
+def copy_of(record: EvidenceRecord, **changes: Any) -> dict[str, Any]:
+    """The column values of ``record`` for a new row, with ``changes``."""
+    values = {f.attname: getattr(record, f.attname) for f in EvidenceRecord._meta.concrete_fields}
+    return {**values, "id": None, **changes}
 
-    def test_a_second_record_with_the_same_hash_is_refused(self) -> None:
+
+class HashIndexTests(BaseTestCase):
+    def last_record(self) -> EvidenceRecord:
         record = EvidenceRecord.objects.filter(child=self.child).last()
         assert record is not None
-        values = {f.attname: getattr(record, f.attname) for f in EvidenceRecord._meta.concrete_fields}
-        values.update(id=None, seq=record.seq + 1000)
+        return record
+
+    def test_the_hash_has_no_index(self) -> None:
+        """evidence/0009: every lookup by hash names the child and seq; uniqueness proves nothing more."""
+        assert hash_indexes() == []
+
+    def test_a_copied_record_is_named_by_verification(self) -> None:
+        """Given the last record copied as the next one (the same hash: no unique index refuses it now),
+        when the chain is verified, then the copy is the first broken record."""
+        record = self.last_record()
+        EvidenceRecord.objects.create(**copy_of(record, seq=record.seq + 1))
+        report = verify_child(self.child.pk, check_current=False)
+        assert not report.ok and report.problem is not None and report.problem.seq == record.seq + 1
+
+    def test_a_second_record_at_the_same_place_is_refused(self) -> None:
         with pytest.raises(IntegrityError), transaction.atomic():
-            EvidenceRecord.objects.create(**values)
+            EvidenceRecord.objects.create(**copy_of(self.last_record()))
 
     def test_updates_are_still_refused_by_the_trigger(self) -> None:
         with pytest.raises(Exception, match="append-only"), transaction.atomic():
@@ -65,9 +79,16 @@ def evidence_triggers() -> set[str]:
         return {name for (name,) in cursor.fetchall() if name.startswith("evidence_")}
 
 
+def replace_guard() -> str:
+    """The SQL of SQLite's guard against an insert that replaces a ledger record."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'evidence_record_no_replace'")
+        return str(cursor.fetchone()[0])
+
+
 class TriggerTests(BaseTestCase):
     def test_every_evidence_trigger_survives_the_hash_migration(self) -> None:
-        """0007 and 0008 rebuild the ledger table; every guard of 0004 and 0006 is there after them."""
+        """0007, 0008 and 0009 rebuild the ledger table; every guard of 0004 and 0006 is there after them."""
         expected = {
             "evidence_record_no_update",
             "evidence_record_no_delete",
@@ -80,6 +101,13 @@ class TriggerTests(BaseTestCase):
         else:
             expected |= {"evidence_record_no_truncate", "evidence_anchor_no_truncate"}
         assert expected <= evidence_triggers()
+
+    def test_the_sqlite_replace_guard_looks_up_indexed_columns_only(self) -> None:
+        """evidence/0009: the hash has no index, so a guard that looked it up would read the whole table
+        on every append; a replace can now only happen on the id or the (child, seq)."""
+        if connection.vendor != "sqlite":
+            pytest.skip("INSERT OR REPLACE is SQLite's")
+        assert "hash" not in replace_guard() and "seq = NEW.seq" in replace_guard()
 
     def test_a_replacing_insert_is_still_refused_on_sqlite(self) -> None:
         if connection.vendor != "sqlite":
@@ -97,6 +125,7 @@ LEDGER_COLUMNS = (
 )
 BEFORE = ("evidence", "0007_hash_unique_without_like_index")
 COMPACT = ("evidence", "0008_compact_ledger")
+NO_HASH_INDEX = ("evidence", "0009_no_hash_index")
 NOTES = ["", "Sub teacher — no extended time", "Café, naïve, 日本語, 🙂🚌", "x" * 5000, 'quote " and \\ backslash']
 
 
@@ -149,6 +178,11 @@ def _migrate(target: tuple[str, str]) -> None:
     executor.migrate([target])
 
 
+def _migrate_to_latest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("evidence"))
+
+
 class CompactLedgerMigrationTests(TransactionTestCase):
     """evidence/0008 rewrites the ledger's columns: every chain verifies after it, with the same head."""
 
@@ -161,7 +195,7 @@ class CompactLedgerMigrationTests(TransactionTestCase):
         self.kai = Child.objects.create(household=self.chen, name="Kai")
 
     def tearDown(self) -> None:
-        _migrate(COMPACT)  # whatever happened, leave the database at the latest schema
+        _migrate_to_latest()  # whatever happened, leave the database at the latest schema
 
     def old_chains(self) -> dict[int, tuple[str, list[str]]]:
         _migrate(BEFORE)
@@ -257,4 +291,54 @@ class IndexTests(BaseTestCase):
             constraints = connection.introspection.get_constraints(cursor, "evidence_evidencerecord")
         indexed = sorted(tuple(info["columns"]) for info in constraints.values() if info["index"] or info["unique"])
         assert ("child_id",) not in indexed and ("recorded_by_id",) not in indexed
-        assert ("child_id", "seq") in indexed and ("object_id",) in indexed and ("hash",) in indexed
+        assert ("child_id", "seq") in indexed and ("object_id",) in indexed and ("hash",) not in indexed
+
+
+class NoHashIndexMigrationTests(TransactionTestCase):
+    """evidence/0009 drops the hash's unique index: the chains verify with the same heads, both ways."""
+
+    def setUp(self) -> None:
+        _migrate(COMPACT)
+        alice = User.objects.create_user(email="alice@example.com", password=None, display_name="Alice Rivera")
+        home = Household.objects.create(name="Rivera")
+        self.children = [Child.objects.create(household=home, name=name) for name in ("Maya", "Leo")]
+        for n, child in enumerate(self.children):
+            for seq in range(1, 6 + 10 * n):
+                append(
+                    child_id=child.pk,
+                    kind="note.created",
+                    object_type="note",
+                    object_id=str(seq),
+                    payload={"text": NOTES[seq % len(NOTES)]},
+                    user=alice if seq % 2 else None,
+                )
+        self.heads = {child.pk: self.verified_head(child) for child in self.children}
+
+    def tearDown(self) -> None:
+        _migrate_to_latest()
+
+    def verified_head(self, child: Child) -> tuple[str, int]:
+        report = verify_child(child.pk, check_current=False, check_files=False, check_anchors=False)
+        assert report.ok, report.problem
+        return report.head_hash, report.record_count
+
+    def test_the_chains_verify_with_the_same_heads_after_it_and_back(self) -> None:
+        assert hash_indexes() != []
+        _migrate(NO_HASH_INDEX)
+        assert hash_indexes() == []
+        assert {child.pk: self.verified_head(child) for child in self.children} == self.heads
+        _migrate(COMPACT)
+        assert len(hash_indexes()) == 1
+        assert {child.pk: self.verified_head(child) for child in self.children} == self.heads
+
+    def test_the_triggers_are_there_after_it_and_back(self) -> None:
+        for target in (NO_HASH_INDEX, COMPACT):
+            _migrate(target)
+            assert {"evidence_record_no_update", "evidence_record_no_delete", "evidence_purge_whole_chain"} <= (
+                evidence_triggers()
+            )
+            update = "UPDATE evidence_evidencerecord SET object_id = 'x'"
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(update)
+            if connection.vendor == "sqlite":
+                assert ("hash = NEW.hash" in replace_guard()) == (target == COMPACT)
