@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from evidence.fields import LedgerPayloadField, Sha256Field
+from evidence.fields import LedgerKindField, LedgerObjectTypeField, LedgerPayloadField, Sha256Field
 
 
 class AppendOnlyError(RuntimeError):
@@ -53,8 +53,9 @@ class EvidenceRecord(models.Model):
         "plans.Child", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     seq = models.PositiveIntegerField()
-    kind = models.CharField(max_length=40)  # e.g. "log_entry.created", "log_entry.edited", "iep.created"
-    object_type = models.CharField(max_length=40)  # e.g. "log_entry"
+    # Read and written as text, stored as 2-byte numbers from evidence.codes (evidence/0010).
+    kind = LedgerKindField()  # e.g. "log_entry.created", "log_entry.edited", "iep.created"
+    object_type = LedgerObjectTypeField()  # e.g. "log_entry"
     object_id = models.CharField(max_length=64)
     event_date = models.DateField(null=True, blank=True)  # the school day the record is about
     # Canonical JSON of the object's state after the change; stored deflated (evidence.fields).

@@ -129,10 +129,17 @@ NO_HASH_INDEX = ("evidence", "0009_no_hash_index")
 NOTES = ["", "Sub teacher — no extended time", "Café, naïve, 日本語, 🙂🚌", "x" * 5000, 'quote " and \\ backslash']
 
 
-def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | None = None) -> tuple[str, list[str]]:
-    """A chain written on 0007's schema (hex text, JSON text), as the app wrote it then; its head and hashes."""
+KINDS = [("log_entry.created", "log_entry"), ("log_entry.edited", "log_entry"), ("iep.created", "iep")]
+
+
+def _old_chain(
+    Record: Any, child: Any, user: Any, count: int, tamper_at: int | None = None, **columns: Any
+) -> tuple[str, list[str]]:
+    """A chain written through an earlier migration state's model, as the app wrote it then; its head and
+    hashes. The fields take the hex and the JSON text at every state since 0007; ``columns``: any more."""
     prev, hashes = GENESIS_HASH, []
     for seq in range(1, count + 1):
+        kind, object_type = KINDS[seq % len(KINDS)]
         payload = {"child": child.pk, "n": seq, "note": NOTES[seq % len(NOTES)], "status": "missed", "minutes": None}
         recorded_at = datetime(2026, 9, 1, 15, 0, tzinfo=UTC) + timedelta(minutes=seq)
         event_date = date(2026, 9, 1) + timedelta(days=seq) if seq % 3 else None
@@ -140,8 +147,8 @@ def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | 
         body = {
             "child": child.pk,
             "seq": seq,
-            "kind": "log_entry.created",
-            "object_type": "log_entry",
+            "kind": kind,
+            "object_type": object_type,
             "object_id": str(seq),
             "event_date": event_date.isoformat() if event_date else None,
             "payload": payload,
@@ -157,8 +164,8 @@ def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | 
         Record.objects.create(
             child_id=child.pk,
             seq=seq,
-            kind="log_entry.created",
-            object_type="log_entry",
+            kind=kind,
+            object_type=object_type,
             object_id=str(seq),
             event_date=event_date,
             payload=text,
@@ -167,6 +174,7 @@ def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | 
             recorded_by_name=body["recorded_by_name"],
             prev_hash=prev,
             hash=digest,
+            **columns,
         )
         prev = digest
         hashes.append(digest)
@@ -176,6 +184,11 @@ def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | 
 def _migrate(target: tuple[str, str]) -> None:
     executor = MigrationExecutor(connection)
     executor.migrate([target])
+
+
+def model_at(state: tuple[str, str]) -> Any:
+    """The ledger's model as it was at a migration ``state``."""
+    return MigrationExecutor(connection).loader.project_state([state]).apps.get_model("evidence", "EvidenceRecord")
 
 
 def _migrate_to_latest() -> None:
@@ -199,9 +212,7 @@ class CompactLedgerMigrationTests(TransactionTestCase):
 
     def old_chains(self) -> dict[int, tuple[str, list[str]]]:
         _migrate(BEFORE)
-        Record = (
-            MigrationExecutor(connection).loader.project_state([BEFORE]).apps.get_model("evidence", "EvidenceRecord")
-        )
+        Record = model_at(BEFORE)
         return {
             self.maya.pk: _old_chain(Record, self.maya, self.alice, 40),
             self.leo.pk: _old_chain(Record, self.leo, self.alice, 3),
@@ -302,16 +313,9 @@ class NoHashIndexMigrationTests(TransactionTestCase):
         alice = User.objects.create_user(email="alice@example.com", password=None, display_name="Alice Rivera")
         home = Household.objects.create(name="Rivera")
         self.children = [Child.objects.create(household=home, name=name) for name in ("Maya", "Leo")]
+        Record = model_at(COMPACT)
         for n, child in enumerate(self.children):
-            for seq in range(1, 6 + 10 * n):
-                append(
-                    child_id=child.pk,
-                    kind="note.created",
-                    object_type="note",
-                    object_id=str(seq),
-                    payload={"text": NOTES[seq % len(NOTES)]},
-                    user=alice if seq % 2 else None,
-                )
+            _old_chain(Record, child, alice, 5 + 10 * n, household_id=home.pk)
         self.heads = {child.pk: self.verified_head(child) for child in self.children}
 
     def tearDown(self) -> None:
