@@ -171,7 +171,7 @@ class AppendOnlyDatabaseTests(BaseTestCase):
         [record] = add(self.child)
         PurgeAuthorization.objects.create(child_id=self.child.pk)
         with self.assertRaisesMessage(DatabaseError, "UPDATE is refused"):
-            raw(f"UPDATE {TABLE} SET kind = 'x' WHERE id = %s", [record.pk])
+            raw(f"UPDATE {TABLE} SET object_id = 'x' WHERE id = %s", [record.pk])
 
     def test_truncate_is_refused_on_postgresql_while_records_exist(self) -> None:
         if connection.vendor != "postgresql":
