@@ -1,7 +1,7 @@
 """The query plans behind the storage change (issue 17): do the lookups still find an index?
 
     .venv/bin/python bench/storage_plans.py [--children 10]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/iepright .venv/bin/python bench/storage_plans.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/iepright .venv/bin/python bench/storage_plans.py [--analyze]
 
 Builds, in a throw-away database, ``--children`` children with a school year of logs each
 (tests.reports_support.build_demo_child), ANALYZEs, and prints the plan of each lookup whose index
@@ -30,9 +30,16 @@ from django.db import connection  # noqa: E402
 from bench.scratch import scratch_database  # noqa: E402
 from bench.storage_bench import build_child_years  # noqa: E402
 
+ANALYZE = False  # --analyze: on PostgreSQL, run the reads and count the pages they touch (BUFFERS)
+
 
 def explain(title: str, sql: str, params: list[Any]) -> None:
-    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    if connection.vendor == "sqlite":
+        prefix = "EXPLAIN QUERY PLAN "
+    elif ANALYZE and sql.startswith("SELECT"):
+        prefix = "EXPLAIN (ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF) "
+    else:
+        prefix = "EXPLAIN "
     with connection.cursor() as cursor:
         cursor.execute(prefix + sql, params)
         rows = cursor.fetchall()
@@ -76,7 +83,10 @@ def run(children: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--children", type=int, default=10)
+    parser.add_argument("--analyze", action="store_true", help="PostgreSQL: run the reads, count pages touched")
     args = parser.parse_args()
+    global ANALYZE
+    ANALYZE = args.analyze
     with scratch_database("storage_plans"):
         run(args.children)
 
