@@ -48,7 +48,7 @@ def run(anchors: int, folder: str) -> None:
         child = Child.objects.create(household=home, name="Bench child")
         walls, cpus, mails = [], [], []
         for n in range(anchors):
-            append(child_id=child.pk, kind="test_note.created", object_type="test_note", object_id=n, payload={})
+            append(child_id=child.pk, kind="note.created", object_type="note", object_id=n, payload={})
             wall, cpu = time.perf_counter(), time.process_time()
             anchor_head(child.pk, reason="report")
             walls.append(time.perf_counter() - wall)

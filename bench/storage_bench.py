@@ -20,6 +20,7 @@ import tempfile
 import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iepright.test_settings")
@@ -80,11 +81,9 @@ def column_bytes(column: str) -> float:
         return float(cursor.fetchone()[0] or 0)
 
 
-def run(children: int) -> None:
+def build_child_years(children: int) -> Any:
+    """``children`` households with one child and a school year of logs each; the last child."""
     from accounts.models import Household, Membership, Role, User
-    from evidence.models import EvidenceRecord
-    from evidence.verify import verify_child
-    from logbook.models import LogEntry
     from tests.reports_support import build_demo_child
 
     for n in range(children):
@@ -92,6 +91,15 @@ def run(children: int) -> None:
         home = Household.objects.create(name=f"Family {n}")
         Membership.objects.create(user=parent, household=home, role=Role.OWNER)
         child = build_demo_child(home, parent, name=f"Child {n}", years=1)
+    return child
+
+
+def run(children: int) -> None:
+    from evidence.models import EvidenceRecord
+    from evidence.verify import verify_child
+    from logbook.models import LogEntry
+
+    child = build_child_years(children)
     chain = verify_child(child.pk, check_current=False)
     assert chain.ok, chain
     sizes = table_bytes()

@@ -43,7 +43,8 @@ class EvidenceRecordAdmin(ReadOnlyAdmin):
         self, request: HttpRequest, queryset: QuerySet[EvidenceRecord], search_term: str
     ) -> tuple[QuerySet[EvidenceRecord], bool]:
         """By object id as usual, and by hash when the term is one: hashes are stored as bytes, so
-        only a whole hash is looked up (by the unique index), not a part of one."""
+        only a whole hash is looked up, not a part of one. The hash has no index (evidence/0009): this
+        reads the whole table, which a rare staff search can afford."""
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip().lower()
         if SHA256_HEX.fullmatch(term):

@@ -1,5 +1,8 @@
 """Compact storage for the ledger's columns, with every reader unchanged (docs/scaling.md, "Storage").
 
+The ``kind`` and ``object_type`` read and write their text and are stored as a small number from a
+fixed table (``LedgerCodeField``, ``evidence.codes``).
+
 Two model fields keep the encoding out of every caller: a record's ``hash`` and ``prev_hash`` read
 and write the 64-character lowercase hex string the chain is computed over, and are stored as its 32
 bytes; its ``payload`` reads and writes the canonical JSON text and is stored as a version byte and a
@@ -17,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from evidence.codes import KINDS, OBJECT_TYPES
 from evidence.payload_dictionary import DICTIONARY_V1
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -154,3 +158,61 @@ class LedgerPayloadField(_TextStoredAsBytes):
         if not isinstance(value, str):
             raise ValueError(f"Field '{self.name}' expected the payload's text but got {type(value).__name__}.")
         return encode_payload(value)
+
+
+class LedgerCodeField(models.Field):
+    """A text from a fixed table (``evidence.codes``) in Python, its 2-byte number in the database.
+
+    The number is the text's place in ``codes``, from 1. Writing or looking up a text that is not in
+    the table raises ``ValueError``: an unknown kind fails at append, never silently. Reading a number
+    that is not in the table (written outside the app) gives a text that is no kind at all, so
+    verification names the record (its hash no longer matches) instead of failing to read the chain.
+    """
+
+    codes: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._numbers = {text: number for number, text in enumerate(self.codes, start=1)}
+
+    def get_internal_type(self) -> str:
+        return "SmallIntegerField"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        return self.codes[value - 1] if 1 <= value <= len(self.codes) else f"<unknown code {value}>"
+
+    def to_python(self, value: Any) -> str | None:
+        if value is None or value in self._numbers:
+            return value
+        raise ValidationError(
+            "%(value)r is not in the ledger's table of %(table)s (evidence.codes).",
+            code="invalid",
+            params={"value": value, "table": self.description},
+        )
+
+    def get_prep_value(self, value: Any) -> int | None:
+        value = super().get_prep_value(value)
+        if value is None:
+            return None
+        number = self._numbers.get(value)
+        if number is None:
+            raise ValueError(
+                f"{value!r} is not in the ledger's table of {self.description} (evidence.codes): "
+                "add it at the end of the table before appending it."
+            )
+        return number
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return str(self.value_from_object(obj))
+
+
+class LedgerObjectTypeField(LedgerCodeField):
+    description = "object types"
+    codes = OBJECT_TYPES
+
+
+class LedgerKindField(LedgerCodeField):
+    description = "kinds"
+    codes = KINDS

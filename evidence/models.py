@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from evidence.fields import LedgerPayloadField, Sha256Field
+from evidence.fields import LedgerKindField, LedgerObjectTypeField, LedgerPayloadField, Sha256Field
 
 
 class AppendOnlyError(RuntimeError):
@@ -53,8 +53,9 @@ class EvidenceRecord(models.Model):
         "plans.Child", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     seq = models.PositiveIntegerField()
-    kind = models.CharField(max_length=40)  # e.g. "log_entry.created", "log_entry.edited", "iep.created"
-    object_type = models.CharField(max_length=40)  # e.g. "log_entry"
+    # Read and written as text, stored as 2-byte numbers from evidence.codes (evidence/0010).
+    kind = LedgerKindField()  # e.g. "log_entry.created", "log_entry.edited", "iep.created"
+    object_type = LedgerObjectTypeField()  # e.g. "log_entry"
     object_id = models.CharField(max_length=64)
     event_date = models.DateField(null=True, blank=True)  # the school day the record is about
     # Canonical JSON of the object's state after the change; stored deflated (evidence.fields).
@@ -72,8 +73,9 @@ class EvidenceRecord(models.Model):
     recorded_by_name = models.CharField(max_length=150)
     # Both hashes read as 64 lowercase hex characters and are stored as 32 bytes (evidence.fields).
     prev_hash = Sha256Field()
-    # Unique through a named constraint (on PostgreSQL, unique=True on a CharField also built a
-    # "_like" index; docs/scaling.md, "Storage").
+    # No index and no unique constraint (evidence/0009): every lookup by hash names the child and the
+    # seq, and the hash covers both, so two records with one hash would need a SHA-256 collision or
+    # one (child, seq), which the constraint below refuses (docs/verification.md).
     hash = Sha256Field()
     # The child's household, for sharding by household (docs/scaling.md): not part of the hash, set
     # by every append from the child's row, never changed (a child never moves to another household).
@@ -85,7 +87,6 @@ class EvidenceRecord(models.Model):
         ordering = ["child_id", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["child", "seq"], name="one_record_per_child_seq"),
-            models.UniqueConstraint(fields=["hash"], name="evidence_record_hash_unique"),
         ]
         # An entry's history (logbook.services.entry_history) looks its records up by child, object type
         # and id: the id alone narrows them to a handful (ids are unique per table), in a third less

@@ -70,7 +70,9 @@ class LogEntryQuerySet(models.QuerySet["LogEntry"]):
 class LogEntry(models.Model):
     """What happened with one provision on one day (or one make-up session)."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="log_entries")
+    # No index of its own: the unique (child, date, provision, is_makeup) starts with the child and the
+    # date, and serves every lookup by child and by child and dates (docs/benchmarks.md, "Storage").
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="log_entries", db_index=False)
     date = models.DateField()
     provision = models.ForeignKey(Provision, on_delete=models.PROTECT, related_name="log_entries")
     is_makeup = models.BooleanField("make-up session", default=False)
@@ -80,8 +82,10 @@ class LogEntry(models.Model):
     source = models.CharField("how you know", max_length=16, choices=Source.choices, blank=True)
     reported_by = models.CharField("who said so", max_length=120, blank=True)
     note = models.TextField(blank=True)
-    # Client-generated id: a retried request from a flaky phone never creates a duplicate.
-    client_id = models.UUIDField(default=uuid.uuid4, unique=True)
+    # The client-generated id of the write that created the entry. Not unique and not indexed: nothing
+    # looks an entry up by it. A retried write is recognised by its WriteReceipt (whose primary key is
+    # the id), and one entry per slot is the unique constraint below.
+    client_id = models.UUIDField(default=uuid.uuid4)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -89,8 +93,10 @@ class LogEntry(models.Model):
     # Days between the school day and when it was first recorded: same-day records weigh more.
     recording_lag_days = models.IntegerField(default=0)
     retracted_at = models.DateTimeField(null=True, blank=True)
+    # Indexed only where set (Meta.indexes): almost every entry has none, and deleting a user
+    # (SET NULL) looks up the few that name them.
     retracted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
     retraction_reason = models.CharField(max_length=300, blank=True)
     # Why the latest change was made (asked for when a past day's entry changes); the ledger keeps
@@ -113,7 +119,13 @@ class LogEntry(models.Model):
                 fields=["child", "date", "provision", "is_makeup"], name="one_entry_per_child_day_provision_session"
             )
         ]
-        indexes = [models.Index(fields=["child", "date"])]
+        indexes = [
+            models.Index(
+                fields=["retracted_by"],
+                condition=models.Q(retracted_by__isnull=False),
+                name="logentry_retracted_by_set",
+            )
+        ]
         verbose_name_plural = "log entries"
 
     def __str__(self) -> str:

@@ -85,7 +85,9 @@ def _answer(report: GeneratedReport, matched: str, reports_with_head: int = 1) -
         ledger_head=report.ledger_head,
         ledger_count=report.ledger_count,
         sha256=report.sha256,
-        chain_has_head=report.ledger_count == 0 or records.filter(hash=report.ledger_head).exists(),
+        # The head at its place: (child, seq) finds it; the hash covers the seq, so this is no weaker.
+        chain_has_head=report.ledger_count == 0
+        or records.filter(seq=report.ledger_count, hash=report.ledger_head).exists(),
         chain_has_report=records.filter(
             kind="report.generated", object_type="report", object_id=str(report.pk)
         ).exists(),

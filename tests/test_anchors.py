@@ -42,7 +42,7 @@ TOOL = Path(__file__).resolve().parent.parent / "tools" / "verify_ledger_export.
 def note(child: Child, n: int = 1) -> list[EvidenceRecord]:
     """Records of a kind no current-state loader checks, so a test can cut them cleanly."""
     return [
-        append(child_id=child.pk, kind="test_note.created", object_type="test_note", object_id=i, payload={"n": i})
+        append(child_id=child.pk, kind="note.created", object_type="note", object_id=i, payload={"n": i})
         for i in range(n)
     ]
 
@@ -116,7 +116,7 @@ class AnchorTests(TempFiles, BaseTestCase):
         anchor = timestamps.anchor_head(self.child.pk, reason="daily")
         assert anchor is not None
         cut_tail(self.child, anchor.seq - 1)
-        append(child_id=self.child.pk, kind="test_note.created", object_type="test_note", object_id=9, payload={})
+        append(child_id=self.child.pk, kind="note.created", object_type="note", object_id=9, payload={})
         assert verify_child(self.child.pk, check_anchors=False).ok
         problem = verify_child(self.child.pk).problem
         assert problem is not None and problem.seq == anchor.seq

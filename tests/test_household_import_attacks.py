@@ -138,6 +138,16 @@ class ImportAttackTests(ArchiveTestCase):
 
         self.refused(craft(self.data, edit), "does not verify: Record 3 was changed after it was written")
 
+    def test_a_record_of_a_kind_this_server_does_not_know_is_refused(self) -> None:
+        """Kinds are stored as numbers from evidence.codes: a kind that is not there cannot be stored."""
+
+        def edit(files: dict[str, bytes], manifest: dict[str, Any]) -> None:
+            records = rows(files, self.ledger_name)
+            records[2]["kind"] = "iep.whispered"
+            put(files, self.ledger_name, records)
+
+        self.refused(craft(self.data, edit), "is not in the ledger's table of kinds (evidence.codes)")
+
     def test_a_chain_cut_at_the_end_is_refused_when_the_manifest_says_otherwise(self) -> None:
         def edit(files: dict[str, bytes], manifest: dict[str, Any]) -> None:
             put(files, self.ledger_name, rows(files, self.ledger_name)[:-1])

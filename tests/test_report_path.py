@@ -213,7 +213,7 @@ class ReportReadsTests(TempFiles, BaseTestCase):
 class ChainSinceTests(BaseTestCase):
     def note(self, n: int = 1) -> list[EvidenceRecord]:
         return [
-            append(child_id=self.child.pk, kind="test_note.created", object_type="test_note", object_id=i, payload={})
+            append(child_id=self.child.pk, kind="note.created", object_type="note", object_id=i, payload={})
             for i in range(n)
         ]
 
@@ -338,7 +338,7 @@ class ReportLockTests(TempFiles, TransactionTestCase):
 
     def test_a_chain_cut_while_the_report_renders_leaves_nothing_made(self) -> None:
         for n in range(3):
-            append(child_id=self.child.pk, kind="test_note.created", object_type="test_note", object_id=n, payload={})
+            append(child_id=self.child.pk, kind="note.created", object_type="note", object_id=n, payload={})
         real_render = services_module.render_pdf
 
         def rendering(*args: Any, **kwargs: Any) -> Any:

@@ -26,19 +26,33 @@ def hash_indexes() -> list[str]:
     return sorted(name for name, info in constraints.items() if info["columns"] == ["hash"])
 
 
-class HashIndexTests(BaseTestCase):
-    def test_the_hash_has_exactly_one_index_and_it_is_unique(self) -> None:
-        names = hash_indexes()
-        assert len(names) == 1, names
-        assert not any(name.endswith("_like") for name in names)
+def copy_of(record: EvidenceRecord, **changes: Any) -> dict[str, Any]:
+    """The column values of ``record`` for a new row, with ``changes``."""
+    values = {f.attname: getattr(record, f.attname) for f in EvidenceRecord._meta.concrete_fields}
+    return {**values, "id": None, **changes}
 
-    def test_a_second_record_with_the_same_hash_is_refused(self) -> None:
+
+class HashIndexTests(BaseTestCase):
+    def last_record(self) -> EvidenceRecord:
         record = EvidenceRecord.objects.filter(child=self.child).last()
         assert record is not None
-        values = {f.attname: getattr(record, f.attname) for f in EvidenceRecord._meta.concrete_fields}
-        values.update(id=None, seq=record.seq + 1000)
+        return record
+
+    def test_the_hash_has_no_index(self) -> None:
+        """evidence/0009: every lookup by hash names the child and seq; uniqueness proves nothing more."""
+        assert hash_indexes() == []
+
+    def test_a_copied_record_is_named_by_verification(self) -> None:
+        """Given the last record copied as the next one (the same hash: no unique index refuses it now),
+        when the chain is verified, then the copy is the first broken record."""
+        record = self.last_record()
+        EvidenceRecord.objects.create(**copy_of(record, seq=record.seq + 1))
+        report = verify_child(self.child.pk, check_current=False)
+        assert not report.ok and report.problem is not None and report.problem.seq == record.seq + 1
+
+    def test_a_second_record_at_the_same_place_is_refused(self) -> None:
         with pytest.raises(IntegrityError), transaction.atomic():
-            EvidenceRecord.objects.create(**values)
+            EvidenceRecord.objects.create(**copy_of(self.last_record()))
 
     def test_updates_are_still_refused_by_the_trigger(self) -> None:
         with pytest.raises(Exception, match="append-only"), transaction.atomic():
@@ -65,9 +79,16 @@ def evidence_triggers() -> set[str]:
         return {name for (name,) in cursor.fetchall() if name.startswith("evidence_")}
 
 
+def replace_guard() -> str:
+    """The SQL of SQLite's guard against an insert that replaces a ledger record."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'evidence_record_no_replace'")
+        return str(cursor.fetchone()[0])
+
+
 class TriggerTests(BaseTestCase):
     def test_every_evidence_trigger_survives_the_hash_migration(self) -> None:
-        """0007 and 0008 rebuild the ledger table; every guard of 0004 and 0006 is there after them."""
+        """0007, 0008 and 0009 rebuild the ledger table; every guard of 0004 and 0006 is there after them."""
         expected = {
             "evidence_record_no_update",
             "evidence_record_no_delete",
@@ -80,6 +101,13 @@ class TriggerTests(BaseTestCase):
         else:
             expected |= {"evidence_record_no_truncate", "evidence_anchor_no_truncate"}
         assert expected <= evidence_triggers()
+
+    def test_the_sqlite_replace_guard_looks_up_indexed_columns_only(self) -> None:
+        """evidence/0009: the hash has no index, so a guard that looked it up would read the whole table
+        on every append; a replace can now only happen on the id or the (child, seq)."""
+        if connection.vendor != "sqlite":
+            pytest.skip("INSERT OR REPLACE is SQLite's")
+        assert "hash" not in replace_guard() and "seq = NEW.seq" in replace_guard()
 
     def test_a_replacing_insert_is_still_refused_on_sqlite(self) -> None:
         if connection.vendor != "sqlite":
@@ -97,13 +125,21 @@ LEDGER_COLUMNS = (
 )
 BEFORE = ("evidence", "0007_hash_unique_without_like_index")
 COMPACT = ("evidence", "0008_compact_ledger")
+NO_HASH_INDEX = ("evidence", "0009_no_hash_index")
 NOTES = ["", "Sub teacher — no extended time", "Café, naïve, 日本語, 🙂🚌", "x" * 5000, 'quote " and \\ backslash']
 
 
-def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | None = None) -> tuple[str, list[str]]:
-    """A chain written on 0007's schema (hex text, JSON text), as the app wrote it then; its head and hashes."""
+KINDS = [("log_entry.created", "log_entry"), ("log_entry.edited", "log_entry"), ("iep.created", "iep")]
+
+
+def _old_chain(
+    Record: Any, child: Any, user: Any, count: int, tamper_at: int | None = None, **columns: Any
+) -> tuple[str, list[str]]:
+    """A chain written through an earlier migration state's model, as the app wrote it then; its head and
+    hashes. The fields take the hex and the JSON text at every state since 0007; ``columns``: any more."""
     prev, hashes = GENESIS_HASH, []
     for seq in range(1, count + 1):
+        kind, object_type = KINDS[seq % len(KINDS)]
         payload = {"child": child.pk, "n": seq, "note": NOTES[seq % len(NOTES)], "status": "missed", "minutes": None}
         recorded_at = datetime(2026, 9, 1, 15, 0, tzinfo=UTC) + timedelta(minutes=seq)
         event_date = date(2026, 9, 1) + timedelta(days=seq) if seq % 3 else None
@@ -111,8 +147,8 @@ def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | 
         body = {
             "child": child.pk,
             "seq": seq,
-            "kind": "log_entry.created",
-            "object_type": "log_entry",
+            "kind": kind,
+            "object_type": object_type,
             "object_id": str(seq),
             "event_date": event_date.isoformat() if event_date else None,
             "payload": payload,
@@ -128,8 +164,8 @@ def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | 
         Record.objects.create(
             child_id=child.pk,
             seq=seq,
-            kind="log_entry.created",
-            object_type="log_entry",
+            kind=kind,
+            object_type=object_type,
             object_id=str(seq),
             event_date=event_date,
             payload=text,
@@ -138,6 +174,7 @@ def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | 
             recorded_by_name=body["recorded_by_name"],
             prev_hash=prev,
             hash=digest,
+            **columns,
         )
         prev = digest
         hashes.append(digest)
@@ -147,6 +184,16 @@ def _old_chain(Record: Any, child: Any, user: Any, count: int, tamper_at: int | 
 def _migrate(target: tuple[str, str]) -> None:
     executor = MigrationExecutor(connection)
     executor.migrate([target])
+
+
+def model_at(state: tuple[str, str]) -> Any:
+    """The ledger's model as it was at a migration ``state``."""
+    return MigrationExecutor(connection).loader.project_state([state]).apps.get_model("evidence", "EvidenceRecord")
+
+
+def _migrate_to_latest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("evidence"))
 
 
 class CompactLedgerMigrationTests(TransactionTestCase):
@@ -161,13 +208,11 @@ class CompactLedgerMigrationTests(TransactionTestCase):
         self.kai = Child.objects.create(household=self.chen, name="Kai")
 
     def tearDown(self) -> None:
-        _migrate(COMPACT)  # whatever happened, leave the database at the latest schema
+        _migrate_to_latest()  # whatever happened, leave the database at the latest schema
 
     def old_chains(self) -> dict[int, tuple[str, list[str]]]:
         _migrate(BEFORE)
-        Record = (
-            MigrationExecutor(connection).loader.project_state([BEFORE]).apps.get_model("evidence", "EvidenceRecord")
-        )
+        Record = model_at(BEFORE)
         return {
             self.maya.pk: _old_chain(Record, self.maya, self.alice, 40),
             self.leo.pk: _old_chain(Record, self.leo, self.alice, 3),
@@ -257,4 +302,47 @@ class IndexTests(BaseTestCase):
             constraints = connection.introspection.get_constraints(cursor, "evidence_evidencerecord")
         indexed = sorted(tuple(info["columns"]) for info in constraints.values() if info["index"] or info["unique"])
         assert ("child_id",) not in indexed and ("recorded_by_id",) not in indexed
-        assert ("child_id", "seq") in indexed and ("object_id",) in indexed and ("hash",) in indexed
+        assert ("child_id", "seq") in indexed and ("object_id",) in indexed and ("hash",) not in indexed
+
+
+class NoHashIndexMigrationTests(TransactionTestCase):
+    """evidence/0009 drops the hash's unique index: the chains verify with the same heads, both ways."""
+
+    def setUp(self) -> None:
+        _migrate(COMPACT)
+        alice = User.objects.create_user(email="alice@example.com", password=None, display_name="Alice Rivera")
+        home = Household.objects.create(name="Rivera")
+        self.children = [Child.objects.create(household=home, name=name) for name in ("Maya", "Leo")]
+        Record = model_at(COMPACT)
+        for n, child in enumerate(self.children):
+            _old_chain(Record, child, alice, 5 + 10 * n, household_id=home.pk)
+        self.heads = {child.pk: self.verified_head(child) for child in self.children}
+
+    def tearDown(self) -> None:
+        _migrate_to_latest()
+
+    def verified_head(self, child: Child) -> tuple[str, int]:
+        report = verify_child(child.pk, check_current=False, check_files=False, check_anchors=False)
+        assert report.ok, report.problem
+        return report.head_hash, report.record_count
+
+    def test_the_chains_verify_with_the_same_heads_after_it_and_back(self) -> None:
+        assert hash_indexes() != []
+        _migrate(NO_HASH_INDEX)
+        assert hash_indexes() == []
+        assert {child.pk: self.verified_head(child) for child in self.children} == self.heads
+        _migrate(COMPACT)
+        assert len(hash_indexes()) == 1
+        assert {child.pk: self.verified_head(child) for child in self.children} == self.heads
+
+    def test_the_triggers_are_there_after_it_and_back(self) -> None:
+        for target in (NO_HASH_INDEX, COMPACT):
+            _migrate(target)
+            assert {"evidence_record_no_update", "evidence_record_no_delete", "evidence_purge_whole_chain"} <= (
+                evidence_triggers()
+            )
+            update = "UPDATE evidence_evidencerecord SET object_id = 'x'"
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(update)
+            if connection.vendor == "sqlite":
+                assert ("hash = NEW.hash" in replace_guard()) == (target == COMPACT)

@@ -73,7 +73,7 @@ class ReportHeadAndClockTests(BaseTestCase):
         record = append(
             child_id=self.child.pk,
             kind="report.generated",
-            object_type="report_probe",
+            object_type="note",
             object_id=1,
             payload={"ledger_count": self.fixture_seq, "ledger_head": "a" * 64},
         )
@@ -85,7 +85,7 @@ class ReportHeadAndClockTests(BaseTestCase):
         record = append(
             child_id=self.child.pk,
             kind="report.generated",
-            object_type="report_probe",
+            object_type="note",
             object_id=1,
             payload={"ledger_count": self.fixture_seq + 5, "ledger_head": "a" * 64},
         )
@@ -96,9 +96,9 @@ class ReportHeadAndClockTests(BaseTestCase):
     def test_a_clock_that_runs_backwards_is_flagged(self) -> None:
         """Given records written now, when a later record says it was recorded a day earlier, then
         verification names it: the clock ran backwards or the record was backdated."""
-        append(child_id=self.child.pk, kind="x.created", object_type="x", object_id=0, payload={})
+        append(child_id=self.child.pk, kind="note.created", object_type="note", object_id=0, payload={})
         with time_machine.travel(datetime.now(UTC) - timedelta(days=1)):
-            record = append(child_id=self.child.pk, kind="x.created", object_type="x", object_id=1, payload={})
+            record = append(child_id=self.child.pk, kind="note.created", object_type="note", object_id=1, payload={})
         problem = verify_child(self.child.pk).problem
         assert problem is not None and problem.seq == record.seq
         assert "the clock ran backwards or the record was backdated" in problem.message

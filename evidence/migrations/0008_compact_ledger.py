@@ -172,13 +172,14 @@ def _copy(apps, schema_editor, source, target, with_household):
             raise RuntimeError(f"The chain of child {child_id} does not verify as it did; nothing was changed.")
 
 
-def _laid_out_model():
+def _laid_out_model(kind_and_type=None):
     """The ledger table in the column order that wastes no alignment padding on PostgreSQL.
 
     PostgreSQL stores columns in the order they were added and pads each 8-byte value to a multiple
     of 8: the 8-byte columns first, then the 4-byte ones, then the variable-length ones. The foreign
     keys are plain integer columns here (the ledger's keys have no database constraint and, now, no
-    index of their own), so this stand-alone model needs no other table.
+    index of their own), so this stand-alone model needs no other table. ``kind_and_type``: the two
+    fields for ``kind`` and ``object_type`` when a later migration stores them otherwise (evidence/0010).
     """
     isolated = Apps()
 
@@ -195,8 +196,7 @@ def _laid_out_model():
         "recorded_by_id": models.BigIntegerField(null=True),
         "seq": models.PositiveIntegerField(),
         "event_date": models.DateField(null=True),
-        "kind": models.CharField(max_length=40),
-        "object_type": models.CharField(max_length=40),
+        **(kind_and_type or {"kind": models.CharField(max_length=40), "object_type": models.CharField(max_length=40)}),
         "object_id": models.CharField(max_length=64),
         "recorded_by_name": models.CharField(max_length=150),
         "hash": evidence.fields.Sha256Field(),
@@ -206,7 +206,7 @@ def _laid_out_model():
     return type("LaidOutEvidenceRecord", (models.Model,), {"__module__": __name__, "Meta": Meta, **fields})
 
 
-def lay_out_postgresql(apps, schema_editor):
+def lay_out_postgresql(apps, schema_editor, laid_out_model=_laid_out_model):
     """PostgreSQL: rewrite the table with its columns in the order above, and without the dropped ones.
 
     Dropped columns stay in every row PostgreSQL writes afterwards (as NULLs, in an 8-byte longer
@@ -214,11 +214,12 @@ def lay_out_postgresql(apps, schema_editor):
     record. The rows are copied as they are (ids kept, the id sequence moved past them), then the
     table's constraints and indexes are created by name as the model states them. SQLite rebuilt the
     table already (its rows are not padded), so nothing is done there; going back needs nothing either.
+    Later migrations that change the columns pass their own ``laid_out_model`` (evidence/0010).
     """
     if schema_editor.connection.vendor != "postgresql":
         return
     Record = apps.get_model("evidence", "EvidenceRecord")
-    LaidOut = _laid_out_model()
+    LaidOut = laid_out_model()
     old, new = Record._meta.db_table, LaidOut._meta.db_table
     columns = ", ".join(f.column for f in LaidOut._meta.local_fields)
     schema_editor.create_model(LaidOut)
