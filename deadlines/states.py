@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.rules import (
@@ -49,7 +50,7 @@ class Flag:
 StateRule = Override | Flag
 
 # The 50 states, DC and Puerto Rico: the same list the child's form offers.
-STATE_NAMES: dict[str, str] = dict(US_STATES)
+STATE_NAMES: dict[str, str | Promise] = dict(US_STATES)  # names translated when shown
 
 # Every jurisdiction is listed; an empty mapping means "federal default: no state variation recorded".
 STATE_RULES: dict[str, dict[str, StateRule]] = {code: {} for code in STATE_NAMES}

@@ -10,31 +10,32 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from plans.models import Child, Provision
 
 
 class Status(models.TextChoices):
-    DELIVERED = "delivered", "Delivered"
-    PARTIAL = "partial", "Partly"
-    MISSED = "missed", "Missed"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
-    UNKNOWN = "unknown", "Don't know"
+    DELIVERED = "delivered", _("Delivered")
+    PARTIAL = "partial", _("Partly")
+    MISSED = "missed", _("Missed")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    UNKNOWN = "unknown", _("Don't know")
 
 
 class MissReason(models.TextChoices):
     # School-caused (design.md section 6): these count against the school.
-    PROVIDER_ABSENT = "provider_absent", "Provider or staff absent"
-    CANCELLED_BY_SCHOOL = "cancelled_by_school", "Cancelled by the school"
-    STAFF_SHORTAGE = "staff_shortage", "Staff shortage"
-    SCHEDULING = "scheduling", "Scheduling conflict"
-    NO_TRANSPORT = "no_transport", "No transport"
-    SUBSTITUTE = "substitute", "Substitute did not know or did not follow the IEP"
-    UNKNOWN = "unknown", "Reason not known"
+    PROVIDER_ABSENT = "provider_absent", _("Provider or staff absent")
+    CANCELLED_BY_SCHOOL = "cancelled_by_school", _("Cancelled by the school")
+    STAFF_SHORTAGE = "staff_shortage", _("Staff shortage")
+    SCHEDULING = "scheduling", _("Scheduling conflict")
+    NO_TRANSPORT = "no_transport", _("No transport")
+    SUBSTITUTE = "substitute", _("Substitute did not know or did not follow the IEP")
+    UNKNOWN = "unknown", _("Reason not known")
     # Not the school's doing.
-    STUDENT_ABSENT = "student_absent", "Child was absent or left early"
-    SCHOOL_CLOSED = "school_closed", "School closed"
-    PARENT_REQUEST = "parent_request", "Parent asked to skip it"
+    STUDENT_ABSENT = "student_absent", _("Child was absent or left early")
+    SCHOOL_CLOSED = "school_closed", _("School closed")
+    PARENT_REQUEST = "parent_request", _("Parent asked to skip it")
 
 
 SCHOOL_CAUSED_REASONS = frozenset(
@@ -51,11 +52,11 @@ SCHOOL_CAUSED_REASONS = frozenset(
 
 
 class Source(models.TextChoices):
-    CHILD_SAID = "child_said", "My child told me"
-    TEACHER_SAID = "teacher_said", "A teacher or staff member told me"
-    SAW_IT = "saw_it", "I saw it myself"
-    SCHOOL_RECORD = "school_record", "A school record (log, email, report)"
-    WORK_SAMPLE = "work_sample", "A work sample"
+    CHILD_SAID = "child_said", _("My child told me")
+    TEACHER_SAID = "teacher_said", _("A teacher or staff member told me")
+    SAW_IT = "saw_it", _("I saw it myself")
+    SCHOOL_RECORD = "school_record", _("A school record (log, email, report)")
+    WORK_SAMPLE = "work_sample", _("A work sample")
 
 
 DEFAULT_DAY_TAGS = ["substitute", "test day", "field trip", "early release"]
@@ -75,12 +76,12 @@ class LogEntry(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="log_entries", db_index=False)
     date = models.DateField()
     provision = models.ForeignKey(Provision, on_delete=models.PROTECT, related_name="log_entries")
-    is_makeup = models.BooleanField("make-up session", default=False)
+    is_makeup = models.BooleanField(_("make-up session"), default=False)
     status = models.CharField(max_length=16, choices=Status.choices)
     minutes_delivered = models.PositiveIntegerField(null=True, blank=True)
     miss_reason = models.CharField(max_length=24, choices=MissReason.choices, blank=True)
-    source = models.CharField("how you know", max_length=16, choices=Source.choices, blank=True)
-    reported_by = models.CharField("who said so", max_length=120, blank=True)
+    source = models.CharField(_("how you know"), max_length=16, choices=Source.choices, blank=True)
+    reported_by = models.CharField(_("who said so"), max_length=120, blank=True)
     note = models.TextField(blank=True)
     # The client-generated id of the write that created the entry. Not unique and not indexed: nothing
     # looks an entry up by it. A retried write is recognised by its WriteReceipt (whose primary key is
@@ -126,7 +127,7 @@ class LogEntry(models.Model):
                 name="logentry_retracted_by_set",
             )
         ]
-        verbose_name_plural = "log entries"
+        verbose_name_plural = _("log entries")
 
     def __str__(self) -> str:
         return f"{self.date} {self.provision}: {self.status}"

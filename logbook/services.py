@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from evidence import ledger
@@ -667,7 +668,7 @@ FIELD_LABELS = {
     "is_makeup": "Make-up session",
 }
 ACTIONS = {"created": "Recorded", "edited": "Changed", "retracted": "Withdrawn"}
-_CHOICES: dict[str, dict[str, str]] = {
+_CHOICES: dict[str, dict[str, str | Promise]] = {
     "status": dict(Status.choices),
     "miss_reason": dict(MissReason.choices),
     "source": dict(Source.choices),
@@ -678,7 +679,7 @@ def _shown(name: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
     if name in _CHOICES:
-        return _CHOICES[name].get(value, str(value))
+        return str(_CHOICES[name].get(value, value))  # the label in the active language
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
