@@ -31,6 +31,8 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
+
 from insights.numbers import MONTH, WEEK, period_bounds, round_half_up
 from insights.results import (
     LOGGED,
@@ -61,7 +63,8 @@ if TYPE_CHECKING:
     from plans.models import Child
 
 SCHOOL_CAUSED = frozenset(str(reason) for reason in SCHOOL_CAUSED_REASONS)
-REASON_LABELS = {str(reason): str(reason.label) for reason in MissReason}
+# Lazy labels, turned into words of the active language where a result is made (not at import).
+REASON_LABELS: dict[str, str | Promise] = {str(reason): reason.label for reason in MissReason}
 # A miss logged without a reason is a miss whose reason is not known (design.md: "unknown" is school-caused).
 NO_REASON = str(MissReason.UNKNOWN)
 
@@ -411,7 +414,7 @@ class _Calculation:
             versions=tuple(version_results),
             days=sum_counts(v.days for v in version_results),
             miss_reasons=tuple(
-                ReasonCount(reason, REASON_LABELS.get(reason, reason), n, reason in SCHOOL_CAUSED)
+                ReasonCount(reason, str(REASON_LABELS.get(reason, reason)), n, reason in SCHOOL_CAUSED)
                 for reason, n in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
             ),
             ignored_entries=sum(len(found) for day, found in regular.items() if day not in used),

@@ -24,6 +24,9 @@ from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
 from insights.numbers import format_p_value, month_label, percent, rate_json
 from logbook.models import SCHOOL_CAUSED_REASONS, MissReason, Source, Status
 from plans.models import WEEKDAY_NAMES
@@ -38,8 +41,9 @@ ALL = ""  # the scope key for all provisions together
 
 DIMENSIONS = ("weekday", "month", "tag", "provider")
 NO_SOURCE = ""  # a miss logged without saying how the parent knows
-SOURCE_LABELS = {str(source): str(source.label) for source in Source}
-REASON_LABELS = {str(reason): str(reason.label) for reason in MissReason}
+# Lazy labels, turned into words of the active language where a result is made (not at import).
+SOURCE_LABELS: dict[str, str | Promise] = {str(source): source.label for source in Source}
+REASON_LABELS: dict[str, str | Promise] = {str(reason): reason.label for reason in MissReason}
 SCHOOL_CAUSED = frozenset(str(reason) for reason in SCHOOL_CAUSED_REASONS)
 
 
@@ -359,7 +363,7 @@ def find_patterns(compliance: Compliance) -> Patterns:
                 reasons=tuple(
                     ReasonShare(
                         reason=reason,
-                        label=REASON_LABELS.get(reason, reason),
+                        label=str(REASON_LABELS.get(reason, reason)),
                         count=count,
                         share=Fraction(count, misses),
                         school_caused=reason in SCHOOL_CAUSED,
@@ -380,7 +384,9 @@ def find_patterns(compliance: Compliance) -> Patterns:
                 provision_label=labels.get(scope),
                 misses=misses,
                 sources=tuple(
-                    SourceShare(source, SOURCE_LABELS.get(source, "Not said"), count, Fraction(count, misses))
+                    SourceShare(
+                        source, str(SOURCE_LABELS.get(source, gettext_lazy("Not said"))), count, Fraction(count, misses)
+                    )
                     for source, count in sorted(by_source.items(), key=lambda item: (-item[1], item[0]))
                 ),
             )
