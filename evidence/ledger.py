@@ -60,8 +60,8 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"Cannot put {type(value).__name__} in a ledger payload")
 
 
-def record_body(record: EvidenceRecord) -> dict[str, Any]:
-    """The fields the hash covers, as plain JSON values."""
+def _body(record: Any, payload: Any) -> dict[str, Any]:
+    """The fields the hash covers (in the order exports write them), with ``payload`` as given."""
     return {
         "child": record.child_id,
         "seq": record.seq,
@@ -69,7 +69,7 @@ def record_body(record: EvidenceRecord) -> dict[str, Any]:
         "object_type": record.object_type,
         "object_id": record.object_id,
         "event_date": record.event_date.isoformat() if record.event_date else None,
-        "payload": json.loads(record.payload),
+        "payload": payload,
         "recorded_at": record.recorded_at.astimezone(UTC).strftime(TIMESTAMP_FORMAT),
         "recorded_by": record.recorded_by_id,
         "recorded_by_name": record.recorded_by_name,
@@ -77,10 +77,30 @@ def record_body(record: EvidenceRecord) -> dict[str, Any]:
     }
 
 
+def record_body(record: EvidenceRecord) -> dict[str, Any]:
+    """The fields the hash covers, as plain JSON values."""
+    return _body(record, json.loads(record.payload))
+
+
 def chain_hash(prev_hash: str, body: dict[str, Any]) -> str:
     """hash = SHA-256 of the UTF-8 bytes of prev_hash + canonical_json(body), in lowercase hex."""
     # Payloads were checked for floats when appended (and a float put in later changes the hash anyway).
     return hashlib.sha256((prev_hash + canonical_json_unchecked(body)).encode("utf-8")).hexdigest()
+
+
+def stored_hash(record: Any) -> str:
+    """``compute_hash(record)`` for a record whose stored payload text is canonical (the caller checks).
+
+    The canonical body has sorted keys, so the payload's text sits between the keys that sort before
+    "payload" and those after it: the stored text is put there as it is instead of being parsed and
+    written out again (verification does this for every record; tests check the two agree).
+    """
+    fields = _body(record, None)
+    del fields["payload"]
+    before = canonical_json_unchecked({key: value for key, value in fields.items() if key < "payload"})
+    after = canonical_json_unchecked({key: value for key, value in fields.items() if key > "payload"})
+    text = f'{record.prev_hash}{before[:-1]},"payload":{record.payload},{after[1:]}'
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def compute_hash(record: EvidenceRecord) -> str:

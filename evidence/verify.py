@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
-from evidence.ledger import GENESIS_HASH, TIMESTAMP_FORMAT, canonical_json_unchecked
+from evidence.ledger import GENESIS_HASH, canonical_json_unchecked, stored_hash
 from evidence.models import Anchor, EvidenceRecord, PurgeAuthorization
 
 CurrentStateLoader = Callable[[int], dict[str, dict[str, Any]]]
@@ -131,35 +131,6 @@ def _record_problem(record: Any, expected_seq: int, prev_hash: str) -> str | Non
     return None
 
 
-def stored_hash(record: Any) -> str:
-    """``evidence.ledger.compute_hash(record)`` for a record whose payload is stored in canonical form.
-
-    The canonical body has sorted keys, so the payload's canonical text sits between "object_type"
-    and "prev_hash": the stored text is put there as it is, instead of being parsed and written out
-    again (the caller has checked that it is canonical; tests check the two agree).
-    """
-    before = canonical_json_unchecked(
-        {
-            "child": record.child_id,
-            "event_date": record.event_date.isoformat() if record.event_date else None,
-            "kind": record.kind,
-            "object_id": record.object_id,
-            "object_type": record.object_type,
-        }
-    )
-    after = canonical_json_unchecked(
-        {
-            "prev_hash": record.prev_hash,
-            "recorded_at": record.recorded_at.astimezone(UTC).strftime(TIMESTAMP_FORMAT),
-            "recorded_by": record.recorded_by_id,
-            "recorded_by_name": record.recorded_by_name,
-            "seq": record.seq,
-        }
-    )
-    text = f'{record.prev_hash}{before[:-1]},"payload":{record.payload},{after[1:]}'
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _clock_problem(record: EvidenceRecord, previous_at: datetime | None) -> str | None:
     """Records are written in time order: one recorded before the record it follows was backdated."""
     if previous_at is not None and record.recorded_at < previous_at:
@@ -231,11 +202,6 @@ def chain_rows(child_id: int) -> Iterator[Any]:
     return rows.iterator(chunk_size=2000)
 
 
-def walk_chain(child_id: int, records: Iterable[Any]) -> ChainWalk:
-    """The record walk of ``verify_child`` over ``records`` (``chain_rows``, or rows the caller read with it)."""
-    return _walk(child_id, records)
-
-
 def finish_check(
     walk: ChainWalk, *, check_current: bool = True, check_files: bool = True, check_anchors: bool = True
 ) -> ChainReport:
@@ -264,14 +230,15 @@ class ChainWalk:
     recorded: list[datetime] = field(default_factory=list)  # recorded_at by seq - 1, for anchors
 
 
-def _walk(
+def walk_chain(
     child_id: int,
     records: Iterable[Any],
     *,
     after: ChainReport | None = None,
     earlier: dict[int, str] | None = None,
 ) -> ChainWalk:
-    """Check each record as the next link of ``child_id``'s chain; stop judging at the first problem.
+    """The record walk of ``verify_child``: check each record (``chain_rows``, or rows read with it, or
+    model instances) as the next link of ``child_id``'s chain; stop judging at the first problem.
 
     ``after``: the records continue a chain already verified up to ``after.record_count`` (head
     ``after.head_hash``); ``earlier`` then holds the hashes of those records that report records
@@ -339,12 +306,12 @@ def verify_since(child_id: int, verified: ChainReport) -> ChainReport:
         if named
         else {}
     )
-    return _walk(child_id, records, after=verified, earlier=earlier).report
+    return walk_chain(child_id, records, after=verified, earlier=earlier).report
 
 
 def verify_records(child_id: int, records: Iterable[EvidenceRecord]) -> ChainReport:
     """The chain checks of ``verify_child`` over records not (yet) in the database, e.g. an archive's."""
-    return _walk(child_id, records).report
+    return walk_chain(child_id, records).report
 
 
 StoredFilePath = Callable[[str], Path]
