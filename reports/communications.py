@@ -7,14 +7,13 @@ are left out; a sent message counts as answered by the first reply recorded for 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_noop
 
-from evidence.models import EvidenceRecord
 from plans.models import Child
+from reports import ledger_facts
 from reports.labels import choice_label
 from reports.ledger_facts import History
 
@@ -44,17 +43,10 @@ def communications_data(
     ``histories``: the communications' records as the report already read them with the chain
     (``reports.ledger_facts.HistoryReader``); without them, they are read here.
     """
-    latest: dict[str, dict[str, Any]] = {}
-    first_recorded: dict[str, Any] = {}
-    if histories is not None:
-        for object_id, history in histories.items():
-            latest[object_id] = history.latest.payload
-            first_recorded[object_id] = history.first.at
-    else:
-        records = EvidenceRecord.objects.filter(child=child, object_type="communication").order_by("seq")
-        for record in records.only("object_id", "payload", "recorded_at", "seq", "kind"):
-            latest[record.object_id] = json.loads(record.payload)
-            first_recorded.setdefault(record.object_id, record.recorded_at)
+    if histories is None:
+        histories = ledger_facts.histories(child.pk, "communication")
+    latest = {object_id: history.latest.payload for object_id, history in histories.items()}
+    first_recorded = {object_id: history.first.at for object_id, history in histories.items()}
     current = {key: p for key, p in latest.items() if not p.get("retracted_at")}
     answers: dict[int, date] = {}
     for payload in current.values():

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from evidence.models import EvidenceRecord
+from evidence.verify import RECORD_FIELDS
 
 
 @dataclass(frozen=True)
@@ -94,17 +95,13 @@ class HistoryReader:
 
 
 def histories(child_id: int, object_type: str) -> dict[str, History]:
-    """Every object of ``object_type`` in the child's chain with its records, by object id."""
-    found: dict[str, History] = {}
-    records = (
-        EvidenceRecord.objects.filter(child_id=child_id, object_type=object_type)
-        .order_by("seq")
-        .values_list("object_id", "seq", "hash", "kind", "recorded_at", "recorded_by_name", "payload")
-    )
-    for object_id, seq, digest, kind, at, by, payload in records.iterator(chunk_size=2000):
-        version = Version(seq, digest, kind.rsplit(".", 1)[-1], at, by, json.loads(payload))
-        found.setdefault(object_id, History(object_id)).versions.append(version)
-    return found
+    """Every object of ``object_type`` in the child's chain with its records, by object id, read here
+    (a report hands a ``HistoryReader`` the records it has read already)."""
+    reader = HistoryReader((object_type,))
+    records = EvidenceRecord.objects.filter(child_id=child_id, object_type=object_type).order_by("seq")
+    for record in records.values_list(*RECORD_FIELDS, named=True).iterator(chunk_size=2000):
+        reader.add(record)
+    return reader.of(object_type)
 
 
 def days_after(moment: Version, day: date) -> int:
