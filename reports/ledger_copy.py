@@ -94,6 +94,18 @@ class ExportBuilder:
             self.added.append(json.dumps({**record_body(record), "hash": record.hash}, ensure_ascii=False).encode())
         self.count, self.head = record.seq, record.hash
 
+    def continue_from_database(self) -> None:
+        """Take the kept export as the start if its last record is still in the chain with its hash (one
+        query), else remove it and start afresh; then only the records after ``start`` need adding."""
+        kept = self.kept
+        if kept is not None:
+            if EvidenceRecord.objects.filter(child_id=self.child.pk, seq=kept.count, hash=kept.head).exists():
+                self.count, self.head = kept.count, kept.head
+            else:
+                kept.path.unlink(missing_ok=True)
+                self.kept, self.start = None, 0
+        self.kept_confirmed = True
+
     def write(self, *, pending: bool = False) -> tuple[Path, str, int]:
         """The export file, its head hash and record count (the kept file itself if nothing was added)."""
         if not self.kept_confirmed:  # a kept file this chain does not continue: start afresh
@@ -191,16 +203,7 @@ def ledger_export_file(child: Child) -> tuple[Path, str, int]:
     if path.exists():
         return path, head, count
     builder = ExportBuilder(child)
-    kept = builder.kept
-    if kept is not None and not (
-        kept.count <= count
-        and EvidenceRecord.objects.filter(child_id=child.pk, seq=kept.count, hash=kept.head).exists()
-    ):
-        kept.path.unlink(missing_ok=True)
-        builder = ExportBuilder(child)
-    builder.kept_confirmed = True
-    if builder.kept is not None:
-        builder.count, builder.head = builder.kept.count, builder.kept.head
+    builder.continue_from_database()
     for record in (
         EvidenceRecord.objects.filter(child_id=child.pk, seq__gt=builder.start)
         .order_by("seq")
