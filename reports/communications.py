@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from plans.models import Child
 from reports import ledger_facts
@@ -18,12 +18,12 @@ from reports.labels import choice_label
 from reports.ledger_facts import History
 
 CHANNELS = {  # translated when a report is built (reports.labels.choice_label)
-    "email": gettext_noop("Email"),
-    "call": gettext_noop("Phone call"),
-    "meeting": gettext_noop("Meeting"),
-    "letter": gettext_noop("Letter"),
-    "portal": gettext_noop("Portal message"),
-    "other": gettext_noop("Other"),
+    "email": gettext_lazy("Email"),
+    "call": gettext_lazy("Phone call"),
+    "meeting": gettext_lazy("Meeting"),
+    "letter": gettext_lazy("Letter"),
+    "portal": gettext_lazy("Portal message"),
+    "other": gettext_lazy("Other"),
 }
 
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy
 
 from evidence.ledger import GENESIS_HASH
 from evidence.verify import ChainReport, chain_rows, finish_check, walk_chain
@@ -43,12 +43,12 @@ IEP_STATUSES = dict(Iep.Status.choices)
 STATES = dict(US_STATES)
 REASONS = dict(MissReason.choices)
 SOURCES = dict(Source.choices)
-STATUS_WORDS: dict[str, str] = {
-    Status.DELIVERED: gettext_noop("Delivered"),
-    Status.PARTIAL: gettext_noop("Partly delivered"),
-    Status.MISSED: gettext_noop("Missed"),
-    Status.NOT_APPLICABLE: gettext_noop("Not applicable"),
-    Status.UNKNOWN: gettext_noop("Not known"),
+STATUS_WORDS: dict[str, Any] = {
+    Status.DELIVERED: gettext_lazy("Delivered"),
+    Status.PARTIAL: gettext_lazy("Partly delivered"),
+    Status.MISSED: gettext_lazy("Missed"),
+    Status.NOT_APPLICABLE: gettext_lazy("Not applicable"),
+    Status.UNKNOWN: gettext_lazy("Not known"),
 }
 CHART_COLORS = ("delivered", "mixed", "missed", "not_logged", "off")
 
@@ -572,10 +572,10 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "makeup": bool(entry.get("is_makeup")),
                 "makeup_text": " (make-up session)" if entry.get("is_makeup") else "",
                 "minutes_text": _minutes_of(entry.get("minutes_delivered"), provision),
-                "reason": choice_label(REASONS, entry.get("miss_reason", ""), empty=gettext_noop("No reason given")),
+                "reason": choice_label(REASONS, entry.get("miss_reason", ""), empty=gettext_lazy("No reason given")),
                 "school_caused": reason in SCHOOL_CAUSED_REASONS,
                 "cause_text": _cause_text(reason),
-                "source": choice_label(SOURCES, entry.get("source", ""), empty=gettext_noop("Not stated")),
+                "source": choice_label(SOURCES, entry.get("source", ""), empty=gettext_lazy("Not stated")),
                 "reporter_text": f"; reported by {entry['reported_by']}" if entry.get("reported_by") else "",
                 "note": entry.get("note", ""),
                 # A long note may break across pages (nothing lost); a short row stays on one page.

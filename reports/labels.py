@@ -1,9 +1,10 @@
 """Choice labels in a report's data, in the language the report is made in.
 
 A report's data is handed to the renderer as JSON, so every label in it must be a plain ``str`` when
-the data is built: a lazy translation (``gettext_lazy``) does not serialise. ``choice_label`` looks
-the words up through ``gettext`` at that moment, in the active language (``translation.override``
-around the build, or the request's language).
+the data is built. The labels are lazy translations (the models' choices, and the tables of
+``reports.data`` and ``reports.communications``, all ``gettext_lazy``): ``choice_label`` turns one
+into its words in the active language at that moment (``translation.override`` around the build,
+or the request's language).
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext
 
-
-def choice_label(labels: Mapping[Any, Any], value: str, empty: str = "") -> str:
-    """The words for ``value`` in ``labels`` (a choices dict), translated now; ``empty`` (translated)
-    when ``value`` is empty, and ``value`` itself when ``labels`` does not know it."""
+def choice_label(labels: Mapping[Any, Any], value: str, empty: Any = "") -> str:
+    """The words for ``value`` in ``labels`` (a choices dict) in the active language, as plain text;
+    ``empty`` when ``value`` is empty, and ``value`` itself when ``labels`` does not know it."""
     if not value:
-        return gettext(empty) if empty else ""
-    words = labels.get(value)
-    return gettext(str(words)) if words is not None else value
+        return str(empty)
+    return str(labels.get(value, value))

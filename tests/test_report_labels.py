@@ -40,7 +40,9 @@ SPANISH = {
 
 
 def fake_gettext(text: str) -> str:
-    """gettext with SPANISH as the catalog for "es": what a real catalog does, in the active language."""
+    """gettext with SPANISH as the catalog for "es": what a real catalog does, in the active language.
+
+    It stands in for Django's own lookup, which every lazy label calls when it becomes text."""
     return SPANISH.get(text, text) if translation.get_language() == "es" else text
 
 
@@ -97,7 +99,7 @@ class ReportLabelTests(TempFiles, BaseTestCase):
         }
 
     def test_a_report_built_in_spanish_gets_its_labels_from_the_catalog_as_plain_text(self) -> None:
-        with mock.patch.object(labels, "gettext", side_effect=fake_gettext) as looked_up:
+        with mock.patch.object(translation._trans, "gettext", side_effect=fake_gettext) as looked_up:  # type: ignore[attr-defined]
             english = self.labels_of(self.build())
             with translation.override("es"):
                 data = self.build()
