@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evidence import ledger
 from evidence.attachments import AttachmentRejected, store_attachments
@@ -658,16 +659,21 @@ def attachments_of(entries: list[LogEntry]) -> dict[int, list[Attachment]]:
 
 # --- History ------------------------------------------------------------------------------------
 
+# What the history page calls each field and each change, translated when the page is made.
 FIELD_LABELS = {
-    "status": "Status",
-    "minutes_delivered": "Minutes",
-    "miss_reason": "Reason",
-    "source": "How you know",
-    "reported_by": "Who said so",
-    "note": "Note",
-    "is_makeup": "Make-up session",
+    "status": gettext_lazy("Status"),
+    "minutes_delivered": gettext_lazy("Minutes"),
+    "miss_reason": gettext_lazy("Reason"),
+    "source": gettext_lazy("How you know"),
+    "reported_by": gettext_lazy("Who said so"),
+    "note": gettext_lazy("Note"),
+    "is_makeup": gettext_lazy("Make-up session"),
 }
-ACTIONS = {"created": "Recorded", "edited": "Changed", "retracted": "Withdrawn"}
+ACTIONS = {
+    "created": gettext_lazy("Recorded"),
+    "edited": gettext_lazy("Changed"),
+    "retracted": gettext_lazy("Withdrawn"),
+}
 _CHOICES: dict[str, dict[str, str | Promise]] = {
     "status": dict(Status.choices),
     "miss_reason": dict(MissReason.choices),
@@ -681,7 +687,7 @@ def _shown(name: str, value: Any) -> str:
     if name in _CHOICES:
         return str(_CHOICES[name].get(value, value))  # the label in the active language
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return str(value)
 
 
@@ -694,8 +700,8 @@ class Change:
     after_icon: str = ""
 
 
-def _change(name: str, label: str, before: Any, after: Any) -> Change:
-    change = Change(label, _shown(name, before) if before is not _NONE else "", _shown(name, after))
+def _change(name: str, label: Any, before: Any, after: Any) -> Change:
+    change = Change(str(label), _shown(name, before) if before is not _NONE else "", _shown(name, after))
     if name == "status":
         change.before_icon = status_icon(before) if isinstance(before, str) else ""
         change.after_icon = status_icon(after) if isinstance(after, str) else ""
@@ -747,7 +753,7 @@ def entry_history(entry: LogEntry) -> list[HistoryItem]:
         items.append(
             HistoryItem(
                 record=record,
-                action=ACTIONS.get(action, action),
+                action=str(ACTIONS.get(action, action)),
                 when=record.recorded_at,
                 who=record.recorded_by_name,
                 payload=payload,

@@ -350,12 +350,16 @@ def save_entry(request: HttpRequest, child_id: int, day: date) -> HttpResponse:
     except services.EditConflict as conflict:
         failed = Failed(key, values, {NON_FIELD_ERRORS: [str(conflict)]}, conflict=conflict)
         return _render_day(request, child, day, failed=failed, status=409)
-    with_files = f" with {len(kept)} file{'s' if len(kept) != 1 else ''}" if kept else ""
-    messages.success(
-        request,
-        _("Saved: %(item)s, %(status)s%(files)s.")
-        % {"item": entry.provision.label, "status": entry.get_status_display().lower(), "files": with_files},
-    )
+    saved = {"item": entry.provision.label, "status": entry.get_status_display().lower(), "count": len(kept)}
+    if kept:
+        message = ngettext(
+            "Saved: %(item)s, %(status)s with %(count)d file.",
+            "Saved: %(item)s, %(status)s with %(count)d files.",
+            len(kept),
+        )
+    else:
+        message = _("Saved: %(item)s, %(status)s.")
+    messages.success(request, message % saved)
     return HttpResponseRedirect(_day_url(child, day, f"p{provision.pk}{'m' if entry.is_makeup else ''}"))
 
 

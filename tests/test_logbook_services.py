@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from unittest import mock
 
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from evidence.models import EvidenceRecord
 from evidence.verify import verify_child
@@ -489,6 +491,29 @@ class HistoryTests(LogbookTestCase):
             ("Reason", "—", "Scheduling conflict"),
         ]
         assert history[2].changes == [] and history[2].reason == ""
+
+    def test_the_history_words_are_in_the_language_of_the_page(self) -> None:
+        """Field names, actions and choice words are looked up when the history is made, as plain text."""
+        entry = self.log_on_tuesday_evening(provision=self.speech, status=Status.DELIVERED)
+        self.log(TUESDAY, self.speech, Status.MISSED, edit_reason="corrected", user=self.bob)
+        spanish = {
+            "Changed": "Cambiado",
+            "Status": "Estado",
+            "Delivered": "Se dio",
+            "Missed": "No se dio",
+            "Minutes": "Minutos",
+        }
+
+        def catalog(text: str) -> str:
+            return spanish.get(text, text) if translation.get_language() == "es" else text
+
+        with mock.patch.object(translation._trans, "gettext", catalog), translation.override("es"):  # type: ignore[attr-defined]
+            changed = services.entry_history(entry)[0]
+        assert (changed.action, [(c.field, c.before, c.after) for c in changed.changes]) == (
+            "Cambiado",
+            [("Estado", "Se dio", "No se dio"), ("Minutos", "30", "0")],
+        )
+        assert type(changed.action) is str and type(changed.changes[0].field) is str
 
 
 class CurrentStateTests(LogbookTestCase):
