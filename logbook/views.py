@@ -40,10 +40,6 @@ SCHOOL_REASONS = [(value, label) for value, label in MissReason.choices if value
 OTHER_REASONS = [(value, label) for value, label in MissReason.choices if value not in SCHOOL_CAUSED_REASONS]
 
 
-def _can_edit(user: Any, child: Child) -> bool:
-    return may(user, child, "edit")
-
-
 def _day_url(child: Child, day: date, anchor: str = "") -> str:
     if day == timezone.localdate():
         url = reverse("logbook:today", args=[child.pk])
@@ -222,7 +218,7 @@ def _render_day(
     today = timezone.localdate()
     data = load_today(child, day, today)
     plan = data.plan
-    may_edit = _can_edit(request.user, child)
+    may_edit = may(request.user, child, "edit")
     can_edit = may_edit and day <= today
     remembered = services.remembered_reporter(child, request.user) if can_edit else ""
     note = plan.day_note
@@ -478,7 +474,7 @@ def _render_history(
         "entry": entry,
         "history": services.entry_history(entry),
         "attachments": services.attachments_of([entry])[entry.pk],
-        "can_edit": _can_edit(request.user, child),
+        "can_edit": may(request.user, child, "edit"),
         "form": form or RetractForm(),
         "lag": lag_text(entry.recording_lag_days),
         "day_url": _day_url(child, entry.date, f"p{entry.provision_id}{'m' if entry.is_makeup else ''}"),
@@ -528,7 +524,7 @@ def _render_week(request: HttpRequest, child: Child, monday: date, errors: list[
     today = timezone.localdate()
     sunday = monday + timedelta(days=6)
     window = LogWindow(child, monday, sunday)
-    can_edit = _can_edit(request.user, child)
+    can_edit = may(request.user, child, "edit")
     days = []
     for status in window.statuses(monday, sunday, today):
         plan = window.plan(status.day)
