@@ -208,7 +208,7 @@ class Worker:
                 payload[f"file{number}"] = attachment.content
         _link_files(self.root, files or {})
         stamp = (timestamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-        return _run_worker(self, payload, stamp, self.limit, recompress)
+        return _run_worker(self, payload, stamp, recompress)
 
     def kill(self) -> None:
         """Stop the worker now (its render is not wanted); safe while another thread waits for it."""
@@ -255,9 +255,7 @@ def _link_files(root: Path, files: dict[str, Path]) -> None:
             shutil.copyfile(path, folder / name)
 
 
-def _run_worker(
-    worker: Worker, inputs: dict[str, str], stamp: datetime, limit: float, recompress: bool = True
-) -> Rendered:
+def _run_worker(worker: Worker, inputs: dict[str, str], stamp: datetime, recompress: bool = True) -> Rendered:
     request = json.dumps(
         {
             "inputs": inputs,
@@ -270,11 +268,11 @@ def _run_worker(
     process = worker.process
     started = time.perf_counter()
     try:
-        out, err = process.communicate(request, timeout=limit)
+        out, err = process.communicate(request, timeout=worker.limit)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        raise RenderTimeout(f"The report took longer than {limit:.0f} seconds and was stopped.") from None
+        raise RenderTimeout(f"The report took longer than {worker.limit:.0f} seconds and was stopped.") from None
     seconds = time.perf_counter() - started
     head, _newline, pdf = out.partition(b"\n")
     try:
