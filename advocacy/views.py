@@ -32,7 +32,7 @@ from correspondence.services import Draft
 from evidence.attachments import AttachmentRejected, store_attachment
 from plans.access import child_for
 from plans.models import Child, Provision
-from reports.render import RenderError
+from reports.render import RenderError, in_plain_words
 
 
 def _viewed(request: HttpRequest, child: Child) -> None:
@@ -153,7 +153,7 @@ def letter_pdf(request: HttpRequest, child_id: int, letter_id: int) -> HttpRespo
     try:
         pdf = letter_pdf_bytes(letter, _parent_name(request))
     except RenderError as error:
-        messages.error(request, str(error))
+        messages.error(request, in_plain_words(error))
         return redirect("advocacy:letter", child_id=letter.child_id, letter_id=letter.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letter-{letter.kind}-{letter.pk}.pdf"'

@@ -24,6 +24,8 @@ copied into the worker's own temporary root under ``/exhibits/`` and read by the
 from __future__ import annotations
 
 import json
+import logging
+import math
 import os
 import re
 import shutil
@@ -37,8 +39,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from reports import fonts
 
+log = logging.getLogger(__name__)
 TEMPLATE_DIR = Path(__file__).resolve().parent / "typst"
 WORKER = Path(__file__).resolve().parent / "render_worker.py"
 # PDF/A-3b (archival; allows attached files) and PDF/UA-1 (tagged, accessible) together.
@@ -56,6 +62,23 @@ class RenderTimeout(RenderError):
 
 class RenderBusy(RenderError):
     """Every render slot of this process stayed taken for the whole wait."""
+
+
+# A render that failed for another reason than time or a busy server is a fault of ours: the person is
+# told that nothing was kept; the details go to the log.
+RENDER_FAILED = gettext_lazy(
+    "The PDF could not be made, and nothing was saved. Please try again; if it happens again, "
+    "tell whoever runs this site."
+)
+
+
+def in_plain_words(error: RenderError) -> str:
+    """What to tell the person whose PDF failed: a busy server or the time limit as they are, anything
+    else (Typst's own diagnostics are no help to a parent) in general words, its details logged."""
+    if isinstance(error, RenderBusy | RenderTimeout):
+        return str(error)
+    log.error("A PDF could not be made: %s", error)
+    return str(RENDER_FAILED)
 
 
 @dataclass(frozen=True)
@@ -147,7 +170,7 @@ def start_worker(template: str, *, timeout: float | None = None) -> Worker:
     limit = timeout if timeout is not None else default_timeout
     slots = _render_slots()
     if not slots.acquire(timeout=limit):
-        raise RenderBusy("Another report is being made. Please try again in a minute.")
+        raise RenderBusy(_("Another report is being made. Please try again in a minute."))
     try:
         return Worker(source.name, limit, slots)
     except BaseException:
@@ -272,7 +295,14 @@ def _run_worker(worker: Worker, inputs: dict[str, str], stamp: datetime, recompr
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        raise RenderTimeout(f"The report took longer than {worker.limit:.0f} seconds and was stopped.") from None
+        raise RenderTimeout(
+            ngettext(
+                "The report took longer than %(seconds)d second and was stopped. Nothing was saved.",
+                "The report took longer than %(seconds)d seconds and was stopped. Nothing was saved.",
+                math.ceil(worker.limit),
+            )
+            % {"seconds": math.ceil(worker.limit)}
+        ) from None
     seconds = time.perf_counter() - started
     head, _newline, pdf = out.partition(b"\n")
     try:

@@ -26,6 +26,7 @@ from plans.models import Child
 from reports import erase, exports, household, services, storage
 from reports.forms import ReportForm
 from reports.models import GeneratedReport
+from reports.render import RenderError, in_plain_words
 
 
 def _slug(text: str) -> str:
@@ -147,6 +148,8 @@ def report_list(request: HttpRequest, child_id: int) -> HttpResponse:
                 report = services.generate_report(child, user=request.user, **form.report_options())
             except services.ReportNotMade as refused:
                 form.add_error(None, str(refused))
+            except RenderError as failed:
+                form.add_error(None, in_plain_words(failed))
         if report is not None:
             log_access(request.user, child.household, "export", child.pk, request.path)
             ready = ngettext(

@@ -10,6 +10,7 @@ import uuid
 from datetime import date
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import time_machine
 from django.core.management import call_command
@@ -28,6 +29,7 @@ from evidence.verify import verify_child
 from logbook import services as logbook
 from logbook.models import Source, Status
 from plans.models import Child
+from reports.render import RenderError
 from tests.base import ViewerTestCase
 from tests.logbook_base import NOW
 
@@ -283,6 +285,25 @@ class SendingTests(LetterTestCase):
         response = self.client.get(reverse("advocacy:letter_pdf", args=[self.child.pk, letter.pk]))
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF-")
+
+    def test_a_letter_pdf_that_fails_says_so_in_plain_words(self) -> None:
+        """Typst's diagnostics go to the log, not to the parent, who is told nothing was saved."""
+        letter = services.save_letter(
+            self.child,
+            kind="case_manager_email",
+            subject="Speech",
+            body=self.draft("case_manager_email").body,
+            user=self.alice,
+            client_id=uuid.uuid4(),
+        )
+        self.client.force_login(self.alice)
+        failing = mock.patch("advocacy.pdf.render_pdf", side_effect=RenderError("error: unknown variable: x"))
+        with failing, self.assertLogs("reports.render", "ERROR") as logged:
+            response = self.client.get(reverse("advocacy:letter_pdf", args=[self.child.pk, letter.pk]), follow=True)
+        page = response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("advocacy:letter", args=[self.child.pk, letter.pk])
+        assert "The PDF could not be made, and nothing was saved." in page and "unknown variable" not in page
+        assert "unknown variable" in logged.output[0]
 
 
 class StepsAndNoticeTests(LetterTestCase):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -9,18 +10,23 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 from django import forms
 from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from evidence.models import EvidenceRecord
 from evidence.verify import verify_child
 from insights.compliance import compute_compliance
 from logbook.models import MissReason, Source, Status
+from reports import render
 from reports.models import GeneratedReport
 from reports.services import generate_report
 from reports.storage import read_report
@@ -257,6 +263,49 @@ class ReportTests(TempFiles, ViewerTestCase):
         assert response.status_code == 422
         assert "The end date is before the start date." in response.content.decode()
         assert GeneratedReport.objects.count() == 0
+
+    def test_a_render_that_fails_answers_422_in_plain_words_and_makes_nothing(self) -> None:
+        """Given a render that is stopped for time, finds the server busy, or fails to typeset, when a
+        parent asks for a report, then the page says so calmly, keeps the form, and nothing is made."""
+        self.client.force_login(self.alice)
+        url = reverse("reports:report_list", args=[self.child.pk])
+        form = {"kind": "summary", "start": "2026-09-01", "end": "2026-09-30"}
+        records = EvidenceRecord.objects.filter(child=self.child).count()
+        slow = [
+            mock.patch.object(render.sys, "executable", "/bin/sleep"),
+            mock.patch.object(render, "WORKER", "5"),
+        ]
+        busy = threading.BoundedSemaphore(1)
+        busy.acquire()  # every render slot of this process taken
+        cases: list[tuple[list[Any], dict[str, float], str]] = [
+            (slow, {"REPORT_RENDER_TIMEOUT": 0.5}, "The report took longer than 1 second and was stopped."),
+            (
+                [mock.patch.object(render, "_render_slots", lambda: busy)],
+                {"REPORT_RENDER_TIMEOUT": 0.2},
+                "Another report is being made. Please try again in a minute.",
+            ),
+            (
+                [mock.patch.object(render.Worker, "render", side_effect=render.RenderError("typst: unknown variable"))],
+                {},
+                "The PDF could not be made, and nothing was saved.",
+            ),
+        ]
+        for patches, limits, said in cases:
+            with self.subTest(said=said), override_settings(**limits), contextlib.ExitStack() as stack:
+                for patch in patches:
+                    stack.enter_context(patch)
+                with (
+                    self.assertLogs("reports.render", "ERROR")
+                    if "could not be made" in said
+                    else contextlib.nullcontext()
+                ):
+                    response = self.client.post(url, form)
+            page = response.content.decode()
+            assert response.status_code == 422
+            assert said in page and "unknown variable" not in page
+            assert 'value="2026-09-30"' in page
+        assert GeneratedReport.objects.count() == 0
+        assert EvidenceRecord.objects.filter(child=self.child).count() == records
 
     def test_the_command_line_writes_the_same_kind_of_report(self) -> None:
         with tempfile.TemporaryDirectory() as folder:
