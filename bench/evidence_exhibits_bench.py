@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iepright.test_settings")
 
 import django
+import time_machine
 
 django.setup()
 
@@ -38,48 +39,31 @@ PHOTOS, EMAILS = 20, 5
 
 
 def main() -> None:
+    # The built child's records are written as of each school day's evening, up to June 2027: the
+    # files and the reports (and their ledger records) come after, as a chain's clock never runs backwards.
     with (
         scratch_database("exhibits") as folder,
         override_settings(ATTACHMENT_ROOT=folder / "a", REPORT_ROOT=folder / "r", DEBUG=False),
+        time_machine.travel(datetime(2027, 7, 1, 12, 0, tzinfo=UTC), tick=True),
     ):
         run()
 
 
 def run() -> None:
-    import typst
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.models import Household, Membership, Role, User
     from evidence.verify import verify_child
-    from logbook.models import LogEntry, Status
-    from logbook.services import attach_files
-    from plans.services import update_iep
+    from logbook.models import LogEntry
     from reports import data as report_data_module
-    from reports import sample_files
     from reports import services as services_module
     from reports.services import generate_report
-    from tests.reports_support import build_demo_child
+    from tests.reports_support import attach_sample_exhibits, build_demo_child
 
     parent = User.objects.create_user(email="bench@example.com", password="bench password 123", display_name="Ana")
     home = Household.objects.create(name="Bench family")
     Membership.objects.create(user=parent, household=home, role=Role.OWNER)
     child = build_demo_child(home, parent, name="Child 1", years=1)
-    iep = child.ieps.get()
-    update_iep(
-        iep,
-        user=parent,
-        document=SimpleUploadedFile("IEP.pdf", sample_files.iep_pdf(child.name, child.school, iep.effective_from)),
-    )
-    misses = list(LogEntry.objects.filter(child=child, status=Status.MISSED).order_by("-date")[: PHOTOS + EMAILS])
-    photo_bytes = 0
-    for number, entry in enumerate(misses[:PHOTOS]):
-        # Each photo different (a different page number printed), as real photos are.
-        source = sample_files.WORKSHEET.replace(b"Photo taken at pick-up", f"Photo {number + 1}".encode())
-        png = bytes(typst.compile(source, format="png", ppi=400))
-        photo_bytes += len(png)
-        attach_files(entry, [SimpleUploadedFile(f"photo-{number + 1}.png", png)], parent)
-    for entry in misses[PHOTOS:]:
-        attach_files(entry, [SimpleUploadedFile("email.eml", sample_files.school_email("Sam", entry.date))], parent)
+    photo_bytes = attach_sample_exhibits(child, parent, PHOTOS, EMAILS)
 
     print(
         f"Evidence report with exhibits on {connection.vendor}, {RUNS} runs (median, worst); "

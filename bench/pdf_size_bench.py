@@ -183,16 +183,10 @@ def read(report: Any) -> bytes:
 
 
 def run(runs: int, keep: Path | None) -> None:
-    import typst
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.models import Household, Membership, Role, User
-    from logbook.models import LogEntry, Status
-    from logbook.services import attach_files
-    from plans.services import update_iep
-    from reports import sample_files
     from reports.services import generate_report
-    from tests.reports_support import build_demo_child
+    from tests.reports_support import attach_sample_exhibits, build_demo_child
 
     parent = User.objects.create_user(email="bench@example.com", password="bench password 123", display_name="Ana")
     home = Household.objects.create(name="Bench family")
@@ -208,19 +202,7 @@ def run(runs: int, keep: Path | None) -> None:
     measure("evidence, 1 school year", runs, report(one, "evidence"), keep)
     measure("evidence, 4 school years", runs, report(four, "evidence", end=date(2030, 6, 4)), keep)
 
-    iep = one.ieps.get()
-    update_iep(
-        iep,
-        user=parent,
-        document=SimpleUploadedFile("IEP.pdf", sample_files.iep_pdf(one.name, one.school, iep.effective_from)),
-    )
-    misses = list(LogEntry.objects.filter(child=one, status=Status.MISSED).order_by("-date")[: PHOTOS + EMAILS])
-    for number, entry in enumerate(misses[:PHOTOS]):
-        source = sample_files.WORKSHEET.replace(b"Photo taken at pick-up", f"Photo {number + 1}".encode())
-        png = bytes(typst.compile(source, format="png", ppi=400))
-        attach_files(entry, [SimpleUploadedFile(f"photo-{number + 1}.png", png)], parent)
-    for entry in misses[PHOTOS:]:
-        attach_files(entry, [SimpleUploadedFile("email.eml", sample_files.school_email("Sam", entry.date))], parent)
+    attach_sample_exhibits(one, parent, PHOTOS, EMAILS)
     measure(f"evidence, 1 school year, {PHOTOS} photos, {EMAILS} emails, IEP PDF", runs, report(one, "evidence"), keep)
 
 

@@ -402,3 +402,28 @@ def build_demo_child(
         records.append(record)
     EvidenceRecord.objects.bulk_create(records, batch_size=1000)
     return child
+
+
+def attach_sample_exhibits(child: Child, user: User, photos: int, emails: int) -> int:
+    """A realistic evidence report's exhibits: the IEP's own PDF on its (only) IEP, a photo of work
+    on each of the child's ``photos`` latest misses (each one different, as real photos are) and a
+    school email on the ``emails`` misses before them. Returns the photos' bytes (benches)."""
+    import typst
+
+    from logbook.models import Status
+    from plans.services import update_iep
+    from reports import sample_files
+
+    iep = child.ieps.get()
+    pdf = sample_files.iep_pdf(child.name, child.school, iep.effective_from)
+    update_iep(iep, user=user, document=SimpleUploadedFile("IEP.pdf", pdf))
+    misses = list(LogEntry.objects.filter(child=child, status=Status.MISSED).order_by("-date")[: photos + emails])
+    photo_bytes = 0
+    for number, entry in enumerate(misses[:photos]):
+        source = sample_files.WORKSHEET.replace(b"Photo taken at pick-up", f"Photo {number + 1}".encode())
+        png = bytes(typst.compile(source, format="png", ppi=400))
+        photo_bytes += len(png)
+        attach_files(entry, [SimpleUploadedFile(f"photo-{number + 1}.png", png)], user)
+    for entry in misses[photos:]:
+        attach_files(entry, [SimpleUploadedFile("email.eml", sample_files.school_email("Sam", entry.date))], user)
+    return photo_bytes
