@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import os
 import resource
 import sys
 import threading
@@ -148,4 +149,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Out at once: the answer is written and flushed, and the parent reads to the end of the output,
+    # which closes only when the process is gone. An orderly exit first frees the compiler's caches and
+    # the documents, object by object: 30-40 ms for four years, spent after the answer was complete.
+    sys.stderr.flush()
+    os._exit(code)

@@ -42,7 +42,7 @@ from reports.data import ChainBroken, ChainRead, Exhibit, ReportInputs, ReportNo
 from reports.ledger_copy import ATTACHMENT_NAME
 from reports.models import GeneratedReport
 from reports.receipts import after_report_soon
-from reports.render import Attachment, Rendered, Worker, render_pdf, start_worker
+from reports.render import Attachment, Rendered, render_pdf, start_worker
 from reports.snapshot import read_snapshot
 from reports.stages import note, stage
 from reports.storage import store_report
@@ -113,9 +113,14 @@ def generate_report(
             data, chain = report_data(inputs)
             exhibits: list[Exhibit] = data.pop("exhibit_files")
             attachments, files = _attachments(child, data, chain, exhibits)
+            with stage("hand the data to the render worker"):
+                # In this thread, before the proof starts: handed over from a waiting thread, each
+                # piece of the data waited for the proof to let go of the interpreter lock.
+                worker.hand_over(data, attachments=attachments, timestamp=moment, files=files)
 
             def render() -> Rendered:
-                return _render(kind, data, attachments, moment, files, worker)
+                with stage("render (parent and worker)"):
+                    return _noted(worker.answer())
 
             rendered = _while_rendering(render, chain.prove, worker.kill)
         kept = chain.keep_export()  # only now: the chain it holds verified
@@ -186,12 +191,14 @@ def _render(
     attachments: list[Attachment],
     moment: datetime,
     files: dict[str, Path],
-    worker: Worker | None = None,
 ) -> Rendered:
     with stage("render (parent and worker)"):
-        rendered = render_pdf(
-            TEMPLATES[kind], data, attachments=attachments, timestamp=moment, files=files, worker=worker
-        )
+        rendered = render_pdf(TEMPLATES[kind], data, attachments=attachments, timestamp=moment, files=files)
+    return _noted(rendered)
+
+
+def _noted(rendered: Rendered) -> Rendered:
+    """The worker's own figures, for a bench listening to the stages."""
     note("  worker: start, imports, fonts (overlapping the read)", rendered.ready_seconds)
     note("  worker: ready, waiting for the data", rendered.idle_seconds)
     note("  worker: from the hand-over, all but the compile (wall)", rendered.seconds - rendered.compile_seconds)

@@ -33,6 +33,7 @@ from reports import services as services_module
 from reports.data import ChainBroken
 from reports.ledger_copy import export_folder, ledger_head
 from reports.models import BatesCounter, GeneratedReport
+from reports.render import Worker
 from reports.services import generate_report, report_payload
 from reports.snapshot import read_snapshot
 from reports.storage import read_report, store_report
@@ -69,10 +70,10 @@ def chain_reads(queries: list[dict[str, Any]]) -> list[str]:
 
 
 def overlaps_the_render(module: Any, name: str, make: Callable[[], Any]) -> list[bool]:
-    """Run ``make`` with ``module.name`` and the render each waiting (up to 5 s) for the other to have
-    started: both see the other (``[True, True]``) only if they overlap."""
+    """Run ``make`` with ``module.name`` and the wait for the worker's PDF each waiting (up to 5 s) for
+    the other to have started: both see the other (``[True, True]``) only if they overlap."""
     started, rendering = threading.Event(), threading.Event()
-    real, real_render = getattr(module, name), services_module.render_pdf
+    real, real_render = getattr(module, name), Worker.answer
     overlapped: list[bool] = []
 
     def check(*args: Any, **kwargs: Any) -> Any:
@@ -85,7 +86,7 @@ def overlaps_the_render(module: Any, name: str, make: Callable[[], Any]) -> list
         overlapped.append(started.wait(timeout=5))
         return real_render(*args, **kwargs)
 
-    with mock.patch.object(module, name, check), mock.patch.object(services_module, "render_pdf", render):
+    with mock.patch.object(module, name, check), mock.patch.object(Worker, "answer", render):
         make()
     return overlapped
 
@@ -288,7 +289,7 @@ class ReportLockTests(TempFiles, TransactionTestCase):
             writer.join()
 
         real_compliance = report_data_module.compute_compliance
-        real_render = services_module.render_pdf
+        real_render = Worker.answer
 
         def reading(*args: Any, **kwargs: Any) -> Any:
             pause("read")
@@ -300,7 +301,7 @@ class ReportLockTests(TempFiles, TransactionTestCase):
 
         with (
             mock.patch.object(report_data_module, "compute_compliance", reading),
-            mock.patch.object(services_module, "render_pdf", rendering),
+            mock.patch.object(Worker, "answer", rendering),
         ):
             report = generate_report(self.child, user=self.alice, kind="evidence", start=START, end=END)
         assert errors == []
@@ -313,7 +314,7 @@ class ReportLockTests(TempFiles, TransactionTestCase):
     ) -> None:
         """Given a parent who logs a day while the report renders, then the report states the head it was
         read at, its own record follows the parent's, and the chain verifies."""
-        real_render = services_module.render_pdf
+        real_render = Worker.answer
 
         def rendering(*args: Any, **kwargs: Any) -> Any:
             writer = threading.Thread(target=self.log_meanwhile)
@@ -321,7 +322,7 @@ class ReportLockTests(TempFiles, TransactionTestCase):
             writer.join()
             return real_render(*args, **kwargs)
 
-        with mock.patch.object(services_module, "render_pdf", rendering):
+        with mock.patch.object(Worker, "answer", rendering):
             report = generate_report(self.child, user=self.alice, kind="evidence", start=START, end=END)
         records = list(EvidenceRecord.objects.filter(child=self.child).order_by("seq"))
         assert report.ledger_count == self.fixture_seq and report.ledger_head == records[self.fixture_seq - 1].hash
@@ -339,14 +340,14 @@ class ReportLockTests(TempFiles, TransactionTestCase):
     def test_a_chain_cut_while_the_report_renders_leaves_nothing_made(self) -> None:
         for n in range(3):
             append(child_id=self.child.pk, kind="note.created", object_type="note", object_id=n, payload={})
-        real_render = services_module.render_pdf
+        real_render = Worker.answer
 
         def rendering(*args: Any, **kwargs: Any) -> Any:
             cut_tail(self.child, self.fixture_seq + 1)
             return real_render(*args, **kwargs)
 
         with (
-            mock.patch.object(services_module, "render_pdf", rendering),
+            mock.patch.object(Worker, "answer", rendering),
             self.assertRaisesMessage(ChainBroken, "no longer the record that was checked"),
         ):
             generate_report(self.child, user=self.alice, kind="summary", start=START, end=END)

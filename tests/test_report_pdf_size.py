@@ -196,17 +196,19 @@ class StoredReportTests(TempFiles, BaseTestCase):
 
     def make(self, kind: str) -> tuple[GeneratedReport, bytes, bytes]:
         """A report through generate_report; also the same render as Typst wrote it."""
-        real = services_module.render_pdf
+        real = render.Worker.hand_over
         typst_files: list[bytes] = []
 
-        def both(*args: Any, **kwargs: Any) -> render.Rendered:
+        def both(worker: render.Worker, data: dict[str, Any], **kwargs: Any) -> None:
             # A started worker renders once: the extra render as Typst wrote it starts its own.
-            typst_files.append(real(*args, **{**kwargs, "worker": None}, recompress=False).pdf)
-            return real(*args, **kwargs)
+            with render.start_worker(Path(worker.source).stem) as extra:
+                real(extra, data, **{**kwargs, "recompress": False})
+                typst_files.append(extra.answer().pdf)
+            real(worker, data, **kwargs)
 
         # The report's own worker holds this process's render slot meanwhile: a second slot for the extra render.
         with (
-            mock.patch.object(services_module, "render_pdf", both),
+            mock.patch.object(render.Worker, "hand_over", both),
             mock.patch.object(render, "_slots", BoundedSemaphore(2)),
         ):
             report = generate_report(

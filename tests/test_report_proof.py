@@ -136,11 +136,11 @@ class ProofWhileCompilingTests(TempFiles, BaseTestCase):
         assert target is not None
         self.tamper_payload(target.seq, "{not json")
         with (
-            mock.patch.object(services_module, "render_pdf") as render,
+            mock.patch.object(Worker, "hand_over") as hand_over,
             self.assertRaisesMessage(ChainBroken, f"Record {target.seq}'s content cannot be read"),
         ):
             self.make()
-        render.assert_not_called()
+        hand_over.assert_not_called()
         assert not GeneratedReport.objects.exists() and files_kept(self.child.pk) == []
 
     def test_a_payload_rewritten_to_upset_the_report_is_named_as_the_chains_problem_not_a_crash(self) -> None:

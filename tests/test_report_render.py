@@ -82,6 +82,22 @@ def test_a_render_that_takes_too_long_is_stopped() -> None:
         probe(timeout=0.5)
 
 
+def test_a_worker_that_never_reads_its_data_is_stopped_at_the_time_limit() -> None:
+    """Given data larger than a pipe holds (the hand-over blocks until the worker reads) and a worker
+    that never reads, then the hand-over gives up at the time limit instead of waiting forever."""
+    slow = mock.patch.object(render.sys, "executable", "/bin/sleep")
+    started = time.perf_counter()
+    with slow, mock.patch.object(render, "WORKER", "5"), pytest.raises(render.RenderTimeout):
+        probe("x" * 2_000_000, timeout=0.5)
+    assert time.perf_counter() - started < 4
+
+
+def test_a_worker_that_dies_before_reading_much_data_is_an_error_not_a_hang() -> None:
+    missing = mock.patch.object(render, "WORKER", render.TEMPLATE_DIR / "no_such_worker.py")
+    with missing, pytest.raises(render.RenderError, match="without an answer"):
+        probe("x" * 2_000_000, timeout=5)
+
+
 def test_an_unknown_template_is_refused() -> None:
     with pytest.raises(render.RenderError, match="No report template"):
         render.render_pdf("../../etc/passwd", {})

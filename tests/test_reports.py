@@ -285,7 +285,7 @@ class ReportTests(TempFiles, ViewerTestCase):
                 "Another report is being made. Please try again in a minute.",
             ),
             (
-                [mock.patch.object(render.Worker, "render", side_effect=render.RenderError("typst: unknown variable"))],
+                [mock.patch.object(render.Worker, "answer", side_effect=render.RenderError("typst: unknown variable"))],
                 {},
                 "The PDF could not be made, and nothing was saved.",
             ),
