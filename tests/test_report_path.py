@@ -29,7 +29,6 @@ from logbook.services import record_entry
 from plans.models import Child, Provision
 from reports import bates, receipts
 from reports import data as report_data_module
-from reports import services as services_module
 from reports.data import ChainBroken
 from reports.ledger_copy import export_folder, ledger_head
 from reports.models import BatesCounter, GeneratedReport

@@ -29,7 +29,6 @@ from evidence.models import EvidenceRecord
 from logbook.models import MissReason, Status
 from plans.services import update_iep
 from reports import render, render_worker
-from reports import services as services_module
 from reports.models import GeneratedReport
 from reports.sample_files import iep_pdf, school_email, worksheet_png
 from reports.services import generate_report
