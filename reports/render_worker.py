@@ -5,8 +5,9 @@ project (only ``typst``, ``pikepdf`` and the standard library), so it starts in 
 milliseconds and gives all of its memory back when it exits. Protocol, on standard input: first a
 line of JSON naming the template and the private root (``source``, ``root``), sent as soon as the
 worker starts, so that its imports and Typst's font scan overlap the parent's reading; then, once
-the parent has the data, the JSON request (``inputs``, ``standards``, ``timestamp``,
-``recompress``) up to the end of input. On standard output: one JSON status line (``ok``,
+the parent has the data, a line of JSON (``inputs`` but the data, ``standards``, ``timestamp``,
+``recompress``) and the data's own JSON text up to the end of input, handed to the template as
+``sys.inputs.data`` as it is. On standard output: one JSON status line (``ok``,
 ``error``, ``pages``, ``peak_memory_kb``, ``warnings``, ``ready_seconds``...) followed, when ok,
 by the PDF bytes.
 
@@ -108,12 +109,12 @@ def main() -> int:
 
         compiler = typst.Compiler(where["source"], root=where["root"])
         ready = time.perf_counter()
-        received = sys.stdin.buffer.read()
+        request = json.loads(sys.stdin.buffer.readline())
         arrived = time.perf_counter()
-        request = json.loads(received)
+        data = sys.stdin.buffer.read().decode()
         compile_started = time.perf_counter()
         result, warnings = compiler.compile_with_warnings(
-            sys_inputs=request["inputs"],
+            sys_inputs={**request["inputs"], "data": data},
             pdf_standards=request["standards"],
             timestamp=datetime.fromisoformat(request["timestamp"]),
         )
