@@ -189,6 +189,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IEP Right <noreply@localhost
 
 # --- Internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
+# The project's own translations (both domains: pages and scripts), docs/translation.md.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

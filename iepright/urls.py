@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("api/v1/", api_urls()),
     path("sw.js", pwa.service_worker, name="service_worker"),
+    path("jsi18n/", pwa.javascript_catalog, name="javascript_catalog"),
     path(".well-known/security.txt", wellknown.security_txt, name="security_txt"),
     path("security-policy.txt", wellknown.security_policy, name="security_policy"),
     path("settings/tokens/", include("api.urls")),

@@ -88,6 +88,8 @@ EXEMPT = {
     "accounts:household_new": "anyone signed in may start a household of their own",
     "accounts:invitation": "whoever holds the emailed token may accept it (tests/test_households.py)",
     "service_worker": "the service worker script: one file for everyone, no records",
+    "javascript_catalog": "the scripts' words (Django's JavaScript catalog): the same for everyone, no records "
+    "(tests/test_script_words.py)",
     "security_txt": "public by design: how to report a vulnerability (RFC 9116), no records (tests/test_security_txt.py)",
     "security_policy": "public by design: the project's SECURITY.md as text, no records",
     "api_tokens:list": "lists and makes only the signed-in person's own access tokens",

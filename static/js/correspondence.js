@@ -8,7 +8,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(source.value || source.textContent).then(function () {
-        button.textContent = button.getAttribute("data-done") || "Copied";
+        button.textContent = button.getAttribute("data-done") || gettext("Copied");
       });
     });
   });

@@ -16,7 +16,7 @@
   var hint = document.createElement("p");
   hint.id = "chips-keys";
   hint.className = "visually-hidden";
-  hint.textContent = "Use the arrow keys to move between days.";
+  hint.textContent = gettext("Use the arrow keys to move between days.");
   list.parentNode.insertBefore(hint, list);
 
   var current = list.querySelector("a.chip[aria-current]") || links[links.length - 1];

@@ -13,7 +13,12 @@
 
   var live = document.getElementById("save-status");
   var day = root.getAttribute("data-day");
-  var STATUS_WORDS = { delivered: "Delivered", partial: "Partly", missed: "Missed", not_applicable: "Not applicable", unknown: "Don't know" };
+  /* Words for people come from Django's JavaScript catalog (gettext, ngettext, interpolate: /jsi18n/,
+     loaded first by base.html and kept by the service worker). */
+  var STATUS_WORDS = {
+    delivered: gettext("Delivered"), partial: gettext("Partly"), missed: gettext("Missed"),
+    not_applicable: gettext("Not applicable"), unknown: gettext("Don't know")
+  };
   var ICONS = { delivered: "✓", partial: "◐", missed: "✗", not_applicable: "–", unknown: "?" };
   var SYMBOLS = {
     all_delivered: "✓", logged: "✓", some_missed: "✗", some_partial: "◐", partly_logged: "…", not_logged: "?",
@@ -29,7 +34,7 @@
     live.textContent = text;
     live.className = "save-status" + (kind ? " is-" + kind : "");
     if (clearTimer) { window.clearTimeout(clearTimer); clearTimer = null; }
-    var seconds = kind === "error" ? 15 : (kind || text === "Saving…" ? 0 : 6);
+    var seconds = kind === "error" ? 15 : (kind ? 0 : 6);  /* "saving", "queued": until the next word */
     if (seconds) {
       clearTimer = window.setTimeout(function () { live.textContent = ""; live.className = "save-status"; clearTimer = null; }, seconds * 1000);
     }
@@ -47,7 +52,7 @@
   queue.onResult({
     applied: function (item, data) { if (item.day === day) { applied(item, data); } },
     refused: function (item, data, status) { refused(item, status, data); },
-    waiting: function () { announce("No connection. Saved on this phone; it will be sent when you are back online.", "queued"); }
+    waiting: function () { announce(gettext("No connection. Saved on this phone; it will be sent when you are back online."), "queued"); }
   });
 
   function article(provisionId, isMakeup) {
@@ -97,10 +102,10 @@
       var link = document.createElement("a");
       link.href = entry.history_url;
       link.setAttribute("data-history", "");
-      link.textContent = "History";
+      link.textContent = gettext("History");
       var hidden = document.createElement("span");
       hidden.className = "visually-hidden";
-      hidden.textContent = " of " + (card.querySelector(".entry-title").firstChild.textContent.trim());
+      hidden.textContent = " " + interpolate(gettext("of %(item)s"), { item: card.querySelector(".entry-title").firstChild.textContent.trim() }, true);
       link.appendChild(hidden);
       links.appendChild(link);
       (card.querySelector("[data-entry-line]") || card).appendChild(links);
@@ -126,7 +131,9 @@
         all.hidden = true;
       } else {
         var hint = all.querySelector(".hint");
-        if (hint) { hint.textContent = "Marks the " + left + " item" + (left === 1 ? "" : "s") + " not yet logged as delivered."; }
+        if (hint) {
+          hint.textContent = interpolate(ngettext("Marks the %(count)s item not yet logged as delivered.", "Marks the %(count)s items not yet logged as delivered.", left), { count: left }, true);
+        }
       }
     }
   }
@@ -142,7 +149,7 @@
     if (left === 0) { box.parentNode.removeChild(box); return; }
     var heading = box.querySelector("[data-reminder-heading]");
     if (heading) {
-      heading.textContent = left + " school day" + (left === 1 ? "" : "s") + " in the last two weeks " + (left === 1 ? "is" : "are") + " not fully logged";
+      heading.textContent = interpolate(ngettext("%(count)s school day in the last two weeks is not fully logged", "%(count)s school days in the last two weeks are not fully logged", left), { count: left }, true);
     }
   }
 
@@ -167,16 +174,16 @@
     if (item.kind === "entry") {
       showEntry(data);
       showDayStatus(data.day_status);
-      announce("Saved: " + item.label + ", " + data.status_label.toLowerCase() + ".");
+      announce(interpolate(gettext("Saved: %(item)s, %(status)s."), { item: item.label, status: data.status_label.toLowerCase() }, true));
     } else if (item.kind === "all") {
       (data.entries || []).forEach(showEntry);
       showDayStatus(data.status);
       var count = (data.created || []).length;
-      announce(count ? "Saved: " + count + " item" + (count === 1 ? "" : "s") + " delivered." : "Everything was already logged.");
+      announce(count ? interpolate(ngettext("Saved: %(count)s item delivered.", "Saved: %(count)s items delivered.", count), { count: count }, true) : gettext("Everything was already logged."));
     } else if (item.kind === "note") {
-      announce("Saved: the day's tags and note.");
+      announce(gettext("Saved: the day's tags and note."));
     } else if (item.kind === "files") {
-      announce("Saved: " + item.label + ".");
+      announce(interpolate(gettext("Saved: %(item)s."), { item: item.label }, true));
     }
   }
 
@@ -189,7 +196,7 @@
     } else if (data && data.detail) {
       list.push(String(data.detail));
     }
-    return list.length ? list : ["It could not be saved. Please reload the page."];
+    return list.length ? list : [gettext("It could not be saved. Please reload the page.")];
   }
 
   function showConflict(item, data) {
@@ -208,18 +215,21 @@
     wrap.className = "form-errors conflict";
     wrap.setAttribute("role", "alert");
     var p = document.createElement("p");
-    p.textContent = "Someone else changed this entry after you opened this page. Nothing was saved.";
+    p.textContent = gettext("Someone else changed this entry after you opened this page. Nothing was saved.");
     var ul = document.createElement("ul");
     var now = document.createElement("li");
-    now.textContent = "Now: " + (current ? current.summary : "Not logged");
+    now.textContent = interpolate(gettext("Now: %(entry)s"), { entry: current ? current.summary : gettext("Not logged") }, true);
     var yours = document.createElement("li");
     var attempted = data.attempted || {};
-    yours.textContent = "Yours, not saved: " + (STATUS_WORDS[attempted.status] || attempted.status || "") +
-      (attempted.minutes_delivered !== null && attempted.minutes_delivered !== undefined ? " · " + attempted.minutes_delivered + " min" : "");
+    var attemptedWords = STATUS_WORDS[attempted.status] || attempted.status || "";
+    if (attempted.minutes_delivered !== null && attempted.minutes_delivered !== undefined) {
+      attemptedWords += " · " + interpolate(gettext("%(minutes)s min"), { minutes: attempted.minutes_delivered }, true);
+    }
+    yours.textContent = interpolate(gettext("Yours, not saved: %(entry)s"), { entry: attemptedWords }, true);
     ul.appendChild(now);
     ul.appendChild(yours);
     var again = document.createElement("p");
-    again.textContent = "To keep yours instead, choose it again.";
+    again.textContent = gettext("To keep yours instead, choose it again.");
     wrap.appendChild(p);
     wrap.appendChild(ul);
     wrap.appendChild(again);
@@ -228,12 +238,12 @@
 
   function refused(item, status, data) {
     if (status === 409 && item.kind === "entry") {
-      announce("Not saved: someone else changed this entry. Both versions are shown on its card.", "error");
+      announce(gettext("Not saved: someone else changed this entry. Both versions are shown on its card."), "error");
       showConflict(item, data || {});
       return;
     }
     var list = messagesOf(data);
-    announce("Not saved: " + list.join(" "), "error");
+    announce(interpolate(gettext("Not saved: %(reasons)s"), { reasons: list.join(" ") }, true), "error");
     if (item.kind !== "entry" || String(item.body.date) !== day) { return; }
     var card = article(item.body.provision, item.body.is_makeup);
     if (!card) { return; }
@@ -245,7 +255,7 @@
       wrap.className = "form-errors";
       wrap.setAttribute("role", "alert");
       var p = document.createElement("p");
-      p.textContent = "Nothing was saved. Please check:";
+      p.textContent = gettext("Nothing was saved. Please check:");
       var ul = document.createElement("ul");
       list.forEach(function (message) {
         var li = document.createElement("li");
@@ -280,7 +290,7 @@
     if (status === "partial" && minutesInput && minutesInput.value === "") {
       if (details) { details.open = true; }
       minutesInput.focus();
-      announce("How many minutes actually happened? Write them, then tap “Save as partly”.", "error");
+      announce(gettext("How many minutes actually happened? Write them, then tap “Save as partly”."), "error");
       return;
     }
     /* The last "who told you" is remembered for the next miss. */
@@ -313,7 +323,7 @@
       focusAfter(card); /* the button just pressed is now hidden */
     }
     var title = card.querySelector(".entry-title");
-    announce("Saving…");
+    announce(gettext("Saving…"), "saving");
     enqueue({ kind: "entry", day: day, url: root.getAttribute("data-entries-url"), body: body, label: title ? title.firstChild.textContent.trim() : "" });
     if (hasFiles(form)) { enqueueFiles(form, body.client_id); }
     renew(form);
@@ -347,7 +357,7 @@
       entrySubmit(form, button);
     } else if (form.hasAttribute("data-all-form")) {
       event.preventDefault();
-      announce("Saving…");
+      announce(gettext("Saving…"), "saving");
       enqueue({ kind: "all", day: day, url: root.getAttribute("data-all-url"), body: { client_id: value(form, "client_id") } });
       renew(form);
     } else if (form.hasAttribute("data-note-form")) {
@@ -356,7 +366,7 @@
       var typed = value(form, "new_tag").split(",").map(function (t) { return t.trim(); }).filter(Boolean);
       typed.forEach(function (tag) { addTag(form, tag); });
       form.elements.namedItem("new_tag").value = "";
-      announce("Saving…");
+      announce(gettext("Saving…"), "saving");
       enqueue({ kind: "note", day: day, url: root.getAttribute("data-note-url"), body: { tags: tags.concat(typed), note: value(form, "note"), client_id: value(form, "client_id") } });
       renew(form);
     }
@@ -410,6 +420,6 @@
      ones, so a new tap is never mistaken for a retry of an earlier one. */
   Array.prototype.forEach.call(root.querySelectorAll("form"), renew);
   queue.count().then(function (n) {
-    if (n) { announce("Sending " + n + " save" + (n === 1 ? "" : "s") + " kept on this phone…", "queued"); }
+    if (n) { announce(interpolate(ngettext("Sending %(count)s save kept on this phone…", "Sending %(count)s saves kept on this phone…", n), { count: n }, true), "queued"); }
   });
 }());

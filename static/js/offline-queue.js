@@ -188,7 +188,7 @@
     }
     if (item.kind === "files") {
       return entryIdFor(item.entryClientId).then(function (entryId) {
-        if (!entryId) { return { status: 0, orphan: true, data: { errors: { files: ["The entry these files belong to was not saved, so they were not sent."] } } }; }
+        if (!entryId) { return { status: 0, orphan: true, data: { errors: { files: [gettext("The entry these files belong to was not saved, so they were not sent.")] } } }; }
         var form = new FormData();
         item.files.forEach(function (f) { form.append("files", f.blob, f.name); });
         form.append("client_id", item.clientId);

@@ -6,7 +6,8 @@
  *   each child's Today page too (pwa.js), so it opens offline even before it was visited.
  * - The API is never answered from the cache: saves wait in the offline queue (offline-queue.js).
  * - Signing out deletes the kept pages.
- * self.IEPR_CONFIG (version, shell) is put in front of this file by iepright/pwa.py.
+ * self.IEPR_CONFIG (version, shell with the scripts' words at /jsi18n/, the offline page's words) is put
+ * in front of this file by iepright/pwa.py.
  */
 "use strict";
 
@@ -37,11 +38,16 @@ function keep(request, response) {
   return response;
 }
 
+/* The page shown for a page not kept; its words come translated in IEPR_CONFIG (iepright/pwa.py). */
 function offlinePage() {
-  var html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
-    "<title>No connection · IEP Right</title><link rel=\"stylesheet\" href=\"" + (CONFIG.shell[0] || "") + "\"></head><body><main id=\"main\">" +
-    "<h1>No connection</h1><p>This page was not saved on this phone. Open a child's Today page once while online, and it will open without a connection next time.</p>" +
-    "<p><a href=\"/\">Go to the start page</a></p></main></body></html>";
+  var words = CONFIG.offline || { lang: "en", title: "No connection", heading: "No connection", text: "", start: "IEP Right" };
+  function escape(text) {
+    return String(text).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;" }[c]; });
+  }
+  var html = "<!doctype html><html lang=\"" + escape(words.lang) + "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+    "<title>" + escape(words.title) + "</title><link rel=\"stylesheet\" href=\"" + (CONFIG.shell[0] || "") + "\"></head><body><main id=\"main\">" +
+    "<h1>" + escape(words.heading) + "</h1><p>" + escape(words.text) + "</p>" +
+    "<p><a href=\"/\">" + escape(words.start) + "</a></p></main></body></html>";
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
