@@ -42,6 +42,18 @@ def heap_bytes_a_row(select: str) -> float:
     return float(size) / rows
 
 
+def index_bytes_an_entry(columns: str) -> float:
+    """The unique slot index's bytes an entry, built on a copy of the log with its columns in this order."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS layout_probe")
+        cursor.execute("CREATE TABLE layout_probe AS SELECT * FROM logbook_logentry")
+        cursor.execute(f"CREATE UNIQUE INDEX layout_probe_slot ON layout_probe ({columns})")
+        cursor.execute("SELECT pg_relation_size('layout_probe_slot'), COUNT(*) FROM layout_probe")
+        size, rows = cursor.fetchone()
+        cursor.execute("DROP TABLE layout_probe")
+    return float(size) / rows
+
+
 def columns(table: str) -> list[tuple[str, int, str]]:
     """(name, length or -1 for variable, alignment) of the table's live columns, in table order."""
     with connection.cursor() as cursor:
@@ -72,8 +84,15 @@ def run(children: int) -> None:
             f"SELECT {padding_free('evidence_evidencerecord', ('prev_hash', 'id'))} FROM evidence_evidencerecord"
         ),
     }
+    small = padding_free("logbook_logentry").replace("version", "version::smallint AS version")
+    small = small.replace("recording_lag_days", "recording_lag_days::smallint AS recording_lag_days")
+    small = small.replace("minutes_delivered", "minutes_delivered::smallint AS minutes_delivered")
+    options["log entries, padding-free, version, lag and minutes as 2 bytes"] = f"SELECT {small} FROM logbook_logentry"
     for title, select in options.items():
         print(f"{title}: {heap_bytes_a_row(select):.1f} heap bytes a row")
+    # PostgreSQL pads an index tuple's columns as it pads a row's: the 1-byte is_makeup last costs 8 bytes.
+    for order in ("child_id, date, provision_id, is_makeup", "child_id, date, is_makeup, provision_id"):
+        print(f"unique slot index ({order}): {index_bytes_an_entry(order):.1f} bytes an entry")
 
 
 def main() -> None:

@@ -160,16 +160,19 @@ class LedgerPayloadField(_TextStoredAsBytes):
         return encode_payload(value)
 
 
-class LedgerCodeField(models.Field):
-    """A text from a fixed table (``evidence.codes``) in Python, its 2-byte number in the database.
+class CodeField(models.Field):
+    """A text from a fixed, append-only table in Python, its 2-byte number in the database.
 
-    The number is the text's place in ``codes``, from 1. Writing or looking up a text that is not in
-    the table raises ``ValueError``: an unknown kind fails at append, never silently. Reading a number
-    that is not in the table (written outside the app) gives a text that is no kind at all, so
-    verification names the record (its hash no longer matches) instead of failing to read the chain.
+    The number is the text's place in ``codes``, from 1 (the table's own module explains why it only
+    ever grows at the end). Writing or looking up a text that is not in the table raises
+    ``ValueError``: an unknown text fails at the write, never silently. Reading a number that is not in
+    the table (written outside the app) gives a text that is none of the table's, so whatever checks
+    the value (verification, the current-state check) names the row instead of failing to read it.
+    Only equality lookups (``=``, ``__in``) make sense: the numbers do not sort or match like the texts.
     """
 
     codes: tuple[str, ...] = ()
+    table = ""  # the table in words, for messages: "the ledger's table of kinds (evidence.codes)"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -187,9 +190,7 @@ class LedgerCodeField(models.Field):
         if value is None or value in self._numbers:
             return value
         raise ValidationError(
-            "%(value)r is not in the ledger's table of %(table)s (evidence.codes).",
-            code="invalid",
-            params={"value": value, "table": self.description},
+            "%(value)r is not in %(table)s.", code="invalid", params={"value": value, "table": self.table}
         )
 
     def get_prep_value(self, value: Any) -> int | None:
@@ -198,21 +199,24 @@ class LedgerCodeField(models.Field):
             return None
         number = self._numbers.get(value)
         if number is None:
-            raise ValueError(
-                f"{value!r} is not in the ledger's table of {self.description} (evidence.codes): "
-                "add it at the end of the table before appending it."
-            )
+            raise ValueError(f"{value!r} is not in {self.table}: add it at the end of the table before writing it.")
         return number
 
     def value_to_string(self, obj: models.Model) -> str:
         return str(self.value_from_object(obj))
 
 
+class LedgerCodeField(CodeField):
+    """A ledger column stored as a number from ``evidence.codes`` (``kind``, ``object_type``)."""
+
+
 class LedgerObjectTypeField(LedgerCodeField):
     description = "object types"
+    table = "the ledger's table of object types (evidence.codes)"
     codes = OBJECT_TYPES
 
 
 class LedgerKindField(LedgerCodeField):
     description = "kinds"
+    table = "the ledger's table of kinds (evidence.codes)"
     codes = KINDS

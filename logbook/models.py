@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from logbook.fields import EntryStatusField
 from plans.models import Child, Provision
 
 
@@ -77,7 +78,8 @@ class LogEntry(models.Model):
     date = models.DateField()
     provision = models.ForeignKey(Provision, on_delete=models.PROTECT, related_name="log_entries")
     is_makeup = models.BooleanField(_("make-up session"), default=False)
-    status = models.CharField(max_length=16, choices=Status.choices)
+    # Stored as a 2-byte number (logbook.codes), read and written as the word: filter with = or __in only.
+    status = EntryStatusField(choices=Status.choices)
     minutes_delivered = models.PositiveIntegerField(null=True, blank=True)
     miss_reason = models.CharField(max_length=24, choices=MissReason.choices, blank=True)
     source = models.CharField(_("how you know"), max_length=16, choices=Source.choices, blank=True)

@@ -645,8 +645,14 @@ def _insert(checked: _Checked, summary: Summary) -> None:
             for name in user_fields:
                 if row.get(name) is not None:
                     row[name] = user_map[row[name]]
+        try:
+            instances = [_instance(model, row) for row in rows]
+        except (ValidationError, ValueError, TypeError) as error:
+            # A value this server cannot store, e.g. a log entry's status that logbook.codes does not list.
+            reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            _refuse(f"records/{table.name}.json holds a row that cannot be read: {reason}")
         with keep_stored_times(model):
-            model._default_manager.bulk_create([_instance(model, row) for row in rows], batch_size=500)
+            model._default_manager.bulk_create(instances, batch_size=500)
         summary.counts[table.name] = len(rows)
         touched.append(model)
     ledger_count = 0

@@ -103,7 +103,9 @@ class LeanEntryIndexMigrationTests(TransactionTestCase):
         )
 
     def tearDown(self) -> None:
-        _migrate(LEAN)  # leave the database at the latest schema whatever happened
+        # Leave the database at the latest schema whatever happened (0005 was the latest when this was written).
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes("logbook"))
 
     def entries(self) -> list[tuple[object, ...]]:
         return list(
@@ -112,16 +114,18 @@ class LeanEntryIndexMigrationTests(TransactionTestCase):
 
     def test_entries_read_back_the_same_after_the_migration_and_back(self) -> None:
         _migrate(BEFORE)
+        # Written as the app wrote them then (the model at 0004: the status as its word, logbook/0006).
+        Entry = MigrationExecutor(connection).loader.project_state([BEFORE]).apps.get_model("logbook", "LogEntry")
         shared = uuid.uuid4()
         for day, retracted_by in ((date(2026, 9, 1), None), (date(2026, 9, 2), self.alice)):
-            LogEntry.objects.create(
-                child=self.maya,
+            Entry.objects.create(
+                child_id=self.maya.pk,
                 date=day,
-                provision=self.provision,
+                provision_id=self.provision.pk,
                 status=Status.MISSED,
                 note="Sub — 日本語 🙂",
                 client_id=uuid.uuid5(shared, day.isoformat()),
-                retracted_by=retracted_by,
+                retracted_by_id=retracted_by.pk if retracted_by else None,
             )
         before = self.entries()
         _migrate(LEAN)
