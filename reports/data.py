@@ -36,6 +36,7 @@ from reports.communications import communications_data
 from reports.labels import choice_label
 from reports.stages import stage
 from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, SCHOOL_CAUSED_WHY, declaration, method_sections
+from reports.words import chronology_formats, report_words
 
 # Choice labels, translated when a report is built (reports.labels.choice_label), never before.
 KIND_LABELS = dict(Provision.Kind.choices)
@@ -306,6 +307,7 @@ def _report_data(inputs: ReportInputs, chain: ChainRead) -> dict[str, Any]:
         next_dates=next_dates,
         communications=communications,
     )
+    data["words"] = report_words(data)
     data["exhibit_files"] = exhibits
     return data
 
@@ -516,7 +518,7 @@ def _same_day(in_range: list[lf.History]) -> dict[str, Any]:
     return {"entries": len(lags), "same_day": same, "within_two_days": within_two, "share": share}
 
 
-def _edits(history: lf.History, day: date) -> list[dict[str, Any]]:
+def _edits(history: lf.History, day: date, words: dict[str, str]) -> list[dict[str, Any]]:
     """Every change after the first record: "Edited on D (n days after the school day): reason"."""
     rows = []
     for version in history.edits:
@@ -528,6 +530,7 @@ def _edits(history: lf.History, day: date) -> list[dict[str, Any]]:
                 "text": f"Edited on {day_text(version.local_day)} ({_after_text(after)}) by {version.by}: {reason}"
                 + (f" ({device})" if device else ""),
                 "seq": version.seq,
+                "ledger_text": words["edit_ledger"] % {"seq": version.seq},
             }
         )
     return rows
@@ -554,6 +557,7 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
         )
     )
     counted = {(e.date, e.provision_id, e.status) for e in compliance.entries}
+    words = chronology_formats()  # translated once; each row fills them in
     rows = []
     for history in current:
         entry = history.latest.payload
@@ -561,6 +565,9 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
         provision = provisions[entry["provision"]]
         reason = entry.get("miss_reason") or MissReason.UNKNOWN
         lag = lf.days_after(history.first, day)
+        source = choice_label(SOURCES, entry.get("source", ""), empty=gettext_lazy("Not stated"))
+        note = entry.get("note", "")
+        first, latest = history.first.seq, history.latest.seq
         rows.append(
             {
                 "id": history.object_id,
@@ -575,21 +582,33 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "reason": choice_label(REASONS, entry.get("miss_reason", ""), empty=gettext_lazy("No reason given")),
                 "school_caused": reason in SCHOOL_CAUSED_REASONS,
                 "cause_text": _cause_text(reason),
-                "source": choice_label(SOURCES, entry.get("source", ""), empty=gettext_lazy("Not stated")),
+                "source": source,
                 "reporter_text": f"; reported by {entry['reported_by']}" if entry.get("reported_by") else "",
-                "note": entry.get("note", ""),
+                "how_known": (
+                    words["how_known_reporter"] % {"source": source, "reporter": entry["reported_by"]}
+                    if entry.get("reported_by")
+                    else words["how_known"] % {"source": source}
+                ),
+                "note": note,
+                "note_text": "\n" + words["note"] % {"note": note} if note else "",
                 # A long note may break across pages (nothing lost); a short row stays on one page.
                 "long": entry.get("note", "").count("\n") > 15 or len(entry.get("note", "")) > 1200,
                 "recorded": day_text(history.first.local_day),
                 "recorded_by": history.first.by,
+                "by_text": words["by"] % {"name": history.first.by} if history.first.by else "",
                 "lag": lag,
                 "lag_text": _lag_text(lag),
                 # The phone's tap time of the first recording, beside "First recorded" (issue 15).
                 "device_text": _device_text(history.first, day),
-                "edits": _edits(history, day),
+                "edits": _edits(history, day, words),
                 "counted": (day, entry["provision"], entry["status"]) in counted,
                 "attachments": [],  # filled in once the exhibits are numbered
-                "record": {"seq": history.latest.seq, "hash": history.latest.hash, "first": history.first.seq},
+                "record": {"seq": latest, "hash": history.latest.hash, "first": first},
+                "record_text": (
+                    words["ledger_range"] % {"first": first, "seq": latest}
+                    if latest != first
+                    else words["ledger"] % {"seq": latest}
+                ),
             }
         )
     return rows
@@ -598,8 +617,8 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
 def _cause_text(reason: str) -> str:
     """Why a miss counts against the school, in words (an unexplained miss is not a contradiction)."""
     if reason == MissReason.UNKNOWN:
-        return "counts against the school: the school gave no reason"
-    return "school-caused" if reason in SCHOOL_CAUSED_REASONS else ""
+        return _("counts against the school: the school gave no reason")
+    return _("school-caused") if reason in SCHOOL_CAUSED_REASONS else ""
 
 
 def _retractions(in_range: list[lf.History]) -> list[dict[str, Any]]:
