@@ -581,7 +581,7 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "minutes_text": _minutes_of(entry.get("minutes_delivered"), provision),
                 "reason": choice_label(REASONS, entry.get("miss_reason", ""), empty=gettext_lazy("No reason given")),
                 "school_caused": reason in SCHOOL_CAUSED_REASONS,
-                "cause_text": _cause_text(reason),
+                "cause_text": _cause_text(reason, words),
                 "source": source,
                 "reporter_text": f"; reported by {entry['reported_by']}" if entry.get("reported_by") else "",
                 "how_known": (
@@ -614,11 +614,11 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
     return rows
 
 
-def _cause_text(reason: str) -> str:
+def _cause_text(reason: str, words: dict[str, str]) -> str:
     """Why a miss counts against the school, in words (an unexplained miss is not a contradiction)."""
     if reason == MissReason.UNKNOWN:
-        return _("counts against the school: the school gave no reason")
-    return _("school-caused") if reason in SCHOOL_CAUSED_REASONS else ""
+        return words["unknown_cause"]
+    return words["school_caused"] if reason in SCHOOL_CAUSED_REASONS else ""
 
 
 def _retractions(in_range: list[lf.History]) -> list[dict[str, Any]]:

@@ -479,8 +479,8 @@ def _evidence_words(data: dict[str, Any]) -> dict[str, Any]:
         % {"count": misses},
         "chronology_head": [_("Date"), _("Provision and IEP wording"), _("What happened"), _("First recorded")],
         "school_caused_mark": _("(school-caused)"),
-        # The cause of a miss as reports.data._cause_text words it, to know which one to box.
-        "school_caused": _("school-caused"),
+        # The cause of a miss as reports.data._cause_text words it (the same message), to know which to box.
+        "school_caused": chronology_formats()["school_caused"],
         "not_counted": _("Not in the day counts: a make-up session or a day the provision was not expected."),
         "communications": _communication_words(c) if c is not None else None,
         "appendix_heading": _("Appendix: entries withdrawn"),
@@ -699,6 +699,8 @@ def _retraction_words(data: dict[str, Any]) -> None:
 def chronology_formats() -> dict[str, str]:
     """The chronology's per-row messages, translated once per report (``reports.data._misses``)."""
     return {
+        "school_caused": _("school-caused"),
+        "unknown_cause": _("counts against the school: the school gave no reason"),
         "how_known": _("How known: %(source)s."),
         "how_known_reporter": _("How known: %(source)s; reported by %(reporter)s."),
         "note": _("Note: “%(note)s”"),
