@@ -699,6 +699,7 @@ def _retraction_words(data: dict[str, Any]) -> None:
 def chronology_formats() -> dict[str, str]:
     """The chronology's per-row messages, translated once per report (``reports.data._misses``)."""
     return {
+        "makeup": " " + _("(make-up session)"),
         "school_caused": _("school-caused"),
         "unknown_cause": _("counts against the school: the school gave no reason"),
         "how_known": _("How known: %(source)s."),
