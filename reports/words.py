@@ -80,7 +80,7 @@ def chart_words() -> dict[str, str]:
             "Above the bars: the month’s delivery rate."
         ),
         "all_delivered": _("All delivered"),
-        "most_delivered": _("85% or more delivered"),
+        "most_delivered": _("%(percent)s%% or more delivered") % {"percent": 85},  # reports.data._heat's line
         "some_missed": _("Some partly delivered or missed"),
         "half_missed": _("Half or more partly delivered or missed"),
         "not_logged": _("Not logged"),
