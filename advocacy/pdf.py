@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from advocacy.models import Letter
 from reports.render import render_pdf
+from reports.words import letter_words
 
 
 def letter_pdf(letter: Letter, author: str) -> bytes:
@@ -13,5 +14,6 @@ def letter_pdf(letter: Letter, author: str) -> bytes:
         "author": author or "IEP Right",
         "footer": f"{letter.get_kind_display()} · {letter.child.name}",
         "paragraphs": paragraphs,
+        "words": letter_words(),
     }
     return render_pdf("letter", data).pdf

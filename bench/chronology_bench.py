@@ -340,28 +340,32 @@ def _capture(folder: Path) -> dict[int, dict[str, Any]]:
     home = Household.objects.create(name="Bench family")
     Membership.objects.create(user=parent, household=home, role=Role.OWNER)
     child = build_demo_child(home, parent, name="Child", years=4)
-    real = services.render_pdf
+    from reports.render import Worker
+
+    real = Worker.hand_over  # the request hands its data to a started worker (reports.services)
     inputs: dict[int, dict[str, Any]] = {}
     for years, (start, end) in RANGES.items():
         seen: list[dict[str, Any]] = []
 
-        def keep(template, data, *, attachments=None, timestamp=None, files=None, seen=seen, years=years):  # type: ignore[no-untyped-def]
+        def keep(
+            worker, data, *, attachments=None, timestamp=None, files=None, recompress=True, seen=seen, years=years
+        ):  # type: ignore[no-untyped-def]
             files_dir = folder / f"files-{years}"
             files_dir.mkdir(parents=True, exist_ok=True)
             for name, path in (files or {}).items():
                 shutil.copyfile(path, files_dir / name)
             seen.append(
                 {
-                    "template": template,
+                    "template": Path(worker.source).stem,
                     "data": copy.deepcopy(data),
                     "attachments": [vars(a) for a in attachments or []],
                     "timestamp": timestamp.isoformat() if timestamp else None,
                     "files": {name: str(files_dir / name) for name in files or {}},
                 }
             )
-            return real(template, data, attachments=attachments, timestamp=timestamp, files=files)
+            return real(worker, data, attachments=attachments, timestamp=timestamp, files=files, recompress=recompress)
 
-        services.render_pdf = keep  # type: ignore[assignment]
+        Worker.hand_over = keep  # type: ignore[method-assign]
         try:
             # After the last school day of the four years: a ledger's clock never runs backwards.
             with time_machine.travel(datetime(2030, 6, 20, 12, 0, tzinfo=UTC)):
@@ -369,7 +373,7 @@ def _capture(folder: Path) -> dict[int, dict[str, Any]]:
                     child, user=parent, kind="evidence", start=start, end=end, bates_prefix="BENCH-"
                 )
         finally:
-            services.render_pdf = real
+            Worker.hand_over = real  # type: ignore[method-assign]
         inputs[years] = seen[0]
     return inputs
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from evidence.ledger import GENESIS_HASH
 from evidence.verify import ChainReport, chain_rows, finish_check, walk_chain
@@ -36,6 +36,7 @@ from reports.communications import communications_data
 from reports.labels import choice_label
 from reports.stages import stage
 from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, SCHOOL_CAUSED_WHY, declaration, method_sections
+from reports.words import chronology_formats, report_words
 
 # Choice labels, translated when a report is built (reports.labels.choice_label), never before.
 KIND_LABELS = dict(Provision.Kind.choices)
@@ -86,7 +87,7 @@ class Exhibit:
 
     @property
     def label(self) -> str:
-        return f"Exhibit {self.number}"
+        return _("Exhibit %(number)s") % {"number": self.number}
 
     @property
     def file_name(self) -> str:
@@ -100,20 +101,24 @@ class Exhibit:
 
 
 SHOWN_IMAGES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
-TYPE_WORDS = {
-    "image/jpeg": "Photo (JPEG)",
-    "image/png": "Photo (PNG)",
-    "image/heic": "Photo (HEIC)",
-    "image/heif": "Photo (HEIF)",
-    "application/pdf": "PDF document",
-    "message/rfc822": "Saved email (.eml)",
-    "text/plain; charset=utf-8": "Text file",
+TYPE_WORDS: dict[str, Any] = {
+    "image/jpeg": gettext_lazy("Photo (JPEG)"),
+    "image/png": gettext_lazy("Photo (PNG)"),
+    "image/heic": gettext_lazy("Photo (HEIC)"),
+    "image/heif": gettext_lazy("Photo (HEIF)"),
+    "application/pdf": gettext_lazy("PDF document"),
+    "message/rfc822": gettext_lazy("Saved email (.eml)"),
+    "text/plain; charset=utf-8": gettext_lazy("Text file"),
 }
-NOT_SHOWN_WHY = {
-    "image/heic": "HEIC photos (the iPhone's format) cannot be placed on a PDF page by the typesetter; "
-    "the photo is carried inside this PDF as the attached file named here, byte for byte.",
-    "image/heif": "HEIF photos cannot be placed on a PDF page by the typesetter; "
-    "the photo is carried inside this PDF as the attached file named here, byte for byte.",
+NOT_SHOWN_WHY: dict[str, Any] = {
+    "image/heic": gettext_lazy(
+        "HEIC photos (the iPhone's format) cannot be placed on a PDF page by the typesetter; "
+        "the photo is carried inside this PDF as the attached file named here, byte for byte."
+    ),
+    "image/heif": gettext_lazy(
+        "HEIF photos cannot be placed on a PDF page by the typesetter; "
+        "the photo is carried inside this PDF as the attached file named here, byte for byte."
+    ),
 }
 
 
@@ -142,7 +147,7 @@ def long_day(day: date) -> str:
 
 
 def pct(value: str | None) -> str:
-    return f"{value}%" if value is not None else "n/a"
+    return f"{value}%" if value is not None else pgettext("no rate", "n/a")
 
 
 def minutes_text(minutes: int) -> str:
@@ -306,6 +311,7 @@ def _report_data(inputs: ReportInputs, chain: ChainRead) -> dict[str, Any]:
         next_dates=next_dates,
         communications=communications,
     )
+    data["words"] = report_words(data)
     data["exhibit_files"] = exhibits
     return data
 
@@ -339,13 +345,13 @@ def _data(
         "range": {
             "start": day_text(inputs.start),
             "end": day_text(inputs.end),
-            "text": f"{day_text(inputs.start)} to {day_text(inputs.end)}",
+            "text": _span(inputs.start, inputs.end),
             "iso": f"{inputs.start.isoformat()} to {inputs.end.isoformat()}",
         },
         "selection": (
-            "All provisions"
+            _("All provisions")
             if inputs.provision_ids is None
-            else "Selected provisions: " + ", ".join(p.label for p in compliance.provisions)
+            else _("Selected provisions: %(labels)s") % {"labels": ", ".join(p.label for p in compliance.provisions)}
         ),
         "generated": {
             "by": inputs.generated_by,
@@ -411,8 +417,9 @@ def _data(
 
 
 def _title(inputs: ReportInputs) -> str:
-    what = "Meeting summary" if inputs.kind == "summary" else "Evidence report"
-    return f"{what}: IEP delivery for {inputs.child.name}"
+    if inputs.kind == "summary":
+        return _("Meeting summary: IEP delivery for %(child)s") % {"child": inputs.child.name}
+    return _("Evidence report: IEP delivery for %(child)s") % {"child": inputs.child.name}
 
 
 def _provision(p: Any) -> dict[str, Any]:
@@ -466,7 +473,7 @@ def _provision(p: Any) -> dict[str, Any]:
             "periods": [
                 {
                     "label": period.label,
-                    "range": f"{day_text(period.counted_from)} to {day_text(period.counted_to)}",
+                    "range": _span(period.counted_from, period.counted_to),
                     "state": period.state,
                     "required": period.required,
                     "delivered": period.delivered,
@@ -516,18 +523,20 @@ def _same_day(in_range: list[lf.History]) -> dict[str, Any]:
     return {"entries": len(lags), "same_day": same, "within_two_days": within_two, "share": share}
 
 
-def _edits(history: lf.History, day: date) -> list[dict[str, Any]]:
+def _edits(history: lf.History, day: date, words: dict[str, str]) -> list[dict[str, Any]]:
     """Every change after the first record: "Edited on D (n days after the school day): reason"."""
     rows = []
     for version in history.edits:
         after = lf.days_after(version, day)
-        reason = version.payload.get("edit_reason") or "no reason was asked (changed within a day)"
+        reason = version.payload.get("edit_reason") or _("no reason was asked (changed within a day)")
         device = _device_text(version, day)
+        values = {"day": day_text(version.local_day), "after": _after_text(after), "name": version.by, "reason": reason}
         rows.append(
             {
-                "text": f"Edited on {day_text(version.local_day)} ({_after_text(after)}) by {version.by}: {reason}"
+                "text": _("Edited on %(day)s (%(after)s) by %(name)s: %(reason)s") % values
                 + (f" ({device})" if device else ""),
                 "seq": version.seq,
+                "ledger_text": words["edit_ledger"] % {"seq": version.seq},
             }
         )
     return rows
@@ -535,8 +544,8 @@ def _edits(history: lf.History, day: date) -> list[dict[str, Any]]:
 
 def _after_text(days: int) -> str:
     if days <= 0:
-        return "the same day as the school day"
-    return "1 day after the school day" if days == 1 else f"{days} days after the school day"
+        return _("the same day as the school day")
+    return ngettext("%(count)s day after the school day", "%(count)s days after the school day", days) % {"count": days}
 
 
 def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.History]) -> list[dict[str, Any]]:
@@ -554,6 +563,7 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
         )
     )
     counted = {(e.date, e.provision_id, e.status) for e in compliance.entries}
+    words = chronology_formats()  # translated once; each row fills them in
     rows = []
     for history in current:
         entry = history.latest.payload
@@ -561,6 +571,9 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
         provision = provisions[entry["provision"]]
         reason = entry.get("miss_reason") or MissReason.UNKNOWN
         lag = lf.days_after(history.first, day)
+        source = choice_label(SOURCES, entry.get("source", ""), empty=gettext_lazy("Not stated"))
+        note = entry.get("note", "")
+        first, latest = history.first.seq, history.latest.seq
         rows.append(
             {
                 "id": history.object_id,
@@ -570,36 +583,48 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "wording": provision.wording,
                 "status": choice_label(STATUS_WORDS, entry["status"]),
                 "makeup": bool(entry.get("is_makeup")),
-                "makeup_text": " (make-up session)" if entry.get("is_makeup") else "",
+                "makeup_text": words["makeup"] if entry.get("is_makeup") else "",
                 "minutes_text": _minutes_of(entry.get("minutes_delivered"), provision),
                 "reason": choice_label(REASONS, entry.get("miss_reason", ""), empty=gettext_lazy("No reason given")),
                 "school_caused": reason in SCHOOL_CAUSED_REASONS,
-                "cause_text": _cause_text(reason),
-                "source": choice_label(SOURCES, entry.get("source", ""), empty=gettext_lazy("Not stated")),
+                "cause_text": _cause_text(reason, words),
+                "source": source,
                 "reporter_text": f"; reported by {entry['reported_by']}" if entry.get("reported_by") else "",
-                "note": entry.get("note", ""),
+                "how_known": (
+                    words["how_known_reporter"] % {"source": source, "reporter": entry["reported_by"]}
+                    if entry.get("reported_by")
+                    else words["how_known"] % {"source": source}
+                ),
+                "note": note,
+                "note_text": "\n" + words["note"] % {"note": note} if note else "",
                 # A long note may break across pages (nothing lost); a short row stays on one page.
                 "long": entry.get("note", "").count("\n") > 15 or len(entry.get("note", "")) > 1200,
                 "recorded": day_text(history.first.local_day),
                 "recorded_by": history.first.by,
+                "by_text": words["by"] % {"name": history.first.by} if history.first.by else "",
                 "lag": lag,
                 "lag_text": _lag_text(lag),
                 # The phone's tap time of the first recording, beside "First recorded" (issue 15).
                 "device_text": _device_text(history.first, day),
-                "edits": _edits(history, day),
+                "edits": _edits(history, day, words),
                 "counted": (day, entry["provision"], entry["status"]) in counted,
                 "attachments": [],  # filled in once the exhibits are numbered
-                "record": {"seq": history.latest.seq, "hash": history.latest.hash, "first": history.first.seq},
+                "record": {"seq": latest, "hash": history.latest.hash, "first": first},
+                "record_text": (
+                    words["ledger_range"] % {"first": first, "seq": latest}
+                    if latest != first
+                    else words["ledger"] % {"seq": latest}
+                ),
             }
         )
     return rows
 
 
-def _cause_text(reason: str) -> str:
+def _cause_text(reason: str, words: dict[str, str]) -> str:
     """Why a miss counts against the school, in words (an unexplained miss is not a contradiction)."""
     if reason == MissReason.UNKNOWN:
-        return "counts against the school: the school gave no reason"
-    return "school-caused" if reason in SCHOOL_CAUSED_REASONS else ""
+        return words["unknown_cause"]
+    return words["school_caused"] if reason in SCHOOL_CAUSED_REASONS else ""
 
 
 def _retractions(in_range: list[lf.History]) -> list[dict[str, Any]]:
@@ -614,15 +639,20 @@ def _retractions(in_range: list[lf.History]) -> list[dict[str, Any]]:
         provision = provisions[entry["provision"]]
         said = choice_label(STATUS_WORDS, entry["status"])
         if entry.get("miss_reason"):
-            said += f" ({choice_label(REASONS, entry['miss_reason'])})"
+            said = _("%(status)s (%(reason)s)") % {
+                "status": said,
+                "reason": choice_label(REASONS, entry["miss_reason"]),
+            }
         rows.append(
             {
                 "date": day_text(day),
                 "label": provision.label,
                 "said": said,
                 "note": entry.get("note", ""),
-                "recorded": f"{day_text(history.first.local_day)} by {history.first.by}",
-                "withdrawn": f"{day_text(history.latest.local_day)} by {history.latest.by}",
+                "recorded": _("%(day)s by %(name)s")
+                % {"day": day_text(history.first.local_day), "name": history.first.by},
+                "withdrawn": _("%(day)s by %(name)s")
+                % {"day": day_text(history.latest.local_day), "name": history.latest.by},
                 "reason": entry.get("retraction_reason", ""),
                 "seq": history.latest.seq,
             }
@@ -643,7 +673,7 @@ def _exhibits(
         if source:
             history = files.get(str(source["id"]))
             if history is not None and not history.retracted:
-                about = f"The IEP document of version {version['number']}, in effect from {version['from']}"
+                about = _("The IEP document of version %(number)s, in effect from %(from)s") % version
                 found.append(_exhibit(history, about))
     entry_ids = {h.object_id for h in in_range if not h.retracted}
     for history in sorted(files.values(), key=lambda h: h.first.seq):
@@ -679,7 +709,10 @@ def _number_in_order(exhibits: list[Exhibit], misses: list[dict[str, Any]]) -> l
         about = exhibit.about
         if exhibit.entry_id:
             row = order[exhibit.entry_id][1]
-            about = f"Kept with the entry of {row['date']}: {row['label']} ({row['status'].lower()})"
+            about = _("Kept with the entry of %(date)s: %(label)s (%(status)s)") % {
+                **row,
+                "status": row["status"].lower(),
+            }
         numbered.append(replace(exhibit, number=number, about=about))
     return numbered
 
@@ -699,13 +732,13 @@ def _exhibit_row(e: Exhibit) -> dict[str, Any]:
         "label": e.label,
         "name": e.name,
         "sha256": e.sha256,
-        "type": TYPE_WORDS.get(e.content_type, e.content_type),
-        "size": f"{e.size:,} bytes",
+        "type": str(TYPE_WORDS.get(e.content_type, e.content_type)),
+        "size": ngettext("%(size)s byte", "%(size)s bytes", e.size) % {"size": f"{e.size:,}"},
         "about": e.about,
         "shown": e.shown,
         "path": e.page_path if e.shown == "photo" else "",
         "file_name": e.file_name if e.shown == "attached" else "",
-        "why_not_shown": NOT_SHOWN_WHY.get(e.content_type, ""),
+        "why_not_shown": str(NOT_SHOWN_WHY.get(e.content_type, "")),
     }
 
 
@@ -737,8 +770,8 @@ def _device_text(version: lf.Version, day: date) -> str:
 
 def _lag_text(days: int) -> str:
     if days <= 0:
-        return "same day"
-    return "1 day later" if days == 1 else f"{days} days later"
+        return _("same day")
+    return ngettext("%(count)s day later", "%(count)s days later", days) % {"count": days}
 
 
 def _ieps(child: Child, inputs: ReportInputs, compliance: Compliance) -> list[dict[str, Any]]:
@@ -785,9 +818,9 @@ def _ieps(child: Child, inputs: ReportInputs, compliance: Compliance) -> list[di
 
 def _next_dates(child: Child, today: date) -> list[dict[str, str]]:
     rules = {
-        "annual_review_due": ("Annual IEP review due", "34 CFR 300.324(b)(1)"),
-        "reevaluation_due": ("Reevaluation due", "34 CFR 300.303(b)"),
-        "meeting_date": ("IEP meeting", ""),
+        "annual_review_due": (_("Annual IEP review due"), "34 CFR 300.324(b)(1)"),
+        "reevaluation_due": (_("Reevaluation due"), "34 CFR 300.303(b)"),
+        "meeting_date": (_("IEP meeting"), ""),
     }
     found = []
     for iep in Iep.objects.filter(child=child, status=Iep.Status.ACTIVE):
@@ -846,7 +879,7 @@ def segments(items: list[Any], empty: Any, gap: int) -> list[list[Any]]:
 
 
 def _span(first: date, last: date) -> str:
-    return f"{day_text(first)} to {day_text(last)}"
+    return _("%(first)s to %(last)s") % {"first": day_text(first), "last": day_text(last)}
 
 
 def _charts(compliance: Compliance) -> dict[str, Any]:
