@@ -11,6 +11,8 @@ import calendar
 from datetime import date, timedelta
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 WEEK = "week"
 MONTH = "month"
 # English names without strftime (locale-free, and fast in loops over many days).
@@ -81,7 +83,7 @@ def period_bounds(kind: str, day: date) -> tuple[date, date]:
 def period_label(kind: str, start: date) -> str:
     """How a period is named on pages and in reports: "Week of 7 Sep 2026" or "September 2026"."""
     if kind == WEEK:
-        return f"Week of {short_date(start)}"
+        return _("Week of %(day)s") % {"day": short_date(start)}
     return month_label(start)
 
 

@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.access import log_access
 from accounts.compression import compress_page
 from insights import services
 from insights.forms import InsightsFilterForm
-from insights.method import DISCLAIMER, METHOD_SECTIONS, METHOD_VERSION
+from insights.method import DISCLAIMER, METHOD_VERSION, method_sections
 from plans.access import child_for
 
 
@@ -24,8 +25,8 @@ def dashboard(request: HttpRequest, child_id: int) -> HttpResponse:
     context: dict[str, object] = {
         "child": child,
         "form": form,
-        "disclaimer": DISCLAIMER,
-        "method_sections": METHOD_SECTIONS,
+        "disclaimer": _(DISCLAIMER),
+        "method_sections": method_sections(),
         "method_version": METHOD_VERSION,
     }
     if request.GET and not form.is_valid():

@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from plans.models import Child
 from reports import ledger_facts
@@ -33,6 +34,23 @@ def _day(value: str | None) -> date | None:
 
 def _text(day: date | None) -> str:
     return f"{day:%b} {day.day}, {day.year}" if day else ""
+
+
+def _status(sent: bool, day: date, answer: date | None, due: date | None, settled: bool) -> str:
+    """Whether a message was answered, and when, in words: "Answered Sep 17, 2026 (2 days)"."""
+    if not sent:
+        return _("Received")
+    if answer is not None:
+        days = (answer - day).days
+        return ngettext("Answered %(day)s (%(count)s day)", "Answered %(day)s (%(count)s days)", days) % {
+            "day": _text(answer),
+            "count": days,
+        }
+    if settled:
+        return _("Settled without a written answer")
+    if due is not None:
+        return _("No answer recorded (asked by %(day)s)") % {"day": _text(due)}
+    return _("No answer recorded")
 
 
 def communications_data(
@@ -65,20 +83,11 @@ def communications_data(
             asked += 1
             answered += answer is not None
         due = _day(p.get("follow_up_due"))
-        if not sent:
-            status = "Received"
-        elif answer is not None:
-            status = f"Answered {_text(answer)} ({(answer - day).days} days)"
-        elif p.get("follow_up_closed"):
-            status = "Settled without a written answer"
-        elif due is not None:
-            status = f"No answer recorded (asked by {_text(due)})"
-        else:
-            status = "No answer recorded"
+        status = _status(sent, day, answer, due, bool(p.get("follow_up_closed")))
         rows.append(
             {
                 "date": _text(day),
-                "direction": "Parent to school" if sent else "School to parent",
+                "direction": _("Parent to school") if sent else _("School to parent"),
                 "channel": choice_label(CHANNELS, p["channel"]),
                 "with": ", ".join(x for x in (p.get("counterpart_name"), p.get("counterpart_role")) if x),
                 "subject": p.get("subject") or "",

@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
@@ -29,13 +30,13 @@ from insights.compliance import Compliance, compute_compliance
 from insights.numbers import format_p_value, percent
 from insights.patterns import find_patterns
 from logbook.models import SCHOOL_CAUSED_REASONS, MissReason, Source, Status
-from plans.models import US_STATES, WEEKDAY_NAMES, Child, Iep, Provision
+from plans.models import US_STATES, Child, Iep, Provision
 from reports import ledger_copy
 from reports import ledger_facts as lf
 from reports.communications import communications_data
 from reports.labels import choice_label
 from reports.stages import stage
-from reports.texts import DISCLAIMERS, HOW_TO_VERIFY, SCHOOL_CAUSED_WHY, declaration, method_sections
+from reports.texts import declaration, disclaimers, how_to_verify, method_sections, school_caused_why
 from reports.words import chronology_formats, report_words
 
 # Choice labels, translated when a report is built (reports.labels.choice_label), never before.
@@ -150,15 +151,14 @@ def pct(value: str | None) -> str:
     return f"{value}%" if value is not None else pgettext("no rate", "n/a")
 
 
-def minutes_text(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    return f"{minutes:,} min ({hours} h {rest:02d} min)" if minutes >= 60 else f"{minutes} min"
-
-
 def local_time(moment: datetime) -> str:
     zone = ZoneInfo(settings.TIME_ZONE)
     here = moment.astimezone(zone)
-    return f"{day_text(here.date())} at {here:%H:%M} {here.tzname()}"
+    return _("%(day)s at %(time)s %(zone)s") % {
+        "day": day_text(here.date()),
+        "time": f"{here:%H:%M}",
+        "zone": here.tzname(),
+    }
 
 
 def utc_time(moment: datetime) -> str:
@@ -166,16 +166,43 @@ def utc_time(moment: datetime) -> str:
 
 
 def schedule_text(provision: Provision) -> str:
+    """When a provision is owed and, for a service, how much: "Monday, Wednesday; 60 minutes per week
+    (sessions of 30 min)"."""
     if provision.schedule == Provision.Schedule.WEEKDAYS:
         days = sorted(provision.scheduled_weekdays())
-        when = ", ".join(WEEKDAY_NAMES[d] for d in days) if days else "no weekday chosen"
+        when = ", ".join(str(WEEKDAYS[d]) for d in days) if days else _("no weekday chosen")
     elif provision.schedule == Provision.Schedule.FLEXIBLE:
-        when = "Flexible: the provider picks the days"
+        when = _("Flexible: the provider picks the days")
     else:
-        when = "Every school day the child attends"
-    if provision.is_service_with_minutes:
-        return f"{when}; {provision.amount_phrase.replace(' per ', ' minutes per ', 1)}"
-    return when
+        when = _("Every school day the child attends")
+    if not provision.is_service_with_minutes:
+        return when
+    return _("%(when)s; %(amount)s") % {"when": when, "amount": _amount_text(provision)}
+
+
+def _amount_text(provision: Provision) -> str:
+    """ "120 minutes per month (4 sessions of 30 min)", as the IEP states the service."""
+    minutes, sessions, length = provision.minutes or 0, provision.sessions, provision.session_minutes
+    if provision.period == Provision.Period.MONTH:
+        amount = ngettext("%(count)s minute per month", "%(count)s minutes per month", minutes)
+    else:
+        amount = ngettext("%(count)s minute per week", "%(count)s minutes per week", minutes)
+    amount %= {"count": minutes}
+    values = {"amount": amount, "sessions": sessions, "minutes": length}
+    if sessions and length:
+        return (
+            ngettext(
+                "%(amount)s (%(sessions)s session of %(minutes)s min)",
+                "%(amount)s (%(sessions)s sessions of %(minutes)s min)",
+                sessions,
+            )
+            % values
+        )
+    if sessions:
+        return ngettext("%(amount)s (%(sessions)s session)", "%(amount)s (%(sessions)s sessions)", sessions) % values
+    if length:
+        return _("%(amount)s (sessions of %(minutes)s min)") % values
+    return amount
 
 
 @dataclass
@@ -364,7 +391,7 @@ def _data(
             "head": head,
             "count": count,
             "attachment": ledger_copy.ATTACHMENT_NAME,
-            "how_to_verify": HOW_TO_VERIFY,
+            "how_to_verify": how_to_verify(),
             "anchor_count": anchor_count,
             "anchors": anchors,
         },
@@ -399,11 +426,11 @@ def _data(
         "provisions": [rows[id(p)] for p in compliance.provisions],
         "most_missed": _most_missed(compliance, rows),
         "school_caused": _school_caused(compliance, rows),
-        "school_caused_why": SCHOOL_CAUSED_WHY,
+        "school_caused_why": school_caused_why(),
         "findings": _findings(compliance),
         "charts": _charts(compliance),
         "method": method_sections(),
-        "disclaimers": DISCLAIMERS,
+        "disclaimers": disclaimers(),
     }
     data["declaration"] = declaration(
         declarant=inputs.declarant or inputs.generated_by,
@@ -461,7 +488,7 @@ def _provision(p: Any) -> dict[str, Any]:
             "required_in_gaps": f"{s.required_in_gaps:,}",
             # "3 of 4 required" where the IEP states sessions; the count alone for a flexible service.
             "sessions": (
-                f"{s.sessions_held} of {s.required_sessions} required"
+                _("%(held)s of %(required)s required") % {"held": s.sessions_held, "required": s.required_sessions}
                 if s.required_sessions is not None
                 else (str(s.sessions_held) if p.flexible else "")
             ),
@@ -530,11 +557,21 @@ def _edits(history: lf.History, day: date, words: dict[str, str]) -> list[dict[s
         after = lf.days_after(version, day)
         reason = version.payload.get("edit_reason") or _("no reason was asked (changed within a day)")
         device = _device_text(version, day)
-        values = {"day": day_text(version.local_day), "after": _after_text(after), "name": version.by, "reason": reason}
+        values = {
+            "day": day_text(version.local_day),
+            "after": _after_text(after),
+            "name": version.by,
+            "reason": reason,
+            "device": device,
+        }
         rows.append(
             {
-                "text": _("Edited on %(day)s (%(after)s) by %(name)s: %(reason)s") % values
-                + (f" ({device})" if device else ""),
+                "text": (
+                    _("Edited on %(day)s (%(after)s) by %(name)s: %(reason)s (%(device)s)")
+                    if device
+                    else _("Edited on %(day)s (%(after)s) by %(name)s: %(reason)s")
+                )
+                % values,
                 "seq": version.seq,
                 "ledger_text": words["edit_ledger"] % {"seq": version.seq},
             }
@@ -589,7 +626,6 @@ def _misses(compliance: Compliance, inputs: ReportInputs, in_range: list[lf.Hist
                 "school_caused": reason in SCHOOL_CAUSED_REASONS,
                 "cause_text": _cause_text(reason, words),
                 "source": source,
-                "reporter_text": f"; reported by {entry['reported_by']}" if entry.get("reported_by") else "",
                 "how_known": (
                     words["how_known_reporter"] % {"source": source, "reporter": entry["reported_by"]}
                     if entry.get("reported_by")
@@ -747,7 +783,10 @@ def _minutes_of(minutes: int | None, provision: Provision) -> str:
     if minutes is None:
         return ""
     session = provision.session_minutes
-    return f", {minutes} of {session} min" if session else f", {minutes} min"
+    # Printed right after the entry's status ("Missed, 0 of 30 min"): the comma is the message's.
+    if session:
+        return pgettext("after a status", ", %(minutes)s of %(session)s min") % {"minutes": minutes, "session": session}
+    return pgettext("after a status", ", %(minutes)s min") % {"minutes": minutes}
 
 
 def _device_text(version: lf.Version, day: date) -> str:
@@ -760,12 +799,19 @@ def _device_text(version: lf.Version, day: date) -> str:
     tapped = datetime.fromisoformat(raw)
     minutes = max(0, round((version.at - tapped).total_seconds() / 60))
     hours, rest = divmod(minutes, 60)
-    lag = "at once" if minutes == 0 else (f"{hours} h {rest} min later" if hours else f"{rest} min later")
+    values = {"hours": hours, "minutes": rest}
+    if minutes == 0:
+        lag = _("at once")
+    elif hours:
+        lag = _("%(hours)s h %(minutes)s min later") % values
+    else:
+        lag = _("%(minutes)s min later") % values
     local = tapped.astimezone(ZoneInfo(settings.TIME_ZONE))
-    when = f"{local:%-I:%M} {'am' if local.hour < 12 else 'pm'}"
+    # The clock time as American readers write it ("3:02 pm"), like the dates (not yet by language).
+    said = {"time": f"{local:%-I:%M} {'am' if local.hour < 12 else 'pm'}", "day": day_text(local.date()), "lag": lag}
     if local.date() != day:
-        when += f" on {day_text(local.date())}"
-    return f"tapped {when} on the phone, received {lag}"
+        return _("tapped %(time)s on %(day)s on the phone, received %(lag)s") % said
+    return _("tapped %(time)s on the phone, received %(lag)s") % said
 
 
 def _lag_text(days: int) -> str:
@@ -900,7 +946,11 @@ def _charts(compliance: Compliance) -> dict[str, Any]:
     for part in segments(months, lambda m: m["rated"] == 0, gap=1):
         for start in range(0, len(part), 13):
             chunk = part[start : start + 13]
-            title = f"{chunk[0]['label']} {chunk[0]['year']} to {chunk[-1]['label']} {chunk[-1]['year']}"
+            first, last = chunk[0], chunk[-1]
+            title = _("%(first)s to %(last)s") % {
+                "first": f"{first['label']} {first['year']}",
+                "last": f"{last['label']} {last['year']}",
+            }
             month_rows.append({"title": title, "months": [{k: v for k, v in m.items() if k != "first"} for m in chunk]})
     by_month: dict[date, list[str]] = {}
     for day in compliance.days:

@@ -8,6 +8,7 @@ sentence of the templates left unmarked.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -18,8 +19,10 @@ from unittest import mock
 import time_machine
 from django.conf import settings
 
+from correspondence.services import create_communication
+from insights import method, numbers
 from logbook.models import MissReason, Status
-from reports import words
+from reports import communications, data, texts, words
 from reports.services import generate_report
 from reports.storage import read_report
 from tests.base import BaseTestCase
@@ -116,7 +119,9 @@ def test_the_scan_catches_what_the_templates_used_to_hold() -> None:
 
 @contextmanager
 def marked() -> Iterator[None]:
-    """Every message of reports/words.py wrapped in «», as a translation would replace it."""
+    """Every message of reports/words.py wrapped in «», as a translation would replace it, and those
+    the other modules that make a report's texts translate when it is made (reports.texts, reports.data,
+    reports.communications, insights.method and .numbers). Choice labels (lazy) are left as they are."""
 
     def one(message: str) -> str:
         return f"«{message}»"
@@ -131,12 +136,21 @@ def marked() -> Iterator[None]:
         mock.patch.object(words, "_", one),
         mock.patch.object(words, "ngettext", plural),
         mock.patch.object(words, "pgettext", context),
+        mock.patch.object(texts, "_", one),
+        mock.patch.object(texts, "ngettext", plural),
+        mock.patch.object(data, "_", one),
+        mock.patch.object(data, "ngettext", plural),
+        mock.patch.object(data, "pgettext", context),
+        mock.patch.object(communications, "_", one),
+        mock.patch.object(communications, "ngettext", plural),
+        mock.patch.object(method, "_", one),
+        mock.patch.object(numbers, "_", one),
     ):
         yield
 
 
-# Sentences and labels the templates held in English: each must now be inside a mark. (Words that
-# also occur in the texts made in Python, such as the method's, are left out of this list.)
+# Sentences and labels the templates held in English, and the reports' texts made in Python
+# (reports.texts, reports.data, reports.communications, the method): each must now be inside a mark.
 TEMPLATE_ENGLISH = [
     "Evidence report ·",
     "Chain of custody",
@@ -171,6 +185,20 @@ TEMPLATE_ENGLISH = [
     "provision-days with a logged outcome",
     "records in the child\u2019s hash chain",
     "(make-up",
+    "How the numbers are computed",
+    "This report is general information, not legal advice.",
+    "ledger-records.json. Open the attachments panel",
+    "A miss counts against the school unless",
+    "I am a parent or guardian of",
+    "I declare under penalty of perjury",
+    "An attended school day is a weekday",
+    "School days",
+    "Recording lag",
+    "Every school day the child attends",
+    "minutes per week (sessions of 30 min)",
+    "Parent to school",
+    "No answer recorded",
+    "Week of",
 ]
 
 
@@ -191,6 +219,10 @@ class MarkedWordsTests(TempFiles, BaseTestCase):
             log(
                 self.child, self.speech, date(2026, 9, 3), Status.MISSED, self.alice, minutes=0,
                 reason=MissReason.PROVIDER_ABSENT, note="No speech today.",
+            )  # fmt: skip
+            create_communication(
+                self.child, user=self.alice, client_id=uuid.uuid4(), date=date(2026, 9, 3), channel="email",
+                direction="sent", subject="Speech",
             )  # fmt: skip
 
     def make(self, kind: str) -> str:
@@ -216,6 +248,16 @@ class MarkedWordsTests(TempFiles, BaseTestCase):
             "records in the child\u2019s hash chain at generation»",  # plural
             "«How known: Not stated.»",
             "«Declaration of the record-keeping process»",
+            # The reports' texts made in Python: a disclaimer, the declaration, the method, a schedule,
+            # a communication's direction and status, a service period.
+            "«This report is general information, not legal advice.",
+            "«I declare under penalty of perjury that the foregoing is true and correct.»",
+            "«School days»",
+            "«Every school day the child attends»",
+            "«60 minutes per week» (sessions of 30 min)»",
+            "«Parent to school»",
+            "«No answer recorded»",
+            "«Week of ",
         ):
             assert marked_words.replace("Alice", self.child.name) in text, marked_words
         assert "(1 entries)" not in text
