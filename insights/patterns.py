@@ -24,12 +24,13 @@ from datetime import date
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from insights.numbers import format_p_value, month_label, percent, rate_json
+from insights.numbers import format_p_value, percent, rate_json
 from logbook.models import SCHOOL_CAUSED_REASONS, MissReason, Source, Status
-from plans.models import WEEKDAY_NAMES
 
 if TYPE_CHECKING:
     from insights.results import Compliance, CountedEntry
@@ -242,18 +243,166 @@ def _group_key(group: object) -> str:
     return str(group)
 
 
-def _words(dimension: str, group: str) -> tuple[str, str, str, str]:
-    """(group label, "were ..." phrase for the sentence, the group and the rest in the detail)."""
+def _weekdays(day: int) -> str:
+    """The plural name of a weekday, as in "misses were on Mondays" (Django has only the singular)."""
+    return (
+        pgettext("plural: misses were on Mondays", "Mondays"),
+        pgettext("plural: misses were on Tuesdays", "Tuesdays"),
+        pgettext("plural: misses were on Wednesdays", "Wednesdays"),
+        pgettext("plural: misses were on Thursdays", "Thursdays"),
+        pgettext("plural: misses were on Fridays", "Fridays"),
+        pgettext("plural: misses were on Saturdays", "Saturdays"),
+        pgettext("plural: misses were on Sundays", "Sundays"),
+    )[day]
+
+
+def _group_words(dimension: str, group: str) -> tuple[str, dict[str, str]]:
+    """The group's label and its words for the messages: ``weekdays``, ``month``, ``tag`` or ``staff``."""
     if dimension == "weekday":
-        name = f"{WEEKDAY_NAMES[int(group)]}s"
-        return name, f"on {name}", f"on {name}", "on other days"
+        name = _weekdays(int(group))
+        return name, {"weekdays": name}
     if dimension == "month":
         year, month = group.split("-")
-        label = month_label(date(int(year), int(month), 1))
-        return label, f"in {label}", f"in {label}", "in other months"
+        # Django's month names and order ("September 2026", "septiembre de 2026").
+        label = date_format(date(int(year), int(month), 1), "YEAR_MONTH_FORMAT")
+        return label, {"month": label}
     if dimension == "tag":
-        return f"days tagged {group}", f"on days tagged {group}", f"tagged {group}", f"not tagged {group}"
-    return group, f"with {group} responsible", f"with {group} responsible", "with other staff responsible"
+        return _("days tagged %(tag)s") % {"tag": group}, {"tag": group}
+    return group, {"staff": group}
+
+
+def _sentence(dimension: str, across_all: bool, misses: int, values: dict[str, object]) -> str:
+    """ "18 of 59 misses across all provisions were on days tagged substitute.": one message per
+    dimension and scope, its grammar decided by the misses of the group (the subject)."""
+    if across_all:
+        if dimension == "weekday":
+            message = ngettext(
+                "%(misses)s of %(total)s misses across all provisions was on %(weekdays)s.",
+                "%(misses)s of %(total)s misses across all provisions were on %(weekdays)s.",
+                misses,
+            )
+        elif dimension == "month":
+            message = ngettext(
+                "%(misses)s of %(total)s misses across all provisions was in %(month)s.",
+                "%(misses)s of %(total)s misses across all provisions were in %(month)s.",
+                misses,
+            )
+        elif dimension == "tag":
+            message = ngettext(
+                "%(misses)s of %(total)s misses across all provisions was on days tagged %(tag)s.",
+                "%(misses)s of %(total)s misses across all provisions were on days tagged %(tag)s.",
+                misses,
+            )
+        else:
+            message = ngettext(
+                "%(misses)s of %(total)s misses across all provisions was with %(staff)s responsible.",
+                "%(misses)s of %(total)s misses across all provisions were with %(staff)s responsible.",
+                misses,
+            )
+    elif dimension == "weekday":
+        message = ngettext(
+            "%(misses)s of %(total)s misses of %(provision)s was on %(weekdays)s.",
+            "%(misses)s of %(total)s misses of %(provision)s were on %(weekdays)s.",
+            misses,
+        )
+    elif dimension == "month":
+        message = ngettext(
+            "%(misses)s of %(total)s misses of %(provision)s was in %(month)s.",
+            "%(misses)s of %(total)s misses of %(provision)s were in %(month)s.",
+            misses,
+        )
+    elif dimension == "tag":
+        message = ngettext(
+            "%(misses)s of %(total)s misses of %(provision)s was on days tagged %(tag)s.",
+            "%(misses)s of %(total)s misses of %(provision)s were on days tagged %(tag)s.",
+            misses,
+        )
+    else:
+        message = ngettext(
+            "%(misses)s of %(total)s misses of %(provision)s was with %(staff)s responsible.",
+            "%(misses)s of %(total)s misses of %(provision)s were with %(staff)s responsible.",
+            misses,
+        )
+    return message % values
+
+
+def _counts(dimension: str, across_all: bool, entries: int, values: dict[str, object]) -> str:
+    """ "Missed: 3 of 4 logged days tagged substitute (75.0%), against 2 of 56 not tagged substitute
+    (3.6%).": the group against the rest, in logged items (all provisions) or days (one provision),
+    the noun decided by the group's logged entries."""
+    if across_all:
+        if dimension == "weekday":
+            message = ngettext(
+                "Missed: %(misses)s of %(entries)s logged item on %(weekdays)s (%(percent)s%%), "
+                "against %(rest_misses)s of %(rest_entries)s on other days (%(rest_percent)s%%).",
+                "Missed: %(misses)s of %(entries)s logged items on %(weekdays)s (%(percent)s%%), "
+                "against %(rest_misses)s of %(rest_entries)s on other days (%(rest_percent)s%%).",
+                entries,
+            )
+        elif dimension == "month":
+            message = ngettext(
+                "Missed: %(misses)s of %(entries)s logged item in %(month)s (%(percent)s%%), "
+                "against %(rest_misses)s of %(rest_entries)s in other months (%(rest_percent)s%%).",
+                "Missed: %(misses)s of %(entries)s logged items in %(month)s (%(percent)s%%), "
+                "against %(rest_misses)s of %(rest_entries)s in other months (%(rest_percent)s%%).",
+                entries,
+            )
+        elif dimension == "tag":
+            message = ngettext(
+                "Missed: %(misses)s of %(entries)s logged item tagged %(tag)s (%(percent)s%%), "
+                "against %(rest_misses)s of %(rest_entries)s not tagged %(tag)s (%(rest_percent)s%%).",
+                "Missed: %(misses)s of %(entries)s logged items tagged %(tag)s (%(percent)s%%), "
+                "against %(rest_misses)s of %(rest_entries)s not tagged %(tag)s (%(rest_percent)s%%).",
+                entries,
+            )
+        else:
+            message = ngettext(
+                "Missed: %(misses)s of %(entries)s logged item with %(staff)s responsible (%(percent)s%%), "
+                "against %(rest_misses)s of %(rest_entries)s with other staff responsible (%(rest_percent)s%%).",
+                "Missed: %(misses)s of %(entries)s logged items with %(staff)s responsible (%(percent)s%%), "
+                "against %(rest_misses)s of %(rest_entries)s with other staff responsible (%(rest_percent)s%%).",
+                entries,
+            )
+    elif dimension == "weekday":
+        message = ngettext(
+            "Missed: %(misses)s of %(entries)s logged day on %(weekdays)s (%(percent)s%%), "
+            "against %(rest_misses)s of %(rest_entries)s on other days (%(rest_percent)s%%).",
+            "Missed: %(misses)s of %(entries)s logged days on %(weekdays)s (%(percent)s%%), "
+            "against %(rest_misses)s of %(rest_entries)s on other days (%(rest_percent)s%%).",
+            entries,
+        )
+    elif dimension == "month":
+        message = ngettext(
+            "Missed: %(misses)s of %(entries)s logged day in %(month)s (%(percent)s%%), "
+            "against %(rest_misses)s of %(rest_entries)s in other months (%(rest_percent)s%%).",
+            "Missed: %(misses)s of %(entries)s logged days in %(month)s (%(percent)s%%), "
+            "against %(rest_misses)s of %(rest_entries)s in other months (%(rest_percent)s%%).",
+            entries,
+        )
+    elif dimension == "tag":
+        message = ngettext(
+            "Missed: %(misses)s of %(entries)s logged day tagged %(tag)s (%(percent)s%%), "
+            "against %(rest_misses)s of %(rest_entries)s not tagged %(tag)s (%(rest_percent)s%%).",
+            "Missed: %(misses)s of %(entries)s logged days tagged %(tag)s (%(percent)s%%), "
+            "against %(rest_misses)s of %(rest_entries)s not tagged %(tag)s (%(rest_percent)s%%).",
+            entries,
+        )
+    else:
+        message = ngettext(
+            "Missed: %(misses)s of %(entries)s logged day with %(staff)s responsible (%(percent)s%%), "
+            "against %(rest_misses)s of %(rest_entries)s with other staff responsible (%(rest_percent)s%%).",
+            "Missed: %(misses)s of %(entries)s logged days with %(staff)s responsible (%(percent)s%%), "
+            "against %(rest_misses)s of %(rest_entries)s with other staff responsible (%(rest_percent)s%%).",
+            entries,
+        )
+    return message % values
+
+
+def fisher_text(p_value: float) -> str:
+    """ "One-sided Fisher exact test: p = 0.0011." or "... p < 0.0001." (format_p_value's numbers)."""
+    if p_value < 0.0001:
+        return _("One-sided Fisher exact test: p %(p)s.") % {"p": format_p_value(p_value)}
+    return _("One-sided Fisher exact test: p = %(p)s.") % {"p": format_p_value(p_value)}
 
 
 def _finding(
@@ -267,9 +416,19 @@ def _finding(
     if misses * rest_entries < MIN_RATIO * rest_misses * entries:
         return None
     p_value = fisher_exact_greater(misses, entries - misses, rest_misses, rest_entries - rest_misses)
-    group_label, in_sentence, in_group, in_rest = _words(dimension, group)
-    whose = f"of {label}" if label else "across all provisions"
-    unit = "days" if label else "items"
+    group_label, words = _group_words(dimension, group)
+    values: dict[str, object] = {
+        **words,
+        "provision": label,
+        "misses": misses,
+        "total": total[1],
+        "entries": entries,
+        "percent": percent(misses, entries),
+        "rest_misses": rest_misses,
+        "rest_entries": rest_entries,
+        "rest_percent": percent(rest_misses, rest_entries),
+    }
+    across_all = not label
     return Finding(
         lineage=scope or None,
         provision_label=label,
@@ -281,12 +440,9 @@ def _finding(
         rest_misses=rest_misses,
         rest_entries=rest_entries,
         p_value=p_value,
-        sentence=f"{misses} of {total[1]} misses {whose} were {in_sentence}.",
-        detail=(
-            f"Missed: {misses} of {entries} logged {unit} {in_group} ({percent(misses, entries)}%), "
-            f"against {rest_misses} of {rest_entries} {in_rest} ({percent(rest_misses, rest_entries)}%). "
-            f"One-sided Fisher exact test: p {'' if p_value < 0.0001 else '= '}{format_p_value(p_value)}."
-        ),
+        sentence=_sentence(dimension, across_all, misses, values),
+        # Two whole sentences: the counts, then the test (also shown on its own in the meeting summary).
+        detail=f"{_counts(dimension, across_all, entries, values)} {fisher_text(p_value)}",
     )
 
 

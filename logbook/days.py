@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from logbook.models import DEFAULT_DAY_TAGS, DayNote, LogEntry, Status
-from plans.models import WEEKDAY_NAMES, Child, Iep, Provision
+from plans.models import Child, Iep, Provision, weekday_name
 from plans.schooldays import SchoolDays
 
 REMINDER_DAYS = 14
@@ -261,9 +261,9 @@ class LogWindow:
     def closed_reason(self, day: date) -> str:
         calendar = self.school_days.calendar_on(day)
         if calendar is None:
-            return "outside the school calendar"
+            return _("outside the school calendar")
         if day.weekday() not in calendar.regular_weekdays():
-            return WEEKDAY_NAMES[day.weekday()]
+            return weekday_name(day.weekday())
         for off in calendar.non_school_days.all():
             if off.start <= day <= off.end:
                 return off.name

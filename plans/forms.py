@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from iepright.textclean import TextCheckMixin
@@ -19,7 +20,6 @@ from plans import validation
 from plans.iep_import.extract import short_label
 from plans.models import (
     MONDAY_TO_FRIDAY,
-    WEEKDAY_NAMES,
     Absence,
     Child,
     Iep,
@@ -31,7 +31,7 @@ from plans.models import (
 )
 from plans.schooldays import SchoolDays
 
-WEEKDAY_CHOICES = [(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)]
+WEEKDAY_CHOICES = [(str(day), name) for day, name in WEEKDAYS.items()]  # Django's names, lazy
 
 
 class DateInput(forms.DateInput):

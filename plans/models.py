@@ -13,6 +13,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Household
@@ -72,6 +74,8 @@ US_STATES = [
     ("WY", _("Wyoming")),
 ]
 
+# English, for what is recorded and exported (the ledger's payloads, the JSON of the numbers): never
+# translated, a record's hash depends on it. Pages use weekday_name(), in the active language.
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 MONDAY_TO_FRIDAY = 0b0011111  # bit 0 = Monday ... bit 6 = Sunday
 
@@ -88,11 +92,16 @@ def weekday_mask(days: set[int] | list[int]) -> int:
     return mask
 
 
+def weekday_name(day: int) -> str:
+    """The name of a weekday (0 = Monday) in the active language: Django's."""
+    return str(WEEKDAYS[day])
+
+
 def weekday_phrase(mask: int) -> str:
     """ "Monday to Friday" for the usual school week, else the day names: "Tuesday, Thursday"."""
     if mask == MONDAY_TO_FRIDAY:
-        return "Monday to Friday"
-    return ", ".join(WEEKDAY_NAMES[day] for day in sorted(weekday_set(mask)))
+        return gettext("Monday to Friday")
+    return ", ".join(weekday_name(day) for day in sorted(weekday_set(mask)))
 
 
 class Child(models.Model):
@@ -290,22 +299,36 @@ class Provision(models.Model):
         if self.schedule == self.Schedule.WEEKDAYS:
             return weekday_phrase(self.weekdays)
         if self.schedule == self.Schedule.FLEXIBLE:
-            return "Flexible (the provider picks the days)"
-        return "Every school day"
+            return gettext("Flexible (the provider picks the days)")
+        return gettext("Every school day")
 
     @property
     def amount_phrase(self) -> str:
         """ "120 per month (4 sessions of 30 min)", "60 per week (sessions of 30 min)", or ""."""
         if not self.is_service_with_minutes:
             return ""
-        text = f"{self.minutes} {self.get_period_display()}"
+        values: dict[str, object] = {"minutes": self.minutes, "sessions": self.sessions, "length": self.session_minutes}
+        if self.period == self.Period.MONTH:
+            values["amount"] = gettext("%(minutes)s per month") % values
+        else:
+            values["amount"] = gettext("%(minutes)s per week") % values
         if self.sessions and self.session_minutes:
-            text += f" ({self.sessions} sessions of {self.session_minutes} min)"
-        elif self.sessions:
-            text += f" ({self.sessions} sessions)"
-        elif self.session_minutes:
-            text += f" (sessions of {self.session_minutes} min)"
-        return text
+            return (
+                ngettext(
+                    "%(amount)s (%(sessions)s session of %(length)s min)",
+                    "%(amount)s (%(sessions)s sessions of %(length)s min)",
+                    self.sessions,
+                )
+                % values
+            )
+        if self.sessions:
+            return (
+                ngettext("%(amount)s (%(sessions)s session)", "%(amount)s (%(sessions)s sessions)", self.sessions)
+                % values
+            )
+        if self.session_minutes:
+            return gettext("%(amount)s (sessions of %(length)s min)") % values
+        return str(values["amount"])
 
     def scheduled_weekdays(self) -> set[int]:
         """The weekdays the provision is owed on; none for a flexible schedule."""
