@@ -141,7 +141,6 @@ def render_pdf(
     timeout: float | None = None,
     files: dict[str, Path] | None = None,
     recompress: bool = True,
-    worker: Worker | None = None,
 ) -> Rendered:
     """Render ``reports/typst/<template>.typ`` with ``data`` into a PDF/A-3b + PDF/UA-1 file.
 
@@ -149,13 +148,13 @@ def render_pdf(
     report font has become ``[U+XXXX]``). ``timestamp`` is the document's creation date (now by
     default). ``files`` maps a name to a file on disk; the template reads it as ``/exhibits/<name>``.
     ``recompress=False`` returns the file exactly as Typst wrote it (for tests and the benchmark).
-    ``worker``: a worker ``start_worker`` started for this template (the caller closes it); without
-    one, a worker is started and closed here. Raises RenderTimeout, RenderBusy or RenderError.
+    A worker is started, handed the data and closed here; a caller that has reading to do first
+    starts its own (``start_worker``, then ``Worker.hand_over`` and ``Worker.answer``).
+    Raises RenderTimeout, RenderBusy or RenderError.
     """
-    if worker is None:
-        with start_worker(template, timeout=timeout) as own:
-            return own.render(data, attachments=attachments, timestamp=timestamp, files=files, recompress=recompress)
-    return worker.render(data, attachments=attachments, timestamp=timestamp, files=files, recompress=recompress)
+    with start_worker(template, timeout=timeout) as worker:
+        worker.hand_over(data, attachments=attachments, timestamp=timestamp, files=files, recompress=recompress)
+        return worker.answer()
 
 
 def start_worker(template: str, *, timeout: float | None = None) -> Worker:
@@ -183,8 +182,8 @@ class Worker:
     """One render worker process and its private root, from its start to its one answer.
 
     The first line on its standard input names the template and the root (the worker imports
-    ``typst`` and ``pikepdf`` and scans the fonts for it, then waits); ``render`` links the files
-    into the root, hands over the data and reads the PDF. ``close`` stops a worker that never got its
+    ``typst`` and ``pikepdf`` and scans the fonts for it, then waits); ``hand_over`` links the files
+    into the root and hands over the data, ``answer`` reads the PDF. ``close`` stops a worker that never got its
     data, removes the root and gives the render slot back.
     """
 
@@ -205,21 +204,8 @@ class Worker:
         try:
             self.process.stdin.write(json.dumps({"source": self.source, "root": str(self.root)}).encode() + b"\n")
             self.process.stdin.flush()
-        except OSError:  # it died at once: render() reports what it said
+        except OSError:  # it died at once: answer() reports what it said
             pass
-
-    def render(
-        self,
-        data: dict[str, Any],
-        *,
-        attachments: list[Attachment] | None = None,
-        timestamp: datetime | None = None,
-        files: dict[str, Path] | None = None,
-        recompress: bool = True,
-    ) -> Rendered:
-        """Hand over the data and wait for the PDF."""
-        self.hand_over(data, attachments=attachments, timestamp=timestamp, files=files, recompress=recompress)
-        return self.answer()
 
     def hand_over(
         self,
