@@ -307,11 +307,15 @@ class Provision(models.Model):
         """ "120 per month (4 sessions of 30 min)", "60 per week (sessions of 30 min)", or ""."""
         if not self.is_service_with_minutes:
             return ""
-        values: dict[str, object] = {"minutes": self.minutes, "sessions": self.sessions, "length": self.session_minutes}
         if self.period == self.Period.MONTH:
-            values["amount"] = gettext("%(minutes)s per month") % values
+            amount = gettext("%(minutes)s per month") % {"minutes": self.minutes}
         else:
-            values["amount"] = gettext("%(minutes)s per week") % values
+            amount = gettext("%(minutes)s per week") % {"minutes": self.minutes}
+        return self.with_sessions(amount)
+
+    def with_sessions(self, amount: str) -> str:
+        """``amount`` followed by the sessions the IEP states: "... (4 sessions of 30 min)", if any."""
+        values = {"amount": amount, "sessions": self.sessions, "length": self.session_minutes}
         if self.sessions and self.session_minutes:
             return (
                 ngettext(
@@ -328,7 +332,7 @@ class Provision(models.Model):
             )
         if self.session_minutes:
             return gettext("%(amount)s (sessions of %(length)s min)") % values
-        return str(values["amount"])
+        return amount
 
     def scheduled_weekdays(self) -> set[int]:
         """The weekdays the provision is owed on; none for a flexible schedule."""

@@ -182,27 +182,12 @@ def schedule_text(provision: Provision) -> str:
 
 def _amount_text(provision: Provision) -> str:
     """ "120 minutes per month (4 sessions of 30 min)", as the IEP states the service."""
-    minutes, sessions, length = provision.minutes or 0, provision.sessions, provision.session_minutes
+    minutes = provision.minutes or 0
     if provision.period == Provision.Period.MONTH:
         amount = ngettext("%(count)s minute per month", "%(count)s minutes per month", minutes)
     else:
         amount = ngettext("%(count)s minute per week", "%(count)s minutes per week", minutes)
-    amount %= {"count": minutes}
-    values = {"amount": amount, "sessions": sessions, "minutes": length}
-    if sessions and length:
-        return (
-            ngettext(
-                "%(amount)s (%(sessions)s session of %(minutes)s min)",
-                "%(amount)s (%(sessions)s sessions of %(minutes)s min)",
-                sessions,
-            )
-            % values
-        )
-    if sessions:
-        return ngettext("%(amount)s (%(sessions)s session)", "%(amount)s (%(sessions)s sessions)", sessions) % values
-    if length:
-        return _("%(amount)s (sessions of %(minutes)s min)") % values
-    return amount
+    return provision.with_sessions(amount % {"count": minutes})
 
 
 @dataclass
