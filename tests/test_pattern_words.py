@@ -8,8 +8,7 @@ no English of its own around the marks; the count that decides the grammar picks
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from html import unescape
 from unittest import mock
@@ -28,6 +27,7 @@ from tests.base import BaseTestCase
 from tests.pdfcheck import flat, pdf_text
 from tests.reports_support import TempFiles, build_demo_child
 from tests.test_report_words import marked, outside_marks
+from tests.translation_support import marking
 
 START, END = date(2026, 8, 24), date(2027, 6, 4)
 # The English the findings were glued from: none of it may be left outside a mark.
@@ -50,25 +50,9 @@ PATTERN_ENGLISH = [
 ]
 
 
-@contextmanager
-def marked_patterns() -> Iterator[None]:
+def marked_patterns() -> AbstractContextManager[None]:
     """Every message of insights.patterns wrapped in «», as a translation would replace it."""
-
-    def one(message: str) -> str:
-        return f"«{message}»"
-
-    def plural(singular: str, plural: str, count: int) -> str:
-        return f"«{singular if count == 1 else plural}»"
-
-    def context(_context: str, message: str) -> str:
-        return f"«{message}»"
-
-    with (
-        mock.patch.object(patterns, "_", one),
-        mock.patch.object(patterns, "ngettext", plural),
-        mock.patch.object(patterns, "pgettext", context),
-    ):
-        yield
+    return marking(patterns)
 
 
 class MarkedFindingsTests(TempFiles, BaseTestCase):

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import time_machine
 from django.conf import settings
@@ -22,12 +20,14 @@ from django.conf import settings
 from correspondence.services import create_communication
 from insights import method, numbers
 from logbook.models import MissReason, Status
+from plans import models as plans_models
 from reports import communications, data, texts, words
 from reports.services import generate_report
 from reports.storage import read_report
 from tests.base import BaseTestCase
 from tests.pdfcheck import flat, pdf_text
 from tests.reports_support import TempFiles, log
+from tests.translation_support import marking
 
 TYPST = Path(settings.BASE_DIR) / "reports" / "typst"
 # probe.typ is the renderer's test page (tests and benches only), never shown to a person.
@@ -117,36 +117,12 @@ def test_the_scan_catches_what_the_templates_used_to_hold() -> None:
     assert unmarked_words("#let w = d.words\n= #w.heading\n#table(columns: (1fr, 0.9in), ..w.head.map(strong))") == []
 
 
-@contextmanager
-def marked() -> Iterator[None]:
+def marked() -> AbstractContextManager[None]:
     """Every message of reports/words.py wrapped in «», as a translation would replace it, and those
     the other modules that make a report's texts translate when it is made (reports.texts, reports.data,
-    reports.communications, insights.method and .numbers). Choice labels (lazy) are left as they are."""
-
-    def one(message: str) -> str:
-        return f"«{message}»"
-
-    def plural(singular: str, plural: str, count: int) -> str:
-        return f"«{singular if count == 1 else plural}»"
-
-    def context(_context: str, message: str) -> str:
-        return f"«{message}»"
-
-    with (
-        mock.patch.object(words, "_", one),
-        mock.patch.object(words, "ngettext", plural),
-        mock.patch.object(words, "pgettext", context),
-        mock.patch.object(texts, "_", one),
-        mock.patch.object(texts, "ngettext", plural),
-        mock.patch.object(data, "_", one),
-        mock.patch.object(data, "ngettext", plural),
-        mock.patch.object(data, "pgettext", context),
-        mock.patch.object(communications, "_", one),
-        mock.patch.object(communications, "ngettext", plural),
-        mock.patch.object(method, "_", one),
-        mock.patch.object(numbers, "_", one),
-    ):
-        yield
+    reports.communications, insights.method and .numbers, the plans' session wording). Choice labels
+    (lazy) are left as they are."""
+    return marking(words, texts, data, communications, method, numbers, plans_models)
 
 
 # Sentences and labels the templates held in English, and the reports' texts made in Python

@@ -3,9 +3,7 @@ the weekday names are Django's in the active language; what the ledger records s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from unittest import mock
+from contextlib import AbstractContextManager
 
 from django.urls import reverse
 from django.utils import translation
@@ -16,20 +14,12 @@ from plans.models import WEEKDAY_NAMES, Provision, weekday_phrase
 from plans.payloads import weekday_names
 from tests.base import BaseTestCase
 from tests.test_report_words import outside_marks
+from tests.translation_support import marking
 
 
-@contextmanager
-def marked_plans() -> Iterator[None]:
+def marked_plans() -> AbstractContextManager[None]:
     """Every message plans.models translates when a page is made, wrapped in «»."""
-
-    def one(message: str) -> str:
-        return f"«{message}»"
-
-    def plural(singular: str, plural: str, count: int) -> str:
-        return f"«{singular if count == 1 else plural}»"
-
-    with mock.patch.object(models, "gettext", one), mock.patch.object(models, "ngettext", plural):
-        yield
+    return marking(models)
 
 
 def amount(minutes: int, period: str, sessions: int | None, length: int | None) -> str:
