@@ -398,7 +398,7 @@ def _counts(dimension: str, across_all: bool, entries: int, values: dict[str, ob
     return message % values
 
 
-def fisher_text(p_value: float) -> str:
+def _fisher_text(p_value: float) -> str:
     """ "One-sided Fisher exact test: p = 0.0011." or "... p < 0.0001." (format_p_value's numbers)."""
     if p_value < 0.0001:
         return _("One-sided Fisher exact test: p %(p)s.") % {"p": format_p_value(p_value)}
@@ -441,8 +441,8 @@ def _finding(
         rest_entries=rest_entries,
         p_value=p_value,
         sentence=_sentence(dimension, across_all, misses, values),
-        # Two whole sentences: the counts, then the test (also shown on its own in the meeting summary).
-        detail=f"{_counts(dimension, across_all, entries, values)} {fisher_text(p_value)}",
+        # Two whole sentences: the counts, then the test (the meeting summary words the test its own way).
+        detail=f"{_counts(dimension, across_all, entries, values)} {_fisher_text(p_value)}",
     )
 
 

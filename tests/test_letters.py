@@ -272,8 +272,9 @@ class SendingTests(LetterTestCase):
         html = self.client.get(reverse("advocacy:steps", args=[self.child.pk])).content.decode()
         assert "Records for Maya" in html
 
-    def test_the_letter_downloads_as_a_pdf(self) -> None:
-        letter = services.save_letter(
+    def saved_email(self) -> Letter:
+        """The case manager email, drafted from the log and saved by Alice."""
+        return services.save_letter(
             self.child,
             kind="case_manager_email",
             subject="Speech",
@@ -281,6 +282,9 @@ class SendingTests(LetterTestCase):
             user=self.alice,
             client_id=uuid.uuid4(),
         )
+
+    def test_the_letter_downloads_as_a_pdf(self) -> None:
+        letter = self.saved_email()
         self.client.force_login(self.dave)
         response = self.client.get(reverse("advocacy:letter_pdf", args=[self.child.pk, letter.pk]))
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -288,14 +292,7 @@ class SendingTests(LetterTestCase):
 
     def test_a_letter_pdf_that_fails_says_so_in_plain_words(self) -> None:
         """Typst's diagnostics go to the log, not to the parent, who is told nothing was saved."""
-        letter = services.save_letter(
-            self.child,
-            kind="case_manager_email",
-            subject="Speech",
-            body=self.draft("case_manager_email").body,
-            user=self.alice,
-            client_id=uuid.uuid4(),
-        )
+        letter = self.saved_email()
         self.client.force_login(self.alice)
         failing = mock.patch("advocacy.pdf.render_pdf", side_effect=RenderError("error: unknown variable: x"))
         with failing, self.assertLogs("reports.render", "ERROR") as logged:
